@@ -1,0 +1,47 @@
+import { COMMANDS, type CliCommand } from './commands';
+import { ExitCode, type CliIO } from './io';
+
+function usage(commands: readonly CliCommand[]): string {
+  const width = Math.max(8, ...commands.map((command) => command.name.length));
+  const list = commands.length > 0
+    ? commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')
+    : '  (none in this build)';
+  return `Usage: prompt-lab <command> [options]
+
+Runs Dotprompt .prompt files from the command line, with the same engine as the Prompt Lab
+extension for VS Code. Exit codes: 0 success, 1 findings or failed checks, 2 bad usage,
+70 an internal error.
+
+Commands:
+${list}
+
+Options:
+  -h, --help     Show this help
+  -v, --version  Show the version
+`;
+}
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIO,
+  version: string,
+  commands: readonly CliCommand[] = COMMANDS,
+): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    io.stdout(usage(commands));
+    return ExitCode.ok;
+  }
+  if (first === '-v' || first === '--version') {
+    io.stdout(`${version}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((candidate) => candidate.name === first);
+  if (!command) {
+    const what = first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`;
+    io.stderr(`prompt-lab: ${what}. Run 'prompt-lab --help' for the list of commands.\n`);
+    return ExitCode.usage;
+  }
+  return command.run(rest, io);
+}

@@ -1,0 +1,19 @@
+import * as vscode from 'vscode';
+import { Commands } from './commands';
+import { registerPanelSerializer } from './panel/panelSerializer';
+import { PromptLabPanel } from './panel/promptLabPanel';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const { extensionUri } = context;
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.openPanel, () => {
+      PromptLabPanel.show(extensionUri);
+    }),
+    registerPanelSerializer(extensionUri),
+    { dispose: () => PromptLabPanel.disposeCurrent() },
+  );
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

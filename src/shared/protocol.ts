@@ -1,0 +1,103 @@
+// The one protocol between the extension host and the panel's webview. Both sides import this file,
+// so renaming a message or a field is a compile error on both sides. Messages are named `noun/verb`.
+//
+// Handshake: the webview posts `webview/ready` once its listener is installed; only then does the
+// host post, starting with `panel/init`. Requests that expect an answer carry an `id`; the answer
+// carries the same `id` in `replyTo`.
+
+/** Bumped when a message changes shape; the webview says which version it speaks in `webview/ready`. */
+export const PROTOCOL_VERSION = 1;
+
+/** What the panel knows of the prompt file it is showing. */
+export interface PromptSnapshot {
+  /** The document's URI, as a string (file:, untitled:, vscode-remote: …). */
+  uri: string;
+  /** The file's base name, for display. */
+  fileName: string;
+  /** The document's language id (`dotprompt` for `.prompt` files). */
+  languageId: string;
+  /** Number of lines in the whole document. */
+  lineCount: number;
+  /** The document's text, cut to `PROMPT_PREVIEW_LIMIT` characters. */
+  text: string;
+  /** True when `text` was cut. */
+  truncated: boolean;
+}
+
+/** Upper bound on prompt text sent to the panel, so a 10 MB file never floods the webview. */
+export const PROMPT_PREVIEW_LIMIT = 20_000;
+
+/** What the webview persists with `setState` and the panel serializer hands back after a reload. */
+export interface PanelState {
+  /** Schema version of this record; an unknown version is discarded, never half-read. */
+  version: 1;
+  /** The prompt the panel last showed. */
+  prompt?: PromptSnapshot;
+}
+
+/** Messages the host posts to the webview: type → payload. */
+export interface HostToWebview {
+  /** First message after `webview/ready`: what to show. */
+  'panel/init': {
+    /** The prompt open in the active editor now, when there is one. After a reload the webview
+     * restores what it showed from its own saved state (`getState`); this, when set, replaces it. */
+    active?: PromptSnapshot;
+  };
+  /** The active prompt changed (another editor, or the document was saved). */
+  'prompt/show': { prompt: PromptSnapshot };
+}
+
+/** Messages the webview posts to the host: type → payload. */
+export interface WebviewToHost {
+  /** The webview's message listener is installed; the host may post now. */
+  'webview/ready': { protocolVersion: number };
+}
+
+/** A message of map `M`: its `type`, its payload and, for requests and replies, ids. */
+export type Message<M> = {
+  [K in keyof M]: {
+    type: K;
+    payload: M[K];
+    /** Set on a request that expects a reply. */
+    id?: string;
+    /** Set on a reply: the `id` of the request it answers. */
+    replyTo?: string;
+  };
+}[keyof M];
+
+export type HostMessage = Message<HostToWebview>;
+export type WebviewMessage = Message<WebviewToHost>;
+
+/** One handler per message type; a missing handler is a compile error where the map is written. */
+export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
+
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show']);
+
+function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, payload } = value as { type?: unknown; payload?: unknown };
+  return typeof type === 'string' && types.has(type) && typeof payload === 'object' && payload !== null;
+}
+
+/** Checks the envelope of what arrives from the webview: a known type with an object payload. */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  return hasShape(value, WEBVIEW_MESSAGE_TYPES);
+}
+
+/** Checks the envelope of what arrives from the host (a webview also receives other windows' messages). */
+export function isHostMessage(value: unknown): value is HostMessage {
+  return hasShape(value, HOST_MESSAGE_TYPES);
+}
+
+/** Calls the handler for `message.type`; the guards above have already rejected unknown types. */
+export function dispatch<M>(handlers: Handlers<M>, message: Message<M>): void {
+  const handler = handlers[message.type] as (payload: unknown, message: Message<M>) => void;
+  handler(message.payload, message);
+}
+
+/** Returns `state` when it is a `PanelState` this version can read, else undefined. */
+export function readPanelState(state: unknown): PanelState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  return (state as { version?: unknown }).version === 1 ? (state as PanelState) : undefined;
+}

@@ -1,0 +1,30 @@
+import type { PromptSnapshot } from '../../../src/shared/protocol';
+import { Tag } from '../components/toolkit';
+import { el } from '../dom';
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The prompt the panel is about: its name, what it is, and its text. */
+export function promptView(prompt: PromptSnapshot): HTMLElement {
+  return el('section', { className: 'prompt', attributes: { 'aria-labelledby': 'prompt-name' } },
+    el('header', { className: 'prompt-header' },
+      el('h2', { id: 'prompt-name', className: 'prompt-name', attributes: { title: prompt.uri } }, prompt.fileName),
+      el(Tag.tag, { className: 'prompt-language' }, prompt.languageId),
+      el(Tag.badge, { className: 'prompt-lines', attributes: { 'aria-label': plural(prompt.lineCount, 'line') } },
+        plural(prompt.lineCount, 'line')),
+    ),
+    el('pre', { className: 'prompt-text', attributes: { tabindex: '0', 'aria-label': `Text of ${prompt.fileName}` } },
+      prompt.text),
+    prompt.truncated && el('p', { className: 'note' },
+      `Showing the first ${plural(prompt.text.length, 'character')}.`),
+  );
+}
+
+/** Shown until a prompt is opened. */
+export function emptyView(): HTMLElement {
+  return el('section', { className: 'empty' },
+    el('p', {}, 'Open a .prompt file in the editor to work on it here.'),
+  );
+}
