@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import {
+  dispatch,
+  isHostMessage,
+  isWebviewMessage,
+  readPanelState,
+  type Handlers,
+  type WebviewMessage,
+  type WebviewToHost,
+} from '../../src/shared/protocol';
+
+describe('protocol', () => {
+  it('accepts well-formed webview messages', () => {
+    assert.equal(isWebviewMessage({ type: 'webview/ready', payload: { protocolVersion: 1 } }), true);
+  });
+
+  it('rejects unknown types, missing payloads and non-objects from the webview', () => {
+    for (const junk of [
+      undefined, null, 'webview/ready', 42, [], {},
+      { type: 'webview/ready' },
+      { type: 'webview/ready', payload: null },
+      { type: 'panel/init', payload: {} }, // a host message echoed back is not a webview message
+      { type: 'toString', payload: {} }, // a prototype key must not look like a type
+      { type: 1, payload: {} },
+    ]) {
+      assert.equal(isWebviewMessage(junk), false, JSON.stringify(junk));
+    }
+  });
+
+  it('tells host messages from other windows\' messages', () => {
+    assert.equal(isHostMessage({ type: 'prompt/show', payload: { prompt: {} } }), true);
+    assert.equal(isHostMessage({ type: 'webview/ready', payload: {} }), false);
+    assert.equal(isHostMessage({ vscodeScheduleAsyncWork: 1 }), false);
+  });
+
+  it('dispatches to the handler of the message type with its payload', () => {
+    const seen: number[] = [];
+    const handlers: Handlers<WebviewToHost> = { 'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion) };
+    const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
+    dispatch(handlers, message);
+    assert.deepEqual(seen, [7]);
+  });
+
+  it('reads only panel state of the version it knows', () => {
+    assert.deepEqual(readPanelState({ version: 1 }), { version: 1 });
+    assert.equal(readPanelState({ version: 2, prompt: {} }), undefined);
+    assert.equal(readPanelState('{"version":1}'), undefined);
+    assert.equal(readPanelState(undefined), undefined);
+  });
+});
