@@ -1,5 +1,4 @@
 import type { PromptSnapshot } from '../../../src/shared/protocol';
-import { Tag } from '../components/toolkit';
 import { el } from '../dom';
 
 function plural(count: number, noun: string): string {
@@ -11,9 +10,8 @@ export function promptView(prompt: PromptSnapshot): HTMLElement {
   return el('section', { className: 'prompt', attributes: { 'aria-labelledby': 'prompt-name' } },
     el('header', { className: 'prompt-header' },
       el('h2', { id: 'prompt-name', className: 'prompt-name', attributes: { title: prompt.uri } }, prompt.fileName),
-      el(Tag.tag, { className: 'prompt-language' }, prompt.languageId),
-      el(Tag.badge, { className: 'prompt-lines', attributes: { 'aria-label': plural(prompt.lineCount, 'line') } },
-        plural(prompt.lineCount, 'line')),
+      el('span', { className: 'pill prompt-language' }, prompt.languageId),
+      el('span', { className: 'pill count prompt-lines' }, plural(prompt.lineCount, 'line')),
     ),
     el('pre', { className: 'prompt-text', attributes: { tabindex: '0', 'aria-label': `Text of ${prompt.fileName}` } },
       prompt.text),

@@ -1,0 +1,66 @@
+// Runs extension tests (mocha inside code-server's real extension host), the way desktop VS Code runs
+// them for @vscode/test-electron. code-server has no --extensionDevelopmentPath flag, so the
+// workbench is opened in Chromium with the same options in its `payload` query parameter, and the
+// smoke-test driver's `codeAutomationExit(code)` hook reports mocha's result.
+// Usage: node runInCodeServer.js <extensionDevelopmentPath> <extensionTestsPath> [folder]
+import * as path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { launchChromium } from '../support/chromium';
+import { isolatedDirs, startCodeServer } from './codeServer';
+
+const TIMEOUT_MS = Number(process.env.PROMPT_LAB_IT_TIMEOUT ?? 180_000);
+
+/** Prints what is appended to `file` as it arrives, and the rest on stop(). */
+function tailFile(file: string): { stop(): void } {
+  let printed = 0;
+  const flush = () => {
+    const text = readFileSync(file, 'utf8');
+    process.stdout.write(text.slice(printed));
+    printed = text.length;
+  };
+  const timer = setInterval(flush, 250);
+  return { stop: () => { clearInterval(timer); flush(); } };
+}
+
+async function main(): Promise<number> {
+  const [devPath, testsPath, folder = devPath] = process.argv.slice(2).map((p) => p && path.resolve(p));
+  if (!devPath || !testsPath) throw new Error('usage: runInCodeServer <extensionDevelopmentPath> <extensionTestsPath> [folder]');
+  const dirs = isolatedDirs();
+  // The extension host inherits code-server's environment: the test index writes mocha's report here.
+  const report = path.join(dirs.root, 'report.txt');
+  writeFileSync(report, '');
+  dirs.env.PROMPT_LAB_TEST_REPORT = report;
+  const server = await startCodeServer(['--vscode-option', 'enable-smoke-test-driver'], dirs);
+  const tail = tailFile(report);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const exited = new Promise<number>((resolve) => { void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)); });
+    if (process.env.PROMPT_LAB_IT_VERBOSE) page.on('console', (message) => console.log('[workbench]', message.text()));
+    const authority = new URL(server.url).host;
+    const payload = [
+      ['extensionDevelopmentPath', `vscode-remote://${authority}${devPath}`],
+      ['extensionTestsPath', `vscode-remote://${authority}${testsPath}`],
+    ];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder!)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        console.error(`runInCodeServer: no result after ${TIMEOUT_MS} ms\n${server.output().slice(-4000)}`);
+        resolve(2);
+      }, TIMEOUT_MS);
+    });
+    const code = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    return code;
+  } finally {
+    tail.stop();
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(error);
+  process.exit(3);
+});

@@ -1,0 +1,73 @@
+// Runs inside a real VS Code extension host (desktop VS Code, or code-server on offline machines).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'promptlab.prompt-lab';
+const PANEL_VIEW_TYPE = 'promptLab.panel';
+const workspace = () => vscode.workspace.workspaceFolders![0]!.uri;
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function panelTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) =>
+    // VS Code prefixes the view type of extension webviews (mainThreadWebview-…).
+    tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(PANEL_VIEW_TYPE));
+}
+
+describe('Prompt Lab in VS Code', () => {
+  const extension = () => vscode.extensions.getExtension(EXTENSION_ID);
+
+  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('is installed and not active before a prompt is opened', () => {
+    assert.ok(extension(), `${EXTENSION_ID} is loaded`);
+    // activationEvents are narrow: nothing in this workspace has triggered them yet.
+    assert.equal(extension()!.isActive, false);
+  });
+
+  it('gives .prompt files the dotprompt language, which activates the extension', async () => {
+    const uri = vscode.Uri.joinPath(workspace(), 'summarize.prompt');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'dotprompt');
+    await until('activation on onLanguage:dotprompt', () => extension()!.isActive);
+  });
+
+  it('registers every command it declares', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const declared: { command: string }[] = extension()!.packageJSON.contributes.commands;
+    assert.ok(declared.length > 0);
+    for (const { command } of declared) assert.ok(registered.has(command), `${command} is registered`);
+  });
+
+  it('opens the panel beside the editor, and only once', async () => {
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(path.basename(editor?.document.uri.path ?? ''), 'summarize.prompt');
+    await vscode.commands.executeCommand('promptLab.openPanel');
+    const [tab] = await until('the panel tab', () => panelTabs().length > 0 && panelTabs());
+    assert.equal(tab!.label, 'Prompt Lab');
+    assert.notEqual(tab!.group.viewColumn, editor!.viewColumn, 'the panel opens beside the prompt, not over it');
+    // preserveFocus: typing goes on in the prompt.
+    assert.equal(vscode.window.activeTextEditor?.document, editor!.document);
+
+    await vscode.commands.executeCommand('promptLab.openPanel');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(panelTabs().length, 1, 'a second command reveals the same panel');
+  });
+
+  it('opens a new panel after the old one was closed', async () => {
+    await vscode.window.tabGroups.close(panelTabs());
+    await until('the panel to close', () => panelTabs().length === 0);
+    await vscode.commands.executeCommand('promptLab.openPanel');
+    await until('a new panel', () => panelTabs().length === 1);
+  });
+});
