@@ -7,39 +7,42 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 
-/** Prints errors in the `file:line:col: error: …` form VS Code's $esbuild-watch matcher reads. */
-const reportPlugin = (name) => ({
-  name: 'report',
+/** In watch mode, marks each rebuild and prints errors in the two-line form the `npm: watch`
+ * task's problem matcher reads (.vscode/tasks.json), so F5 waits for the build and errors link. */
+const watchReport = (name) => ({
+  name: 'watch-report',
   setup(build) {
-    build.onStart(() => { if (watch) console.log(`[watch] ${name} build started`); });
+    build.onStart(() => console.log(`[watch] ${name} build started`));
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
-        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column + 1}:`);
       }
-      if (watch) console.log(`[watch] ${name} build finished`);
+      console.log(`[watch] ${name} build finished`);
     });
   },
 });
+const plugins = (name) => (watch ? [watchReport(name)] : []);
 
 const common = {
   bundle: true,
   sourcemap: true,
   minify: production,
-  logLevel: 'warning',
+  // esbuild's own report in one-shot builds; in watch mode the plugin's, for the problem matcher.
+  logLevel: watch ? 'silent' : 'warning',
   define: { PROMPT_LAB_VERSION: JSON.stringify(pkg.version) },
 };
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [reportPlugin('extension')] },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: plugins('extension') },
   // No `vscode` external here: if anything the CLI reaches imports it, this bundle fails to build.
-  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [reportPlugin('cli')] },
+  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: plugins('cli') },
   {
     ...common, platform: 'browser', format: 'iife', target: 'chrome120',
     entryPoints: { panel: 'webview/src/main.ts' }, outdir: 'dist/webview',
-    tsconfig: 'webview/tsconfig.json', plugins: [reportPlugin('webview')],
+    tsconfig: 'webview/tsconfig.json', plugins: plugins('webview'),
   },
 ];
 

@@ -1,7 +1,7 @@
 // Starts code-server (a real VS Code: workbench in the browser, real Node extension host) from the
 // test host provisioned by scripts/provision-test-host.sh, isolated in a temporary folder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,7 +31,13 @@ function freePort(): Promise<number> {
 /** A scratch folder with code-server's user data, extensions, config and temp files inside. */
 export function isolatedDirs(): { root: string; args: string[]; env: NodeJS.ProcessEnv } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'prompt-lab-cs-'));
-  for (const dir of ['data', 'ext', 'config', 'cache', 'tmp']) mkdirSync(path.join(root, dir));
+  for (const dir of ['data/User', 'ext', 'config', 'cache', 'tmp']) mkdirSync(path.join(root, dir), { recursive: true });
+  // A quiet workbench: no chat side bar or welcome page taking the room the panel is shown in.
+  writeFileSync(path.join(root, 'data/User/settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+  }, null, 2));
   return {
     root,
     args: ['--user-data-dir', path.join(root, 'data'), '--extensions-dir', path.join(root, 'ext')],

@@ -1,0 +1,61 @@
+// The packaged .vsix in a real VS Code (code-server), driven in Chromium like a user would.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, Workbench } from './workbench';
+
+const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
+
+describe('e2e: the packaged extension in code-server', () => {
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(180_000);
+    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
+    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(`    screenshot: ${await workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
+    }
+  });
+
+  after(async () => {
+    await workbench?.stop();
+  });
+
+  it('opens a .prompt file in the Dotprompt language', async () => {
+    await workbench.quickOpen('summarize.prompt');
+    await workbench.page.locator('.monaco-editor .view-lines', { hasText: 'You summarize dialogues' }).waitFor();
+    assert.equal(await workbench.languageMode(), 'Dotprompt');
+  });
+
+  it('runs "Prompt Lab: Open Panel" from the palette and shows the prompt in the panel beside it', async () => {
+    await workbench.runCommand('Prompt Lab: Open Panel');
+    const panel = workbench.webview();
+    await panel.locator('#prompt-name', { hasText: 'summarize.prompt' }).waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('h1').innerText(), 'Prompt Lab');
+    assert.equal(await panel.locator('.prompt-lines').innerText(), '13 lines'); // 12 lines of text and the empty last one, as VS Code counts
+    assert.match(await panel.locator('.prompt-text').innerText(), /\{\{role "system"\}\}You summarize dialogues in one sentence\./);
+    // Beside, not over: the prompt's tab is still visible in its own group.
+    assert.equal(await workbench.page.locator('.editor-group-container').count(), 2);
+    await workbench.page.locator('.tab.active', { hasText: 'Prompt Lab' }).waitFor();
+    await workbench.page.locator('.tab.active', { hasText: 'summarize.prompt' }).waitFor();
+    console.log(`    screenshot: ${await workbench.screenshot('panel.png')}`);
+  });
+
+  it('brings the panel back with its prompt after "Developer: Reload Window"', async () => {
+    // Close the prompt first: after the reload no editor can tell the panel what to show, so what it
+    // shows comes from the state its webview saved and the serializer handed back.
+    await workbench.page.locator('.tab', { hasText: 'summarize.prompt' }).locator('.tab-actions .action-label').click();
+    await workbench.page.locator('.tab', { hasText: 'summarize.prompt' }).waitFor({ state: 'detached' });
+    await workbench.runCommand('Developer: Reload Window');
+    await workbench.waitUntilLoaded();
+    const panel = workbench.webview();
+    await panel.locator('#prompt-name', { hasText: 'summarize.prompt' }).waitFor({ timeout: 60_000 });
+    assert.match(await panel.locator('.prompt-text').innerText(), /Summary:/);
+    assert.equal(await workbench.page.locator('.tab', { hasText: 'summarize.prompt' }).count(), 0);
+    console.log(`    screenshot: ${await workbench.screenshot('panel-after-reload.png')}`);
+  });
+});

@@ -1,0 +1,80 @@
+// Drives the real VS Code workbench (code-server) in Chromium as a person would: Quick Open, the
+// command palette, the editor's status bar and the panel's webview.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { CODE_SERVER, isolatedDirs, NODE24, startCodeServer, type CodeServer } from '../host/codeServer';
+import { launchChromium } from '../support/chromium';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const SCREENSHOTS = path.join(ROOT, 'test-output', 'e2e');
+
+export class Workbench {
+  private constructor(
+    private readonly server: CodeServer,
+    private readonly browser: Browser,
+    readonly page: Page,
+    readonly folder: string,
+  ) {}
+
+  /** Installs the packaged extension into a fresh code-server and opens `fixture` as the workspace. */
+  static async start(vsix: string, fixture: string): Promise<Workbench> {
+    const dirs = isolatedDirs();
+    execFileSync(NODE24, [CODE_SERVER, ...dirs.args, '--install-extension', vsix], { env: dirs.env, stdio: 'pipe' });
+    const folder = path.join(dirs.root, 'workspace');
+    cpSync(fixture, folder, { recursive: true });
+    const server = await startCodeServer([], dirs);
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    const workbench = new Workbench(server, browser, page, folder);
+    await workbench.waitUntilLoaded();
+    return workbench;
+  }
+
+  async waitUntilLoaded(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Ctrl+P, the file name, Enter: the file opens in the active editor. */
+  async quickOpen(fileName: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').waitFor();
+    await this.page.keyboard.type(fileName);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: fileName }).waitFor();
+  }
+
+  /** F1, the command's title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.page.locator('.quick-input-widget input').waitFor();
+    await this.page.keyboard.type(title);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  languageMode(): Promise<string> {
+    return this.page.locator('.statusbar-item[id="status.editor.mode"]').innerText();
+  }
+
+  /** The document inside the active webview (VS Code nests it: iframe.webview > iframe#active-frame). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = path.join(SCREENSHOTS, name);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async stop(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.stop();
+  }
+}
