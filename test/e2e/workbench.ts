@@ -40,20 +40,21 @@ export class Workbench {
 
   /** Ctrl+P, the file name, Enter: the file opens in the active editor. */
   async quickOpen(fileName: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator('.quick-input-widget input').waitFor();
-    await this.page.keyboard.type(fileName);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    await this.pick('Control+P', fileName);
     await this.page.locator('.tab.active', { hasText: fileName }).waitFor();
   }
 
   /** F1, the command's title, Enter. */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
+  runCommand(title: string): Promise<void> {
+    return this.pick('F1', title);
+  }
+
+  /** Opens a quick input with `key`, types `text`, waits for a matching row and accepts it. */
+  private async pick(key: string, text: string): Promise<void> {
+    await this.page.keyboard.press(key);
     await this.page.locator('.quick-input-widget input').waitFor();
-    await this.page.keyboard.type(title);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.type(text);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
     await this.page.keyboard.press('Enter');
   }
 
