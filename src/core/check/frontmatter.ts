@@ -1,0 +1,196 @@
+// Checks the YAML frontmatter: syntax, the shape Dotprompt expects, generation config ranges,
+// Prompt Lab's extension keys and the input schema. Everything is reported where it is written.
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import type { InputField } from '../inputSchema';
+import { findField } from '../inputSchema';
+import type { Reporter } from './report';
+import { checkSchema } from './picoschema';
+import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
+
+/** What the rest of the checks and the editor need from the frontmatter. */
+export interface FrontmatterInfo {
+  model?: string;
+  /** Fields declared in `input.schema`; undefined when there is no schema. */
+  inputs?: InputField[];
+  /** `input.default`, as plain data. */
+  defaults?: Record<string, unknown>;
+  /** Names of inputs given by `promptlab.*` keys (see README, "Prompt structure"). */
+  examplesInput?: string;
+  referenceInput?: string;
+  /** True when the YAML could not be read: later checks must not trust the rest. */
+  broken: boolean;
+}
+
+/** Dotprompt's reserved keys (dotprompt/src/parse.ts); other keys without a dot are ignored by it. */
+const TOP_LEVEL = new Set(['config', 'description', 'ext', 'input', 'model', 'name', 'output', 'raw', 'toolDefs', 'tools', 'variant', 'version']);
+
+interface NumberRule { min: number; max?: number; integer?: boolean; minExclusive?: boolean; text: string }
+const CONFIG_NUMBERS: Record<string, NumberRule> = {
+  temperature: { min: 0, max: 2, text: 'a number from 0 to 2' },
+  topP: { min: 0, max: 1, text: 'a number from 0 to 1' },
+  topK: { min: 1, integer: true, text: 'a whole number of at least 1' },
+  maxOutputTokens: { min: 1, integer: true, text: 'a whole number of at least 1' },
+  seed: { min: Number.MIN_SAFE_INTEGER, integer: true, text: 'a whole number' },
+  presencePenalty: { min: -2, max: 2, text: 'a number from -2 to 2' },
+  frequencyPenalty: { min: -2, max: 2, text: 'a number from -2 to 2' },
+  candidateCount: { min: 1, integer: true, text: 'a whole number of at least 1' },
+};
+const CONFIG_KEYS = [...Object.keys(CONFIG_NUMBERS), 'stopSequences'];
+const PROMPTLAB_KEYS = new Set(['promptlab.examples', 'promptlab.reference']);
+
+const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+
+export function checkFrontmatter(yaml: string, report: Reporter): FrontmatterInfo {
+  const document = parseDocument(yaml, { prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    for (const error of document.errors) report.error('yaml-syntax', `YAML: ${firstLine(error.message)}`, error.pos[0], error.pos[1]);
+    return { broken: true };
+  }
+  const root = document.contents as AnyNode;
+  if (root === null || (isScalar(root) && root.value === null)) return { broken: false };
+  if (!isMap(root)) {
+    const [start, end] = nodeSpan(root);
+    report.error('frontmatter-type', `The frontmatter must be a map of settings (model: …, config: …), not ${describeNode(root)}.`, start, end);
+    return { broken: true };
+  }
+
+  const info: FrontmatterInfo = { broken: false };
+  let examplesPair: Pair<Node, Node | null> | undefined;
+  let referencePair: Pair<Node, Node | null> | undefined;
+  for (const pair of pairsOf(root)) {
+    const key = keyText(pair);
+    const [keyStart, keyEnd] = nodeSpan(pair.key as Node);
+    const value = pair.value as AnyNode;
+    if (key.includes('.')) {
+      if (key === 'promptlab.examples') examplesPair = pair;
+      else if (key === 'promptlab.reference') referencePair = pair;
+      else if (key.startsWith('promptlab.') && !PROMPTLAB_KEYS.has(key)) {
+        report.warning('unknown-key', `Unknown Prompt Lab key '${key}'. Known: ${[...PROMPTLAB_KEYS].join(', ')}.`, keyStart, keyEnd);
+      }
+      continue;
+    }
+    if (!TOP_LEVEL.has(key)) {
+      report.warning('unknown-key', `Unknown key '${key}': Dotprompt ignores it. Keys with a dot (like 'promptlab.examples') are kept as extensions.`, keyStart, keyEnd);
+      continue;
+    }
+    switch (key) {
+      case 'model':
+        if (expectString(value, key, report)) info.model = String((value as { value: unknown }).value);
+        break;
+      case 'name':
+      case 'variant':
+      case 'description':
+        expectString(value, key, report);
+        break;
+      case 'version':
+        if (!(isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))) typeError(value, key, 'a version (text or number)', report);
+        break;
+      case 'config':
+        checkConfig(value, report);
+        break;
+      case 'input':
+        checkInput(value, info, report);
+        break;
+      case 'output':
+        checkOutput(value, report);
+        break;
+      case 'tools':
+        if (!isSeq(value) || !value.items.every((item) => isScalar(item) && typeof item.value === 'string')) typeError(value, key, 'a list of tool names', report);
+        break;
+      default:
+        break; // raw, ext, toolDefs: free-form
+    }
+  }
+  info.examplesInput = checkInputReference(examplesPair, info, 'array', report);
+  info.referenceInput = checkInputReference(referencePair, info, undefined, report);
+  return info;
+}
+
+function typeError(value: AnyNode, key: string, expected: string, report: Reporter): void {
+  const [start, end] = nodeSpan(value);
+  report.error('frontmatter-type', `'${key}' must be ${expected}, not ${describeNode(value)}.`, start, end);
+}
+
+function expectString(value: AnyNode, key: string, report: Reporter): boolean {
+  if (isScalar(value) && typeof value.value === 'string') return true;
+  typeError(value, key, 'text', report);
+  return false;
+}
+
+function checkConfig(value: AnyNode, report: Reporter): void {
+  if (!isMap(value)) {
+    typeError(value, 'config', 'a map of generation settings (temperature: 0.7, …)', report);
+    return;
+  }
+  for (const pair of pairsOf(value)) {
+    const key = keyText(pair);
+    const setting = pair.value as AnyNode;
+    const [start, end] = nodeSpan(setting);
+    const rule = CONFIG_NUMBERS[key];
+    if (rule) {
+      const number = isScalar(setting) ? setting.value : undefined;
+      const ok = typeof number === 'number' && Number.isFinite(number) && number >= rule.min
+        && (rule.max === undefined || number <= rule.max) && (!rule.integer || Number.isInteger(number));
+      if (!ok) report.error('config-range', `config.${key} must be ${rule.text}, not ${describeNode(setting)}.`, start, end);
+    } else if (key === 'stopSequences') {
+      if (!isSeq(setting) || !setting.items.every((item) => isScalar(item) && typeof item.value === 'string')) {
+        report.error('config-range', `config.stopSequences must be a list of strings, e.g. ["\\n\\n"], not ${describeNode(setting)}.`, start, end);
+      }
+    } else {
+      const [keyStart, keyEnd] = nodeSpan(pair.key as Node);
+      report.warning('unknown-key', `Unknown config key '${key}'; backends may ignore it. Known: ${CONFIG_KEYS.join(', ')}.`, keyStart, keyEnd);
+    }
+  }
+}
+
+function checkInput(value: AnyNode, info: FrontmatterInfo, report: Reporter): void {
+  if (!isMap(value)) {
+    typeError(value, 'input', 'a map with schema: and default:', report);
+    return;
+  }
+  for (const pair of pairsOf(value)) {
+    const key = keyText(pair);
+    const inner = pair.value as AnyNode;
+    if (key === 'schema') info.inputs = checkSchema(inner, report) ?? [];
+    else if (key === 'default') {
+      if (isMap(inner)) info.defaults = inner.toJSON() as Record<string, unknown>;
+      else typeError(inner, 'input.default', 'a map of input values', report);
+    } else {
+      const [start, end] = nodeSpan(pair.key as Node);
+      report.warning('unknown-key', `Unknown key 'input.${key}'. Known: schema, default.`, start, end);
+    }
+  }
+}
+
+function checkOutput(value: AnyNode, report: Reporter): void {
+  if (!isMap(value)) {
+    typeError(value, 'output', 'a map with format: and schema:', report);
+    return;
+  }
+  for (const pair of pairsOf(value)) {
+    const key = keyText(pair);
+    if (key === 'schema') checkSchema(pair.value as AnyNode, report);
+    else if (key === 'format') expectString(pair.value as AnyNode, 'output.format', report);
+  }
+}
+
+/** `promptlab.examples: examples` must name a declared input (of `type`, when given). */
+function checkInputReference(pair: Pair<Node, Node | null> | undefined, info: FrontmatterInfo, type: string | undefined, report: Reporter): string | undefined {
+  if (!pair) return undefined;
+  const key = keyText(pair);
+  const value = pair.value as AnyNode;
+  const [start, end] = nodeSpan(value);
+  if (!(isScalar(value) && typeof value.value === 'string')) {
+    report.error('extension-key', `'${key}' names an input, e.g. '${key}: examples'; not ${describeNode(value)}.`, start, end);
+    return undefined;
+  }
+  const name = value.value;
+  const declared = findField(info.inputs, name);
+  const inDefaults = info.defaults !== undefined && name in info.defaults;
+  if (!declared && !inDefaults) {
+    report.error('extension-key', `'${key}' names the input '${name}', which input.schema does not declare.`, start, end);
+  } else if (type && declared?.type && declared.type !== type) {
+    report.error('extension-key', `'${key}' names '${name}', which is ${declared.type}; it must be an ${type}.`, start, end);
+  }
+  return name;
+}

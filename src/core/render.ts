@@ -1,0 +1,100 @@
+// Renders a .prompt file for a run: checks it, applies `input.default` and the number of few-shot
+// examples, validates the inputs against `input.schema`, then renders through Dotprompt.
+import type { Message, Part } from 'dotprompt';
+import { checkPrompt, type CheckedPrompt } from './check/checkPrompt';
+import { createDotprompt, renderDotprompt } from './dotprompt';
+import type { PromptDiagnostic } from './diagnostics';
+import { validateInput, type InputProblem, type JsonSchema } from './inputValidation';
+import type { PromptEnvironment } from './promptEnvironment';
+
+export interface RenderRequest {
+  /** Input values; they override `input.default`. */
+  input?: Record<string, unknown>;
+  /** Conversation history for `{{history}}`. */
+  history?: Message[];
+  /** Keep only the first `shots` few-shot examples (0 = zero-shot). Needs `promptlab.examples`. */
+  shots?: number;
+}
+
+export interface TextMessage {
+  /** Dotprompt's role names: system, user, model, tool. */
+  role: string;
+  /** The message's text parts joined; media parts as `[media: url]`. */
+  content: string;
+}
+
+export interface RenderResult {
+  model?: string;
+  config: Record<string, unknown>;
+  ext: Record<string, Record<string, unknown>>;
+  /** Dotprompt's messages, parts and metadata as it returns them. */
+  messages: Message[];
+  text: TextMessage[];
+  /** The input the template was rendered with (defaults applied, examples cut). */
+  input: Record<string, unknown>;
+  /** The few-shot examples input, how many the input holds and how many were rendered. */
+  examples?: { input: string; available: number; used: number };
+}
+
+/** The file has errors: the diagnostics say where. */
+export class PromptError extends Error {
+  constructor(readonly diagnostics: PromptDiagnostic[]) {
+    const first = diagnostics.find((diagnostic) => diagnostic.severity === 'error');
+    super(first ? `${first.range.start.line + 1}:${first.range.start.character + 1}: ${first.message}` : 'The prompt has errors.');
+    this.name = 'PromptError';
+  }
+}
+
+/** The inputs do not fit the prompt's schema: each problem names the field. */
+export class InputError extends Error {
+  constructor(readonly problems: InputProblem[]) {
+    super(`Input does not match input.schema: ${problems.map((problem) => problem.message).join('; ')}.`);
+    this.name = 'InputError';
+  }
+}
+
+export function partText(part: Part): string {
+  if ('text' in part && typeof part.text === 'string') return part.text;
+  if ('media' in part && part.media) return `[media: ${part.media.url}]`;
+  return '';
+}
+
+export const toText = (messages: Message[]): TextMessage[] =>
+  messages.map((message) => ({ role: message.role, content: message.content.map(partText).join('') }));
+
+/** Renders an already checked prompt (see `renderPrompt`). */
+export async function renderChecked(checked: CheckedPrompt, request: RenderRequest = {}): Promise<RenderResult> {
+  if (!checked.ok) throw new PromptError(checked.diagnostics);
+  const input: Record<string, unknown> = { ...checked.frontmatter.defaults, ...request.input };
+  let examples: RenderResult['examples'];
+  const examplesInput = checked.frontmatter.examplesInput;
+  if (examplesInput !== undefined) {
+    const all = Array.isArray(input[examplesInput]) ? input[examplesInput] as unknown[] : [];
+    const used = request.shots === undefined ? all.length : Math.max(0, Math.min(request.shots, all.length));
+    input[examplesInput] = all.slice(0, used);
+    examples = { input: examplesInput, available: all.length, used };
+  } else if (request.shots !== undefined) {
+    throw new Error('This prompt does not say which input holds its examples: add `promptlab.examples: <input>` to the frontmatter.');
+  }
+  // The check has already read every partial the template reaches: registering them up front also
+  // spares Dotprompt a second parse of the template to look for them.
+  const dotprompt = createDotprompt({ partials: Object.fromEntries([...checked.partials].map(([name, file]) => [name, file.text])) });
+  const metadata = await dotprompt.renderMetadata(checked.source.text);
+  const problems = validateInput(input, metadata.input?.schema as JsonSchema | undefined);
+  if (problems.length > 0) throw new InputError(problems);
+  const rendered = await renderDotprompt(checked.source.text, { input, messages: request.history }, undefined, {}, dotprompt);
+  return {
+    model: rendered.model,
+    config: (rendered.config ?? {}) as Record<string, unknown>,
+    ext: rendered.ext ?? {},
+    messages: rendered.messages,
+    text: toText(rendered.messages),
+    input,
+    examples,
+  };
+}
+
+/** Checks and renders a .prompt file's text. Throws PromptError or InputError. */
+export async function renderPrompt(fileText: string, environment: PromptEnvironment, request: RenderRequest = {}): Promise<RenderResult> {
+  return renderChecked(await checkPrompt(fileText, environment), request);
+}
