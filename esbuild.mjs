@@ -1,7 +1,9 @@
-// Three bundles (DESIGN.md, Packaging): the extension host and the CLI (Node, CommonJS) and the
-// panel's webview (browser, IIFE). `--watch` rebuilds on change; `--production` minifies.
+// Four bundles (DESIGN.md, Packaging): the extension host, its token-count worker and the CLI (Node,
+// CommonJS) and the panel's webview (browser, IIFE). `--watch` rebuilds on change; `--production`
+// minifies. tiktoken's WASM and the ranks of the two encodings are copied beside the Node bundles.
 import * as esbuild from 'esbuild';
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -35,8 +37,26 @@ const common = {
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
+/** tiktoken files the bundles load at run time from their `__dirname` (src/core/tokens/tiktokenFiles.ts):
+ * the lite WASM, which `tiktoken/lite` itself looks for beside the bundle, and the ranks, which
+ * tiktokenFiles.ts looks for in `encoders/`. Also listed in .vscodeignore. */
+const TIKTOKEN_FILES = {
+  'tiktoken/lite/tiktoken_bg.wasm': 'dist/tiktoken_bg.wasm',
+  'tiktoken/encoders/o200k_base.json': 'dist/encoders/o200k_base.json',
+  'tiktoken/encoders/cl100k_base.json': 'dist/encoders/cl100k_base.json',
+};
+
+async function copyTiktokenFiles() {
+  const { resolve } = createRequire(import.meta.url);
+  await mkdir('dist/encoders', { recursive: true });
+  await Promise.all(Object.entries(TIKTOKEN_FILES).map(([from, to]) => copyFile(resolve(from), to)));
+}
+
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: plugins('extension') },
+  // Token counting off the extension host thread (src/extension/tokens/tokenCountService.ts). No
+  // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
+  { ...node, entryPoints: ['src/extension/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
   // No `vscode` external here: if anything the CLI reaches imports it, this bundle fails to build.
   { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: plugins('cli') },
   {
@@ -46,6 +66,7 @@ const builds = [
   },
 ];
 
+await copyTiktokenFiles();
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

@@ -1,0 +1,54 @@
+// Where tiktoken's data lives at run time. Bundled (dist/*.js, the .vsix) there is no node_modules:
+// esbuild.mjs copies the WASM binary to dist/tiktoken_bg.wasm and the ranks of the two encodings to
+// dist/encoders/, beside the bundle, and `__dirname` is dist/. Unbundled (tsc's out/, the unit tests)
+// the same files are found in node_modules/tiktoken.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Tiktoken } from 'tiktoken/lite';
+import type { EncodingName } from './encodings';
+
+/** What `tiktoken/encoders/<name>.json` holds: the arguments of the `Tiktoken` constructor. */
+export interface EncodingRanks {
+  bpe_ranks: string;
+  special_tokens: Record<string, number>;
+  pat_str: string;
+}
+
+/** The folder, beside the bundle, that holds the ranks files (named as in tiktoken's package). */
+export const RANKS_DIR = 'encoders';
+
+/** Where `<name>.json` may be, first match wins: beside the bundle, then in any node_modules/tiktoken
+ * above this file (the way tiktoken itself finds its WASM). Not `require.resolve`: esbuild would try
+ * to bundle the path and warn. */
+export function ranksCandidates(encoding: EncodingName, from: string = __dirname): string[] {
+  const file = `${encoding}.json`;
+  const candidates = [path.join(from, RANKS_DIR, file)];
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (path.basename(dir) !== 'node_modules') candidates.push(path.join(dir, 'node_modules', 'tiktoken', RANKS_DIR, file));
+    if (path.dirname(dir) === dir) break;
+  }
+  return candidates;
+}
+
+export function readRanks(encoding: EncodingName): EncodingRanks {
+  const candidates = ranksCandidates(encoding);
+  for (const candidate of candidates) {
+    let text: string;
+    try {
+      text = readFileSync(candidate, 'utf8');
+    } catch {
+      continue;
+    }
+    return JSON.parse(text) as EncodingRanks;
+  }
+  throw new Error(`tiktoken ranks for ${encoding} not found; looked in:\n  ${candidates.join('\n  ')}`);
+}
+
+/** The `Tiktoken` class of tiktoken's lite build (only the WASM, no ranks inside). Requiring the module
+ * reads and compiles its WASM, synchronously: tiktoken looks for `tiktoken_bg.wasm` in the requiring
+ * bundle's `__dirname` first, then in node_modules (README, "Electron": copy the binary beside the
+ * bundle). That is why this is a `require` inside a function, run on first use and never at import. */
+export function loadTiktokenClass(): typeof Tiktoken {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  return (require('tiktoken/lite') as typeof import('tiktoken/lite')).Tiktoken;
+}
