@@ -5,8 +5,14 @@ export interface CliCommand {
   name: string;
   /** One line for `prompt-lab --help`. */
   summary: string;
+  /** `prompt-lab <name> --help`. */
+  usage: string;
   /** Returns the process exit code (see `ExitCode`). */
   run(args: string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: readonly CliCommand[] = [];
+import { checkCommand } from './commands/check';
+import { renderCommand } from './commands/render';
+import { tokensCommand } from './commands/tokens';
+
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand];

@@ -1,4 +1,5 @@
 import { COMMANDS, type CliCommand } from './commands';
+import { UsageError } from './args';
 import { ExitCode, type CliIO } from './io';
 
 function usage(commands: readonly CliCommand[]): string {
@@ -14,6 +15,8 @@ extension for VS Code. Exit codes: 0 success, 1 findings or failed checks, 2 bad
 
 Commands:
 ${list}
+
+Run 'prompt-lab <command> --help' for a command's options.
 
 Options:
   -h, --help     Show this help
@@ -43,5 +46,15 @@ export async function runCli(
     io.stderr(`prompt-lab: ${what}. Run 'prompt-lab --help' for the list of commands.\n`);
     return ExitCode.usage;
   }
-  return command.run(rest, io);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`prompt-lab ${command.name}: ${error.message}\n${command.usage}\n`);
+    return ExitCode.usage;
+  }
 }

@@ -2,7 +2,7 @@
 // examples, validates the inputs against `input.schema`, then renders through Dotprompt.
 import type { Message, Part } from 'dotprompt';
 import { checkPrompt, type CheckedPrompt } from './check/checkPrompt';
-import { createDotprompt, renderDotprompt } from './dotprompt';
+import { prepareDotprompt, renderPrepared, type PreparedDotprompt } from './dotprompt';
 import type { PromptDiagnostic } from './diagnostics';
 import { validateInput, type InputProblem, type JsonSchema } from './inputValidation';
 import type { PromptEnvironment } from './promptEnvironment';
@@ -62,6 +62,20 @@ export function partText(part: Part): string {
 export const toText = (messages: Message[]): TextMessage[] =>
   messages.map((message) => ({ role: message.role, content: message.content.map(partText).join('') }));
 
+const prepared = new WeakMap<CheckedPrompt, Promise<PreparedDotprompt>>();
+
+/** One parse and compile per checked text, however often it is rendered (the parts of a prompt
+ * render it twice). The check has already read every partial the template reaches: registering them
+ * up front also spares Dotprompt another parse of the template to look for them. */
+function preparedFor(checked: CheckedPrompt): Promise<PreparedDotprompt> {
+  let entry = prepared.get(checked);
+  if (!entry) {
+    entry = prepareDotprompt(checked.source.text, { partials: Object.fromEntries([...checked.partials].map(([name, file]) => [name, file.text])) });
+    prepared.set(checked, entry);
+  }
+  return entry;
+}
+
 /** Renders an already checked prompt (see `renderPrompt`). */
 export async function renderChecked(checked: CheckedPrompt, request: RenderRequest = {}): Promise<RenderResult> {
   if (!checked.ok) throw new PromptError(checked.diagnostics);
@@ -76,13 +90,11 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
   } else if (request.shots !== undefined) {
     throw new Error('This prompt does not say which input holds its examples: add `promptlab.examples: <input>` to the frontmatter.');
   }
-  // The check has already read every partial the template reaches: registering them up front also
-  // spares Dotprompt a second parse of the template to look for them.
-  const dotprompt = createDotprompt({ partials: Object.fromEntries([...checked.partials].map(([name, file]) => [name, file.text])) });
-  const metadata = await dotprompt.renderMetadata(checked.source.text);
+  const prepared = await preparedFor(checked);
+  const metadata = await prepared.dotprompt.renderMetadata(prepared.parsed);
   const problems = validateInput(input, metadata.input?.schema as JsonSchema | undefined);
   if (problems.length > 0) throw new InputError(problems);
-  const rendered = await renderDotprompt(checked.source.text, { input, messages: request.history }, undefined, {}, dotprompt);
+  const rendered = await renderPrepared(prepared, { input, messages: request.history });
   return {
     model: rendered.model,
     config: (rendered.config ?? {}) as Record<string, unknown>,

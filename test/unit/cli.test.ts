@@ -41,7 +41,7 @@ describe('CLI', () => {
 
   it('lists subcommands and hands them their arguments', async () => {
     const calls: string[][] = [];
-    const echo: CliCommand = { name: 'echo', summary: 'Echo arguments', run: async (args, io) => { calls.push(args); io.stdout(args.join(' ')); return 1; } };
+    const echo: CliCommand = { name: 'echo', summary: 'Echo arguments', usage: 'Usage: echo', run: async (args, io) => { calls.push(args); io.stdout(args.join(' ')); return 1; } };
     assert.match((await run(['--help'], [echo])).stdout, /\n {2}echo {6}Echo arguments\n/);
     assert.deepEqual(await run(['echo', 'a', '--b'], [echo]), { code: 1, stdout: 'a --b', stderr: '' });
     assert.deepEqual(calls, [['a', '--b']]);

@@ -1,0 +1,39 @@
+import { countPromptTokens } from '../../core/promptTokens';
+import { parseArgs } from '../args';
+import type { CliCommand } from '../commands';
+import { ExitCode } from '../io';
+import { RENDER_OPTIONS, RENDER_USAGE } from '../renderOptions';
+import { analyzeForCli } from '../runPromptCommand';
+
+export const renderCommand: CliCommand = {
+  name: 'render',
+  summary: 'Render a .prompt file to the messages a model receives, with its parts and tokens',
+  usage: `Usage: prompt-lab render <file> [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--json]
+
+${RENDER_USAGE}
+  --json                {"model", "config", "messages": [{role, content}], "parts": [{name, text, tokens}]}`,
+  async run(args, io) {
+    const parsed = parseArgs(args, RENDER_OPTIONS);
+    const analysis = await analyzeForCli(parsed, io);
+    if (typeof analysis === 'number') return analysis;
+    const { result, parts } = analysis.analyzed;
+    const tokens = await countPromptTokens(result.model, result.text, parts);
+    if (parsed.flags.has('json')) {
+      io.stdout(`${JSON.stringify({
+        model: result.model ?? null,
+        config: result.config,
+        messages: result.text,
+        parts: tokens.parts,
+      }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    io.stdout(`model: ${result.model ?? '(none)'}${Object.keys(result.config).length ? `  config: ${JSON.stringify(result.config)}` : ''}\n`);
+    result.text.forEach((message, index) => {
+      io.stdout(`\n── ${message.role} · ${tokens.messages[index]!.tokens} tokens ──\n${message.content}\n`);
+    });
+    const summary = tokens.parts.filter((part) => part.tokens > 0).map((part) => `${part.name} ${part.tokens}`);
+    io.stdout(`\n${[...summary, `overhead ${tokens.overhead}`].join(' · ')} = ${tokens.total} tokens${tokens.exact ? '' : ' (approximate)'}\n`);
+    if (result.examples) io.stdout(`examples: ${result.examples.used} of ${result.examples.available} (input '${result.examples.input}')\n`);
+    return ExitCode.ok;
+  },
+};

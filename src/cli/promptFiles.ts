@@ -1,0 +1,33 @@
+// Finding and reading the .prompt files a command names: paths, folders (all .prompt files below)
+// and globs.
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { glob } from 'glob';
+import { UsageError } from './args';
+
+const IGNORE = ['**/node_modules/**', '**/.git/**'];
+
+export async function expandPromptFiles(patterns: readonly string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    const info = await stat(pattern).catch(() => undefined);
+    if (info?.isFile()) {
+      files.add(pattern);
+      continue;
+    }
+    const matches = info?.isDirectory()
+      ? await glob('**/*.prompt', { cwd: pattern, ignore: IGNORE, nodir: true }).then((found) => found.map((file) => path.join(pattern, file)))
+      : await glob(pattern, { ignore: IGNORE, nodir: true });
+    if (matches.length === 0) throw new UsageError(info ? `no .prompt files in '${pattern}'` : `no file matches '${pattern}'`);
+    for (const match of matches.sort()) files.add(match);
+  }
+  return [...files];
+}
+
+export async function readPromptFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}

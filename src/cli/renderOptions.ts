@@ -1,0 +1,64 @@
+// Options `render` and `tokens` share: which file (and variant), its inputs, how many examples.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { partialNameOf } from '../core/check/checkPrompt';
+import type { RenderRequest } from '../core/render';
+import { all, single, UsageError, type OptionSpec, type ParsedArgs } from './args';
+
+export const RENDER_OPTIONS: Record<string, OptionSpec> = {
+  input: { value: true, repeat: true },
+  'input-file': { value: true },
+  variant: { value: true },
+  shots: { value: true },
+  'prompts-dir': { value: true, repeat: true },
+  json: {},
+};
+
+export const RENDER_USAGE = `  --input key=value     An input value, as text (repeatable); key:=JSON for numbers, lists, objects
+  --input-file <file>   Inputs from a JSON object (--input values override it)
+  --variant <name>      Use the variant <file without .prompt>.<name>.prompt
+  --shots <n>           Keep only the first n few-shot examples (0 = zero-shot); needs promptlab.examples
+  --prompts-dir <dir>   Another folder to find partials (_name.prompt) in`;
+
+/** The file to render: the positional, or its variant. */
+export function promptPath(parsed: ParsedArgs): string {
+  if (parsed.positionals.length !== 1) throw new UsageError('give exactly one .prompt file');
+  const file = parsed.positionals[0]!;
+  const variant = single(parsed, 'variant');
+  if (variant === undefined) return file;
+  if (!/^[\w-]+$/.test(variant)) throw new UsageError(`--variant '${variant}' is not a variant name (letters, digits, - and _)`);
+  return path.join(path.dirname(file), `${path.basename(file, '.prompt')}.${variant}.prompt`);
+}
+
+export async function renderRequest(parsed: ParsedArgs): Promise<RenderRequest> {
+  const input: Record<string, unknown> = {};
+  const inputFile = single(parsed, 'input-file');
+  if (inputFile !== undefined) {
+    let data: unknown;
+    try {
+      data = JSON.parse(await readFile(inputFile, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`--input-file ${inputFile}: ${(error as Error).message}`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError(`--input-file ${inputFile} must hold a JSON object`);
+    Object.assign(input, data);
+  }
+  for (const pair of all(parsed, 'input')) {
+    const json = /^([^=:]+):=(.*)$/s.exec(pair);
+    const text = /^([^=]+)=(.*)$/s.exec(pair);
+    if (json) {
+      try {
+        input[json[1]!] = JSON.parse(json[2]!);
+      } catch {
+        throw new UsageError(`--input ${pair}: the value after := must be JSON`);
+      }
+    } else if (text) input[text[1]!] = text[2]!;
+    else throw new UsageError(`--input ${pair}: write key=value (text) or key:=JSON`);
+  }
+  const shotsText = single(parsed, 'shots');
+  const shots = shotsText === undefined ? undefined : Number(shotsText);
+  if (shots !== undefined && !(Number.isInteger(shots) && shots >= 0)) throw new UsageError(`--shots must be a whole number of at least 0, not '${shotsText}'`);
+  return { input, ...(shots !== undefined ? { shots } : {}) };
+}
+
+export const checkOptionsFor = (file: string) => ({ partialName: partialNameOf(file) });
