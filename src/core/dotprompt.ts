@@ -11,6 +11,8 @@ import {
   type RenderedPrompt,
   type ToolDefinition,
 } from 'dotprompt';
+import { parse as parseYaml } from 'yaml';
+import { FRONTMATTER_AND_BODY } from './promptSource';
 
 export interface DotpromptRegistry {
   /** Partials registered up front, by name. */
@@ -26,13 +28,58 @@ export interface PreparedDotprompt {
   dotprompt: Dotprompt;
   parsed: ParsedPrompt;
   renderer: PromptFunction;
+  /** The metadata without render options, worked out once (it copies every default deeply). */
+  metadata?: Promise<PromptMetadata>;
+}
+
+/** The prompt's own metadata (no render options): resolved schemas, config, ext… */
+export function metadataOf(prepared: PreparedDotprompt): Promise<PromptMetadata> {
+  prepared.metadata ??= prepared.dotprompt.renderMetadata(prepared.parsed);
+  return prepared.metadata;
+}
+
+/** Dotprompt's reserved frontmatter keys (dotprompt/src/parse.ts, RESERVED_METADATA_KEYWORDS). */
+const RESERVED = new Set(['config', 'description', 'ext', 'input', 'model', 'name', 'output', 'raw', 'toolDefs', 'tools', 'variant', 'version']);
+
+/**
+ * What `Dotprompt.parse` returns (dotprompt/src/parse.ts, parseDocument), step for step, but from
+ * frontmatter data that may already be parsed: the checks parse the YAML anyway, and a second
+ * parse of a 50 KB frontmatter costs more than a frame. `frontmatterData` must be what `yaml.parse`
+ * returns for the frontmatter text; without it the YAML is parsed here, as Dotprompt does. The
+ * conformance suite runs through this function.
+ */
+export function parsePrompt(source: string, frontmatterData?: { data: unknown }): ParsedPrompt {
+  const base = () => ({ ext: {}, metadata: {}, config: {} });
+  const match = FRONTMATTER_AND_BODY.exec(source);
+  const frontmatter = match?.[1];
+  if (!match || !frontmatter) return { ...base(), template: source } as ParsedPrompt;
+  let data: unknown;
+  try {
+    data = frontmatterData ? frontmatterData.data : parseYaml(frontmatter);
+  } catch {
+    // Dotprompt logs the error and renders the whole file as the template.
+    return { ...base(), template: source.trim() } as ParsedPrompt;
+  }
+  const raw: Record<string, unknown> = { ...(data as object) };
+  const pruned: Record<string, unknown> = base();
+  const ext: Record<string, Record<string, unknown>> = {};
+  for (const key in raw) {
+    if (RESERVED.has(key)) pruned[key] = raw[key];
+    else if (key.includes('.')) {
+      // `a.b.c: v` becomes ext['a.b'].c = v
+      const dot = key.lastIndexOf('.');
+      const namespace = key.slice(0, dot);
+      ext[namespace] = ext[namespace] ?? {};
+      ext[namespace][key.slice(dot + 1)] = raw[key];
+    }
+  }
+  return { ...pruned, raw, ext, template: match[2]!.trim() } as ParsedPrompt;
 }
 
 /** `Dotprompt.render` is `compile(source)` then the compiled function; doing the two steps here
- * parses the YAML and compiles the template once for every render of the same text. */
-export async function prepareDotprompt(source: string, registry: DotpromptRegistry = {}): Promise<PreparedDotprompt> {
+ * compiles the template once for every render of the same text. */
+export async function prepareDotprompt(source: string, registry: DotpromptRegistry = {}, parsed: ParsedPrompt = parsePrompt(source)): Promise<PreparedDotprompt> {
   const dotprompt = new Dotprompt({ partials: registry.partials, partialResolver: registry.partialResolver, schemas: registry.schemas, tools: registry.tools });
-  const parsed = dotprompt.parse(source);
   return { dotprompt, parsed, renderer: await dotprompt.compile(parsed) };
 }
 
@@ -43,7 +90,7 @@ export async function prepareDotprompt(source: string, registry: DotpromptRegist
  */
 export async function renderPrepared(prepared: PreparedDotprompt, data: DataArgument = {}, options?: PromptMetadata): Promise<RenderedPrompt> {
   const rendered = await prepared.renderer(data, options);
-  const metadata = await prepared.dotprompt.renderMetadata(prepared.parsed, options);
+  const metadata = options === undefined ? await metadataOf(prepared) : await prepared.dotprompt.renderMetadata(prepared.parsed, options);
   return { ...metadata, messages: rendered.messages };
 }
 

@@ -5,7 +5,7 @@ import { LineIndex } from './lineIndex';
 
 // Dotprompt's own pattern (dotprompt/src/parse.ts, FRONTMATTER_AND_BODY_REGEX), with the groups'
 // offsets recovered through the `d` flag.
-const FRONTMATTER_AND_BODY = /^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$/d;
+export const FRONTMATTER_AND_BODY = /^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$/d;
 
 export interface Span {
   text: string;

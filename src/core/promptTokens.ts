@@ -5,6 +5,7 @@ import type { TextMessage } from './render';
 import type { PartName, PromptPart } from './structure';
 import { chooseEncoding, countChatTokens, getTokenizer, type EncodingName } from './tokens';
 import { openAiRole } from './tokens/chat';
+import { chunkedCounter, type CountBatch } from './tokens/chunkedCount';
 
 export interface TokenReport {
   /** The tiktoken encoding used. */
@@ -28,6 +29,20 @@ export const countInProcess: CountTexts = async (encoding, texts) => {
   const tokenizer = getTokenizer(encoding);
   return texts.map((text) => tokenizer.count(text));
 };
+
+/** `countTexts` with each encoding's chunk counts remembered (tokens/chunkedCount.ts): a live count
+ * after an edit tokenizes only the chunks the edit touched. */
+export function cachedCountTexts(countTexts: CountTexts): CountTexts {
+  const counters = new Map<EncodingName, CountBatch>();
+  return (encoding, texts) => {
+    let counter = counters.get(encoding);
+    if (!counter) {
+      counter = chunkedCounter((batch) => countTexts(encoding, batch));
+      counters.set(encoding, counter);
+    }
+    return counter(texts);
+  };
+}
 
 export async function countPromptTokens(model: string | undefined, messages: TextMessage[], parts: PromptPart[], countTexts: CountTexts = countInProcess): Promise<TokenReport> {
   const choice = chooseEncoding(model);

@@ -2,7 +2,7 @@
 // examples, validates the inputs against `input.schema`, then renders through Dotprompt.
 import type { Message, Part } from 'dotprompt';
 import { checkPrompt, type CheckedPrompt } from './check/checkPrompt';
-import { prepareDotprompt, renderPrepared, type PreparedDotprompt } from './dotprompt';
+import { metadataOf, parsePrompt, prepareDotprompt, renderPrepared, type PreparedDotprompt } from './dotprompt';
 import type { PromptDiagnostic } from './diagnostics';
 import { validateInput, type InputProblem, type JsonSchema } from './inputValidation';
 import type { PromptEnvironment } from './promptEnvironment';
@@ -70,7 +70,11 @@ const prepared = new WeakMap<CheckedPrompt, Promise<PreparedDotprompt>>();
 function preparedFor(checked: CheckedPrompt): Promise<PreparedDotprompt> {
   let entry = prepared.get(checked);
   if (!entry) {
-    entry = prepareDotprompt(checked.source.text, { partials: Object.fromEntries([...checked.partials].map(([name, file]) => [name, file.text])) });
+    const partials = Object.fromEntries([...checked.partials].map(([name, file]) => [name, file.text]));
+    // The check parsed the frontmatter already; Dotprompt gets the same data instead of a second parse.
+    const { data } = checked.frontmatter;
+    const parsed = parsePrompt(checked.source.text, data === undefined ? undefined : { data });
+    entry = prepareDotprompt(checked.source.text, { partials }, parsed);
     prepared.set(checked, entry);
   }
   return entry;
@@ -91,7 +95,7 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
     throw new Error('This prompt does not say which input holds its examples: add `promptlab.examples: <input>` to the frontmatter.');
   }
   const prepared = await preparedFor(checked);
-  const metadata = await prepared.dotprompt.renderMetadata(prepared.parsed);
+  const metadata = await metadataOf(prepared);
   const problems = validateInput(input, metadata.input?.schema as JsonSchema | undefined);
   if (problems.length > 0) throw new InputError(problems);
   const rendered = await renderPrepared(prepared, { input, messages: request.history });

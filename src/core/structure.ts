@@ -26,9 +26,10 @@ export type Rerender = (shots: number) => Promise<RenderResult>;
 
 export async function promptParts(checked: CheckedPrompt, full: RenderResult, rerender: Rerender): Promise<PromptPart[]> {
   const messages = full.text;
-  // One label per character of each message; everything starts as content.
-  const labels: PartName[][] = messages.map((message) => new Array<PartName>(message.content.length).fill('content'));
-  const label = (message: number, start: number, end: number, part: PartName) => labels[message]!.fill(part, start, end);
+  // One label (an index into PART_NAMES) per character of each message; everything starts as content.
+  const CONTENT = PART_NAMES.indexOf('content');
+  const labels = messages.map((message) => new Uint8Array(message.content.length).fill(CONTENT));
+  const label = (message: number, start: number, end: number, part: PartName) => labels[message]!.fill(PART_NAMES.indexOf(part), start, end);
 
   const systems = messages.flatMap((message, index) => (message.role === 'system' ? [index] : []));
   for (const index of systems) label(index, 0, messages[index]!.content.length, 'instruction');
@@ -49,18 +50,18 @@ export async function promptParts(checked: CheckedPrompt, full: RenderResult, re
     if (text.endsWith(cue)) label(last, text.length - cue.length, text.length, 'cue');
   }
 
-  return PART_NAMES.map((name) => {
-    const spans: PartSpan[] = [];
-    labels.forEach((row, message) => {
-      for (let start = 0; start < row.length;) {
-        let end = start;
-        while (end < row.length && row[end] === row[start]) end++;
-        if (row[start] === name) spans.push({ message, start, end });
-        start = end;
-      }
-    });
-    return { name, spans, text: spans.map((span) => messages[span.message]!.content.slice(span.start, span.end)).join('') };
+  const spans: PartSpan[][] = PART_NAMES.map(() => []);
+  labels.forEach((row, message) => {
+    for (let start = 0; start < row.length;) {
+      let end = start;
+      while (end < row.length && row[end] === row[start]) end++;
+      spans[row[start]!]!.push({ message, start, end });
+      start = end;
+    }
   });
+  return PART_NAMES.map((name, index) => ({
+    name, spans: spans[index]!, text: spans[index]!.map((span) => messages[span.message]!.content.slice(span.start, span.end)).join(''),
+  }));
 }
 
 /** Literal text at the start of the template, whole lines only (`Classify the review.\n\n`). */

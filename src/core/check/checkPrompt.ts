@@ -2,7 +2,8 @@
 import { hasErrors, type PromptDiagnostic } from '../diagnostics';
 import type { PartialFile, PromptEnvironment } from '../promptEnvironment';
 import { readPromptSource, type PromptSource } from '../promptSource';
-import { checkFrontmatter, type FrontmatterInfo } from './frontmatter';
+import type { FrontmatterInfo } from './frontmatter';
+import { analyzeFrontmatter } from './frontmatterCache';
 import { checkPartials } from './partials';
 import { Reporter } from './report';
 import { checkTemplate, type TemplateInfo } from './template';
@@ -37,9 +38,13 @@ export async function checkPrompt(fileText: string, environment: PromptEnvironme
   if (fileText.length > MAX_PROMPT_CHARS) return tooLarge(fileText);
   const source = readPromptSource(fileText);
   const report = new Reporter(source.lines, 0);
-  const frontmatter: FrontmatterInfo = source.frontmatter
-    ? checkFrontmatter(source.frontmatter.text, report.at(source.frontmatter.start))
-    : { broken: false };
+  let frontmatter: FrontmatterInfo = { broken: false };
+  if (source.frontmatter) {
+    const analysis = analyzeFrontmatter(source.frontmatter.text);
+    const at = report.at(source.frontmatter.start);
+    for (const problem of analysis.problems) at.report(problem.severity, problem.code, problem.message, problem.start, problem.end);
+    frontmatter = analysis.info;
+  }
   const bodyReport = report.at(source.body.start);
   const template = checkTemplate(source.body.text, bodyReport, {
     // Without a schema every variable is undeclared, which is worth saying; with a broken

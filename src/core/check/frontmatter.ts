@@ -3,7 +3,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { InputField } from '../inputSchema';
 import { findField } from '../inputSchema';
-import type { Reporter } from './report';
+import type { Report } from './report';
 import { checkSchema } from './picoschema';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
 
@@ -19,6 +19,8 @@ export interface FrontmatterInfo {
   referenceInput?: string;
   /** True when the YAML could not be read: later checks must not trust the rest. */
   broken: boolean;
+  /** The frontmatter as plain data, exactly what `yaml.parse` gives Dotprompt; set unless broken. */
+  data?: unknown;
 }
 
 /** Dotprompt's reserved keys (dotprompt/src/parse.ts); other keys without a dot are ignored by it. */
@@ -40,21 +42,21 @@ const PROMPTLAB_KEYS = new Set(['promptlab.examples', 'promptlab.reference']);
 
 const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
-export function checkFrontmatter(yaml: string, report: Reporter): FrontmatterInfo {
+export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo {
   const document = parseDocument(yaml, { prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     for (const error of document.errors) report.error('yaml-syntax', `YAML: ${firstLine(error.message)}`, error.pos[0], error.pos[1]);
     return { broken: true };
   }
   const root = document.contents as AnyNode;
-  if (root === null || (isScalar(root) && root.value === null)) return { broken: false };
+  if (root === null || (isScalar(root) && root.value === null)) return { broken: false, data: null };
   if (!isMap(root)) {
     const [start, end] = nodeSpan(root);
     report.error('frontmatter-type', `The frontmatter must be a map of settings (model: …, config: …), not ${describeNode(root)}.`, start, end);
     return { broken: true };
   }
 
-  const info: FrontmatterInfo = { broken: false };
+  const info: FrontmatterInfo = { broken: false, data: document.toJS() };
   let examplesPair: Pair<Node, Node | null> | undefined;
   let referencePair: Pair<Node, Node | null> | undefined;
   for (const pair of pairsOf(root)) {
@@ -106,18 +108,18 @@ export function checkFrontmatter(yaml: string, report: Reporter): FrontmatterInf
   return info;
 }
 
-function typeError(value: AnyNode, key: string, expected: string, report: Reporter): void {
+function typeError(value: AnyNode, key: string, expected: string, report: Report): void {
   const [start, end] = nodeSpan(value);
   report.error('frontmatter-type', `'${key}' must be ${expected}, not ${describeNode(value)}.`, start, end);
 }
 
-function expectString(value: AnyNode, key: string, report: Reporter): boolean {
+function expectString(value: AnyNode, key: string, report: Report): boolean {
   if (isScalar(value) && typeof value.value === 'string') return true;
   typeError(value, key, 'text', report);
   return false;
 }
 
-function checkConfig(value: AnyNode, report: Reporter): void {
+function checkConfig(value: AnyNode, report: Report): void {
   if (!isMap(value)) {
     typeError(value, 'config', 'a map of generation settings (temperature: 0.7, …)', report);
     return;
@@ -143,7 +145,7 @@ function checkConfig(value: AnyNode, report: Reporter): void {
   }
 }
 
-function checkInput(value: AnyNode, info: FrontmatterInfo, report: Reporter): void {
+function checkInput(value: AnyNode, info: FrontmatterInfo, report: Report): void {
   if (!isMap(value)) {
     typeError(value, 'input', 'a map with schema: and default:', report);
     return;
@@ -162,7 +164,7 @@ function checkInput(value: AnyNode, info: FrontmatterInfo, report: Reporter): vo
   }
 }
 
-function checkOutput(value: AnyNode, report: Reporter): void {
+function checkOutput(value: AnyNode, report: Report): void {
   if (!isMap(value)) {
     typeError(value, 'output', 'a map with format: and schema:', report);
     return;
@@ -175,7 +177,7 @@ function checkOutput(value: AnyNode, report: Reporter): void {
 }
 
 /** `promptlab.examples: examples` must name a declared input (of `type`, when given). */
-function checkInputReference(pair: Pair<Node, Node | null> | undefined, info: FrontmatterInfo, type: string | undefined, report: Reporter): string | undefined {
+function checkInputReference(pair: Pair<Node, Node | null> | undefined, info: FrontmatterInfo, type: string | undefined, report: Report): string | undefined {
   if (!pair) return undefined;
   const key = keyText(pair);
   const value = pair.value as AnyNode;

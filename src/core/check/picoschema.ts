@@ -2,7 +2,7 @@
 // Picoschema parser (dotprompt/src/picoschema.ts), and reads the declared fields from it.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { parsePicoKey, PICOSCHEMA_SCALAR_TYPES, splitTypeAndDescription, type InputField } from '../inputSchema';
-import type { Reporter } from './report';
+import type { Report } from './report';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
 
 const SCALARS: readonly string[] = PICOSCHEMA_SCALAR_TYPES;
@@ -10,7 +10,7 @@ const JSON_SCHEMA_TYPES = [...SCALARS, 'object', 'array'];
 const scalarList = SCALARS.join(', ');
 
 /** Returns the fields the schema declares (undefined for a scalar schema). */
-export function checkSchema(node: AnyNode, report: Reporter): InputField[] | undefined {
+export function checkSchema(node: AnyNode, report: Report): InputField[] | undefined {
   if (isScalar(node) && typeof node.value === 'string') {
     checkScalarType(node, node.value, report);
     return undefined;
@@ -25,7 +25,7 @@ export function checkSchema(node: AnyNode, report: Reporter): InputField[] | und
   return picoFields(node, report);
 }
 
-function checkScalarType(node: Node, text: string, report: Reporter): string {
+function checkScalarType(node: Node, text: string, report: Report): string {
   const [type] = splitTypeAndDescription(text);
   if (!SCALARS.includes(type)) {
     const [start, end] = nodeSpan(node);
@@ -35,7 +35,7 @@ function checkScalarType(node: Node, text: string, report: Reporter): string {
   return type;
 }
 
-function picoFields(node: Node, report: Reporter): InputField[] {
+function picoFields(node: Node, report: Report): InputField[] {
   const fields: InputField[] = [];
   for (const pair of pairsOf(node)) {
     const key = keyText(pair);
@@ -74,7 +74,7 @@ function picoFields(node: Node, report: Reporter): InputField[] {
 }
 
 /** A field's value: a `type, description` string or a map of fields. Fills `field`'s type. */
-function checkValue(value: AnyNode, field: InputField | undefined, report: Reporter): InputField[] | undefined {
+function checkValue(value: AnyNode, field: InputField | undefined, report: Report): InputField[] | undefined {
   if (isScalar(value) && typeof value.value === 'string') {
     const type = checkScalarType(value, value.value, report);
     const [, description] = splitTypeAndDescription(value.value);
