@@ -1,5 +1,7 @@
 // Each kind of diagnostic, at the exact place it belongs (0-based line/character, as VS Code).
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { checkPrompt } from '../../src/core/check/checkPrompt';
 import type { PromptDiagnostic } from '../../src/core/diagnostics';
 import { memoryEnvironment } from '../../src/core/promptEnvironment';
@@ -16,25 +18,7 @@ const header = '---\ninput:\n  schema:\n    dialogue: string\n---\n';
 
 describe('checkPrompt', () => {
   it('finds nothing wrong in a well-formed prompt', async () => {
-    const text = `---
-model: openai/gpt-4o-mini
-config: { temperature: 0.7, maxOutputTokens: 200, topP: 0.95, stopSequences: ["\\n\\n"] }
-input:
-  schema:
-    dialogue: string
-    examples?(array):
-      dialogue: string
-      summary: string
-  default:
-    examples:
-      - { dialogue: "A: Lunch at 1?\\nB: Make it 2.", summary: "They move lunch to 2." }
-promptlab.examples: examples
----
-{{role "system"}}You summarize dialogues in one sentence.
-{{#each examples}}{{role "user"}}{{dialogue}}{{role "model"}}{{summary}}{{/each}}
-{{role "user"}}{{dialogue}}
-Summary:
-`;
+    const text = readFileSync(path.resolve(__dirname, '../../../test/fixtures/summarize.prompt'), 'utf8');
     assert.deepEqual(await diagnose(text), []);
   });
 

@@ -1,29 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { checkPrompt } from '../../src/core/check/checkPrompt';
 import { memoryEnvironment } from '../../src/core/promptEnvironment';
 import { InputError, PromptError, renderChecked, renderPrompt } from '../../src/core/render';
 import { promptParts } from '../../src/core/structure';
 
-const summarize = `---
-model: openai/gpt-4o-mini
-input:
-  schema:
-    dialogue: string
-    examples?(array):
-      dialogue: string
-      summary: string
-  default:
-    dialogue: "A: Coffee?\\nB: Sure."
-    examples:
-      - { dialogue: "A: Lunch at 1?\\nB: Make it 2.", summary: "They move lunch to 2." }
-      - { dialogue: "A: Done?\\nB: Yes.", summary: "B is done." }
-promptlab.examples: examples
----
-{{role "system"}}You summarize dialogues in one sentence.
-{{#each examples}}{{role "user"}}{{dialogue}}{{role "model"}}{{summary}}{{/each}}
-{{role "user"}}{{dialogue}}
-Summary:
-`;
+/** DESIGN.md's example prompt, with a dialogue and two examples as defaults. */
+const summarize = readFileSync(path.resolve(__dirname, '../../../test/fixtures/summarize.prompt'), 'utf8');
 
 const env = memoryEnvironment();
 
