@@ -12,6 +12,7 @@ import {
   type ToolDefinition,
 } from 'dotprompt';
 import { parse as parseYaml } from 'yaml';
+import { DOTPROMPT_RESERVED_KEYS } from './frontmatterKeys';
 import { FRONTMATTER_AND_BODY } from './promptSource';
 
 export interface DotpromptRegistry {
@@ -38,8 +39,6 @@ export function metadataOf(prepared: PreparedDotprompt): Promise<PromptMetadata>
   return prepared.metadata;
 }
 
-/** Dotprompt's reserved frontmatter keys (dotprompt/src/parse.ts, RESERVED_METADATA_KEYWORDS). */
-const RESERVED = new Set(['config', 'description', 'ext', 'input', 'model', 'name', 'output', 'raw', 'toolDefs', 'tools', 'variant', 'version']);
 
 /**
  * What `Dotprompt.parse` returns (dotprompt/src/parse.ts, parseDocument), step for step, but from
@@ -64,7 +63,7 @@ export function parsePrompt(source: string, frontmatterData?: { data: unknown })
   const pruned: Record<string, unknown> = base();
   const ext: Record<string, Record<string, unknown>> = {};
   for (const key in raw) {
-    if (RESERVED.has(key)) pruned[key] = raw[key];
+    if (DOTPROMPT_RESERVED_KEYS.has(key)) pruned[key] = raw[key];
     else if (key.includes('.')) {
       // `a.b.c: v` becomes ext['a.b'].c = v
       const dot = key.lastIndexOf('.');

@@ -1,5 +1,6 @@
 // What a prompt declares as its inputs, read from `input.schema` (Picoschema or JSON Schema) for
 // variable checks, completions and hovers. Shapes only: validation of values is in inputValidation.ts.
+import type { FrontmatterInfo } from './check/frontmatter';
 
 export interface InputField {
   name: string;
@@ -37,3 +38,24 @@ export function parsePicoKey(key: string): { name: string; optional: boolean; ty
 export function findField(fields: readonly InputField[] | undefined, name: string): InputField | undefined {
   return fields?.find((field) => field.name === name);
 }
+
+/** The inputs a prompt declares: `input.schema`'s fields, plus inputs only given a default (declared
+ * by example: their type, and an array's item fields, read from the value). */
+export function declaredInputs(frontmatter: Pick<FrontmatterInfo, 'inputs' | 'defaults'>): InputField[] {
+  const fields = [...(frontmatter.inputs ?? [])];
+  for (const [name, value] of Object.entries(frontmatter.defaults ?? {})) {
+    if (!findField(fields, name)) fields.push(fieldFromValue(name, value));
+  }
+  return fields;
+}
+
+function fieldFromValue(name: string, value: unknown): InputField {
+  const sample = Array.isArray(value) ? value[0] : value;
+  const type = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value === 'object' ? 'object' : typeof value;
+  const field: InputField = { name, type, optional: true };
+  if (typeof sample === 'object' && sample !== null && !Array.isArray(sample)) {
+    field.fields = Object.entries(sample as Record<string, unknown>).map(([key, inner]) => fieldFromValue(key, inner));
+  }
+  return field;
+}
+

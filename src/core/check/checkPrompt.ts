@@ -2,6 +2,7 @@
 import { hasErrors, type PromptDiagnostic } from '../diagnostics';
 import type { PartialFile, PromptEnvironment } from '../promptEnvironment';
 import { readPromptSource, type PromptSource } from '../promptSource';
+import { declaredInputs } from '../inputSchema';
 import type { FrontmatterInfo } from './frontmatter';
 import { analyzeFrontmatter } from './frontmatterCache';
 import { checkPartials } from './partials';
@@ -49,7 +50,7 @@ export async function checkPrompt(fileText: string, environment: PromptEnvironme
   const template = checkTemplate(source.body.text, bodyReport, {
     // Without a schema every variable is undeclared, which is worth saying; with a broken
     // frontmatter nothing is known, so say nothing.
-    inputs: frontmatter.broken ? undefined : mergeDefaults(frontmatter),
+    inputs: frontmatter.broken ? undefined : declaredInputs(frontmatter),
     isPartial: options.partialName !== undefined,
   });
   const partials = template ? await checkPartials(template.partials, environment, bodyReport, options.partialName) : new Map();
@@ -69,13 +70,4 @@ function tooLarge(fileText: string): CheckedPrompt {
     message: `This file has ${megabytes} million characters; Prompt Lab checks and renders prompts up to ${MAX_PROMPT_CHARS / 1_000_000} million (far beyond any context window). Move bulk data into inputs or split the prompt.`,
   }];
   return { source, frontmatter: { broken: true }, partials: new Map(), diagnostics, ok: false };
-}
-
-/** Inputs declared by the schema, plus those only given a default (declared by example). */
-function mergeDefaults(frontmatter: FrontmatterInfo) {
-  const fields = [...(frontmatter.inputs ?? [])];
-  for (const name of Object.keys(frontmatter.defaults ?? {})) {
-    if (!fields.some((field) => field.name === name)) fields.push({ name, optional: true });
-  }
-  return fields;
 }

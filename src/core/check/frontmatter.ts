@@ -3,6 +3,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { InputField } from '../inputSchema';
 import { findField } from '../inputSchema';
+import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, TOP_LEVEL_KEYS } from '../frontmatterKeys';
 import type { Report } from './report';
 import { checkSchema } from './picoschema';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
@@ -23,22 +24,10 @@ export interface FrontmatterInfo {
   data?: unknown;
 }
 
-/** Dotprompt's reserved keys (dotprompt/src/parse.ts); other keys without a dot are ignored by it. */
-const TOP_LEVEL = new Set(['config', 'description', 'ext', 'input', 'model', 'name', 'output', 'raw', 'toolDefs', 'tools', 'variant', 'version']);
 
-interface NumberRule { min: number; max?: number; integer?: boolean; minExclusive?: boolean; text: string }
-const CONFIG_NUMBERS: Record<string, NumberRule> = {
-  temperature: { min: 0, max: 2, text: 'a number from 0 to 2' },
-  topP: { min: 0, max: 1, text: 'a number from 0 to 1' },
-  topK: { min: 1, integer: true, text: 'a whole number of at least 1' },
-  maxOutputTokens: { min: 1, integer: true, text: 'a whole number of at least 1' },
-  seed: { min: Number.MIN_SAFE_INTEGER, integer: true, text: 'a whole number' },
-  presencePenalty: { min: -2, max: 2, text: 'a number from -2 to 2' },
-  frequencyPenalty: { min: -2, max: 2, text: 'a number from -2 to 2' },
-  candidateCount: { min: 1, integer: true, text: 'a whole number of at least 1' },
-};
-const CONFIG_KEYS = [...Object.keys(CONFIG_NUMBERS), 'stopSequences'];
-const PROMPTLAB_KEYS = new Set(['promptlab.examples', 'promptlab.reference']);
+const CONFIG_RULES = new Map(CONFIG_KEYS.map((key) => [key.key, key]));
+const CONFIG_KEY_NAMES = CONFIG_KEYS.map((key) => key.key);
+const PROMPTLAB_KEYS = new Set(TOP_LEVEL_KEYS.map((key) => key.key).filter((key) => key.startsWith('promptlab.')));
 
 const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
@@ -71,7 +60,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
       }
       continue;
     }
-    if (!TOP_LEVEL.has(key)) {
+    if (!DOTPROMPT_RESERVED_KEYS.has(key)) {
       report.warning('unknown-key', `Unknown key '${key}': Dotprompt ignores it. Keys with a dot (like 'promptlab.examples') are kept as extensions.`, keyStart, keyEnd);
       continue;
     }
@@ -128,19 +117,20 @@ function checkConfig(value: AnyNode, report: Report): void {
     const key = keyText(pair);
     const setting = pair.value as AnyNode;
     const [start, end] = nodeSpan(setting);
-    const rule = CONFIG_NUMBERS[key];
+    const known = CONFIG_RULES.get(key);
+    const rule = known?.rule;
     if (rule) {
       const number = isScalar(setting) ? setting.value : undefined;
       const ok = typeof number === 'number' && Number.isFinite(number) && number >= rule.min
         && (rule.max === undefined || number <= rule.max) && (!rule.integer || Number.isInteger(number));
-      if (!ok) report.error('config-range', `config.${key} must be ${rule.text}, not ${describeNode(setting)}.`, start, end);
+      if (!ok) report.error('config-range', `config.${key} must be ${known.range}, not ${describeNode(setting)}.`, start, end);
     } else if (key === 'stopSequences') {
       if (!isSeq(setting) || !setting.items.every((item) => isScalar(item) && typeof item.value === 'string')) {
         report.error('config-range', `config.stopSequences must be a list of strings, e.g. ["\\n\\n"], not ${describeNode(setting)}.`, start, end);
       }
     } else {
       const [keyStart, keyEnd] = nodeSpan(pair.key as Node);
-      report.warning('unknown-key', `Unknown config key '${key}'; backends may ignore it. Known: ${CONFIG_KEYS.join(', ')}.`, keyStart, keyEnd);
+      report.warning('unknown-key', `Unknown config key '${key}'; backends may ignore it. Known: ${CONFIG_KEY_NAMES.join(', ')}.`, keyStart, keyEnd);
     }
   }
 }
