@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from './commands';
+import { registerLanguageFeatures } from './language';
 import { registerPanelSerializer } from './panel/panelSerializer';
 import { PromptLabPanel } from './panel/promptLabPanel';
 
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     registerPanelSerializer(extensionUri),
     { dispose: () => PromptLabPanel.disposeCurrent() },
+    registerLanguageFeatures(extensionUri),
   );
 }
 

@@ -1,0 +1,66 @@
+// CodeLens above the body's first line: "▶ Run", "⇆ Compare Temperatures" and the rendered prompt's
+// token count. The count lens says "tokens: –" until the count for this version is in (or when the
+// prompt has errors); when it arrives the lenses are asked for again.
+import * as vscode from 'vscode';
+import { partialNameOf } from '../../core/check/checkPrompt';
+import { Commands } from '../commands';
+import { DisposableStore } from '../disposables';
+import type { PromptChecks } from './promptChecks';
+import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
+
+export const RUN_TITLE = '▶ Run';
+export const COMPARE_TITLE = '⇆ Compare Temperatures';
+export const NO_COUNT_TITLE = 'tokens: –';
+
+export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly checks: PromptChecks, private readonly counts: PromptTokenCounts) {
+    // Partials or settings changed: the count shown may be out of date.
+    this.store.add(checks.onDidInvalidate(() => this.changed.fire()));
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    // A partial is not run on its own: it is part of the prompts that include it.
+    if (partialNameOf(document.uri.path) !== undefined) return [];
+    const checked = await this.checks.check(document);
+    const line = checked.source.lines.positionAt(checked.source.body.start).line;
+    const range = new vscode.Range(line, 0, line, 0);
+    const args = [document.uri];
+    return [
+      new vscode.CodeLens(range, { title: RUN_TITLE, command: Commands.runPrompt, arguments: args, tooltip: 'Run this prompt' }),
+      new vscode.CodeLens(range, { title: COMPARE_TITLE, command: Commands.compareTemperatures, arguments: args, tooltip: 'Run this prompt at several temperatures, side by side' }),
+      new vscode.CodeLens(range, { ...this.countLens(document), command: Commands.openPanel }),
+    ];
+  }
+
+  private countLens(document: vscode.TextDocument): { title: string; tooltip: string } {
+    const count = this.counts.peek(document);
+    if (count) return describeCount(count);
+    // Not counted yet: ask, and show the lenses again once the answer is in (if still current).
+    const version = document.version;
+    void this.counts.count(document).then(() => {
+      if (!document.isClosed && document.version === version) this.changed.fire();
+    }, () => undefined);
+    return { title: NO_COUNT_TITLE, tooltip: 'Counting…' };
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+export function describeCount(count: TokenCount): { title: string; tooltip: string } {
+  switch (count.kind) {
+    case 'counted': {
+      const empty = count.emptyInputs.length ? ` Required inputs without a default (${count.emptyInputs.join(', ')}) are counted as empty.` : '';
+      return { title: `${count.report.total} tokens`, tooltip: `${count.report.note}${empty} Click to open the Prompt Lab panel.` };
+    }
+    case 'errors':
+      return { title: NO_COUNT_TITLE, tooltip: `The prompt has ${count.errors === 1 ? 'an error' : `${count.errors} errors`}: see the Problems panel.` };
+    case 'unavailable':
+      return { title: NO_COUNT_TITLE, tooltip: count.reason };
+  }
+}

@@ -1,0 +1,122 @@
+// Token counts of open prompts, once per document version: check (shared), render with the
+// prompt's defaults, split into parts, count in the token worker. The rendering runs here (a few
+// ms), the tokenizer never does: it loads and counts in TokenCountService's worker thread.
+import * as vscode from 'vscode';
+import type { CheckedPrompt } from '../../core/check/checkPrompt';
+import type { InputField } from '../../core/inputSchema';
+import { cachedCountTexts, countPromptTokens, type CountTexts, type TokenReport } from '../../core/promptTokens';
+import { InputError, renderChecked, type RenderRequest } from '../../core/render';
+import { promptParts, type PromptPart } from '../../core/structure';
+import type { TokenCountService } from '../tokens/tokenCountService';
+import type { PromptChecks } from './promptChecks';
+
+export type TokenCount =
+  | {
+    kind: 'counted';
+    report: TokenReport;
+    /** Which rendered text is which part (spans per message), for hovers. */
+    parts: PromptPart[];
+    /** Required inputs without a default, counted as empty: the count is of the rest. */
+    emptyInputs: string[];
+  }
+  /** The prompt has errors: nothing to render. */
+  | { kind: 'errors'; errors: number }
+  /** It renders no count, and why (inputs that do not fit the schema, a failed worker). */
+  | { kind: 'unavailable'; reason: string };
+
+interface Entry {
+  stamp: string;
+  result: Promise<TokenCount>;
+  settled?: TokenCount;
+}
+
+/** Counts in the worker, remembering chunk counts: a count after an edit sends only the chunks
+ * the edit touched (core's cachedCountTexts). */
+export function workerCounter(service: TokenCountService): CountTexts {
+  return cachedCountTexts((encoding, texts) => service.count({ encoding, texts }));
+}
+
+export class PromptTokenCounts implements vscode.Disposable {
+  private readonly cache = new Map<string, Entry>();
+  private readonly closed = vscode.workspace.onDidCloseTextDocument((document) => this.cache.delete(document.uri.toString()));
+
+  constructor(private readonly checks: PromptChecks, private readonly countTexts: CountTexts) {}
+
+  /** The count for the document as it is now (shared by every caller for this version). */
+  count(document: vscode.TextDocument): Promise<TokenCount> {
+    const key = document.uri.toString();
+    const stamp = this.checks.stamp(document);
+    const cached = this.cache.get(key);
+    if (cached?.stamp === stamp) return cached.result;
+    const entry: Entry = { stamp, result: this.checks.check(document).then((checked) => this.countChecked(checked)) };
+    entry.result = entry.result.then((count) => (entry.settled = count));
+    this.cache.set(key, entry);
+    return entry.result;
+  }
+
+  /** The finished count for the document as it is now, if there is one already; never waits. */
+  peek(document: vscode.TextDocument): TokenCount | undefined {
+    const cached = this.cache.get(document.uri.toString());
+    return cached?.stamp === this.checks.stamp(document) ? cached.settled : undefined;
+  }
+
+  dispose(): void {
+    this.closed.dispose();
+    this.cache.clear();
+  }
+
+  private async countChecked(checked: CheckedPrompt): Promise<TokenCount> {
+    if (!checked.ok) return { kind: 'errors', errors: checked.diagnostics.filter((d) => d.severity === 'error').length };
+    const placeholders = emptyValuesForMissingInputs(checked);
+    const request: RenderRequest = { input: placeholders };
+    try {
+      const result = await renderChecked(checked, request);
+      const parts = await promptParts(checked, result, (shots) => renderChecked(checked, { ...request, shots }));
+      const report = await countPromptTokens(result.model ?? checked.frontmatter.model, result.text, parts, this.countTexts);
+      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders) };
+    } catch (error) {
+      const reason = error instanceof InputError
+        ? error.message
+        : `The prompt could not be counted: ${error instanceof Error ? error.message : String(error)}`;
+      return { kind: 'unavailable', reason };
+    }
+  }
+}
+
+/** A live count cannot wait for a run's inputs: required inputs with no default are rendered as
+ * the empty value of their type, so the count is of everything else. */
+function emptyValuesForMissingInputs(checked: CheckedPrompt): Record<string, unknown> {
+  const defaults = checked.frontmatter.defaults ?? {};
+  const values: Record<string, unknown> = {};
+  for (const field of checked.frontmatter.inputs ?? []) {
+    if (field.optional || field.name in defaults) continue;
+    const empty = emptyValueOf(field);
+    if (empty !== undefined) values[field.name] = empty;
+  }
+  return values;
+}
+
+function emptyValueOf(field: InputField): unknown {
+  switch (field.type) {
+    case undefined:
+    case 'string':
+    case 'any':
+      return '';
+    case 'number':
+    case 'integer':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object': {
+      const object: Record<string, unknown> = {};
+      for (const inner of field.fields ?? []) {
+        if (!inner.optional) object[inner.name] = emptyValueOf(inner);
+      }
+      return object;
+    }
+    default:
+      return undefined; // enum, null: no honest empty value
+  }
+}
