@@ -136,7 +136,20 @@ console.log(`baseline, Buffer.from(text, 'utf8') of the same texts, median: ${ms
 console.log(`per edit / baseline (medians): ${(perEditMedian / median(baseline)).toFixed(0)}x`);
 console.log(`per edit p95 under ${FRAME_MS} ms: ${perEditP95 < FRAME_MS ? 'yes' : 'no'}`);
 
-// The same live count as the extension runs it: through TokenCountService and the bundled worker.
+// With the chunk cache (core/tokens/chunkedCount.ts): only the chunks an edit touched are counted.
+const { chunkedCounter } = require(path.join(root, 'out/src/core/tokens/chunkedCount.js'));
+const chunked = chunkedCounter(async (texts) => texts.map((t) => o200k.count(t)));
+for (const t of edited.slice(0, 20)) await chunked([t]);
+const perEditChunked = [];
+for (const t of edited) {
+  t0 = performance.now();
+  await chunked([t]);
+  perEditChunked.push(performance.now() - t0);
+}
+console.log(`per edit, count in process with the chunk cache, median: ${ms(median(perEditChunked))}, p95: ${ms(quantile(perEditChunked, 0.95))}; ratio to baseline ${(median(perEditChunked) / median(baseline)).toFixed(1)}x; p95 under ${FRAME_MS} ms: ${quantile(perEditChunked, 0.95) < FRAME_MS ? 'yes' : 'no'}`);
+
+// The same live count as the extension runs it: through TokenCountService and the bundled worker,
+// without and with the chunk cache (the extension uses the cache).
 try {
   for (const t of edited.slice(0, 20)) await request(t);
   const roundTrips = [];
@@ -147,6 +160,15 @@ try {
   }
   console.log(`per edit, worker round trip, median of ${roundTrips.length}: ${ms(median(roundTrips))}`);
   console.log(`per edit, worker round trip, p95: ${ms(quantile(roundTrips, 0.95))}`);
+  const viaWorker = chunkedCounter((texts) => service.count({ encoding: 'o200k_base', texts }));
+  for (const t of edited.slice(0, 20)) await viaWorker([t]);
+  const cachedTrips = [];
+  for (const t of edited.slice(200)) {
+    t0 = performance.now();
+    await viaWorker([t]);
+    cachedTrips.push(performance.now() - t0);
+  }
+  console.log(`per edit, worker round trip with the chunk cache, median: ${ms(median(cachedTrips))}, p95: ${ms(quantile(cachedTrips, 0.95))}`);
 } finally {
   service.dispose();
 }
