@@ -1,0 +1,79 @@
+// How a backend is configured: one entry of the `promptLab.backends` setting, or of the CLI's
+// workspace config file (`promptlab.config.json`), in the same shape. API keys are never here:
+// the extension keeps them in SecretStorage, the CLI reads the environment variable `apiKeyEnv`.
+
+export type BackendKind = 'openai' | 'azure-openai' | 'local';
+
+export interface BackendConfig {
+  /** The name prompts use as the provider in `model: <id>/<model>` (e.g. `openai`, `local`, `ollama`). */
+  id: string;
+  kind: BackendKind;
+  /** openai: the API's base URL (default https://api.openai.com/v1); any OpenAI-compatible server. */
+  baseURL?: string;
+  /** The model when a prompt names none, or names only the provider. */
+  defaultModel?: string;
+  /** CLI only: the environment variable holding the API key. */
+  apiKeyEnv?: string;
+  /** azure-openai: https://<resource>.openai.azure.com, the deployment and the API version. */
+  endpoint?: string;
+  deployment?: string;
+  apiVersion?: string;
+  /** local: the GGUF model file, CPU threads, and context size in tokens. */
+  modelPath?: string;
+  threads?: number;
+  contextSize?: number;
+  /** Requests to run at once against this backend (a comparison fans out up to this many). */
+  concurrency?: number;
+  /** Per request, in milliseconds, before it is given up (and retried where allowed). */
+  timeoutMs?: number;
+  /** Retries on 429 and 5xx, with backoff that honours Retry-After. */
+  maxRetries?: number;
+}
+
+export const BACKEND_KINDS: readonly BackendKind[] = ['openai', 'azure-openai', 'local'];
+
+/** The backend `local` that needs no key: present unless the configuration names its own `local`. */
+export const DEFAULT_LOCAL_BACKEND: BackendConfig = { id: 'local', kind: 'local' };
+
+/** The origin (scheme://host:port) requests to this backend go to; keys are bound to it. */
+export function backendOrigin(config: BackendConfig): string | undefined {
+  const url = config.kind === 'azure-openai' ? config.endpoint : config.kind === 'openai' ? config.baseURL ?? 'https://api.openai.com/v1' : undefined;
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ConfigProblem { path: string; message: string }
+
+/** Checks a list of backend entries as found in settings or a config file; returns the valid ones
+ * and what is wrong with the others (each problem names the entry and field). */
+export function readBackendConfigs(value: unknown): { backends: BackendConfig[]; problems: ConfigProblem[] } {
+  const backends: BackendConfig[] = [];
+  const problems: ConfigProblem[] = [];
+  if (value === undefined || value === null) return { backends, problems };
+  if (!Array.isArray(value)) return { backends, problems: [{ path: 'backends', message: 'must be a list of backends' }] };
+  const seen = new Set<string>();
+  value.forEach((entry, index) => {
+    const at = `backends[${index}]`;
+    const bad = (message: string) => problems.push({ path: at, message });
+    if (typeof entry !== 'object' || entry === null) return bad('must be an object with id and kind');
+    const config = entry as Record<string, unknown>;
+    if (typeof config.id !== 'string' || !/^[\w.-]+$/.test(config.id)) return bad('id must be a name of letters, digits, ".", "-" or "_"');
+    if (seen.has(config.id)) return bad(`id '${config.id}' is used twice`);
+    if (!BACKEND_KINDS.includes(config.kind as BackendKind)) return bad(`kind must be one of ${BACKEND_KINDS.join(', ')}`);
+    for (const key of ['baseURL', 'endpoint'] as const) {
+      if (config[key] !== undefined && !(typeof config[key] === 'string' && /^https?:\/\//.test(config[key] as string))) return bad(`${key} must be an http(s) URL`);
+    }
+    if (config.kind === 'azure-openai' && (typeof config.endpoint !== 'string' || typeof config.deployment !== 'string')) return bad('azure-openai needs endpoint and deployment');
+    for (const key of ['threads', 'contextSize', 'concurrency', 'timeoutMs', 'maxRetries'] as const) {
+      const number = config[key];
+      if (number !== undefined && !(typeof number === 'number' && Number.isInteger(number) && number >= (key === 'maxRetries' ? 0 : 1))) return bad(`${key} must be a whole number${key === 'maxRetries' ? '' : ' of at least 1'}`);
+    }
+    seen.add(config.id);
+    backends.push(config as unknown as BackendConfig);
+  });
+  return { backends, problems };
+}
