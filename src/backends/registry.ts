@@ -1,5 +1,6 @@
 // Creates backends from their configuration and keeps them: one instance per backend id, so a warm
 // local model or an HTTP agent is shared by every run, and disposed together.
+import type { CountTexts } from '../core/promptTokens';
 import type { Backend } from './backend';
 import { DEFAULT_LOCAL_BACKEND, type BackendConfig } from './backendConfig';
 
@@ -12,6 +13,9 @@ export interface BackendServices {
   fetch?: typeof fetch;
   /** Where diagnostics about backends go (never with keys in them). */
   log?(message: string): void;
+  /** Counts tokens when a server reports no usage. The extension passes its worker thread's
+   * counter (the tokenizer must not load on the extension host thread); default: in-process. */
+  countTexts?: CountTexts;
 }
 
 export type BackendFactory = (config: BackendConfig, services: BackendServices) => Backend;
