@@ -1,6 +1,7 @@
-// Four bundles (DESIGN.md, Packaging): the extension host, its token-count worker and the CLI (Node,
-// CommonJS) and the panel's webview (browser, IIFE). `--watch` rebuilds on change; `--production`
-// minifies. tiktoken's WASM and the ranks of the two encodings are copied beside the Node bundles.
+// Five bundles (DESIGN.md, Packaging): the extension host, its token-count worker, the local model's
+// child process and the CLI (Node, CommonJS), and the panel's webview (browser, IIFE). `--watch`
+// rebuilds on change; `--production` minifies. tiktoken's WASM and the ranks of the two encodings
+// are copied beside the Node bundles.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -35,7 +36,9 @@ const common = {
   define: { PROMPT_LAB_VERSION: JSON.stringify(pkg.version) },
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// node-llama-cpp is never bundled: it is ESM with native binaries, shipped in the .vsix's
+// node_modules, and only the local model's child process (dist/localModelHost.js) loads it.
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['node-llama-cpp'] };
 
 /** tiktoken files the bundles load at run time from their `__dirname` (src/core/tokens/tiktokenFiles.ts):
  * the lite WASM, which `tiktoken/lite` itself looks for beside the bundle, and the ranks, which
@@ -53,10 +56,13 @@ async function copyTiktokenFiles() {
 }
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: plugins('extension') },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'node-llama-cpp'], plugins: plugins('extension') },
   // Token counting off the extension host thread (src/extension/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
   { ...node, entryPoints: ['src/extension/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
+  // The local backend's child process (src/backends/local/localModelHost.ts), forked by the extension
+  // and the CLI from beside their own bundle.
+  { ...node, entryPoints: ['src/backends/local/localModelHost.ts'], outfile: 'dist/localModelHost.js', plugins: plugins('localModelHost') },
   // No `vscode` external here: if anything the CLI reaches imports it, this bundle fails to build.
   { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: plugins('cli') },
   {

@@ -13,6 +13,8 @@ export interface CliCommand {
 
 import { checkCommand } from './commands/check';
 import { renderCommand } from './commands/render';
+import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
 import { tokensCommand } from './commands/tokens';
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand];
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, runCommand, serveCommand];

@@ -5,6 +5,13 @@ export const Commands = {
   runPrompt: 'promptLab.runPrompt',
   compareTemperatures: 'promptLab.compareTemperatures',
   newPromptFromTemplate: 'promptLab.newPromptFromTemplate',
+  selectBackend: 'promptLab.selectBackend',
+  /** Accepts `{ backendId?, apiKey? }` (see backends/apiKeyCommands.ts) so tests and scripts can skip the prompts. */
+  setApiKey: 'promptLab.setApiKey',
+  clearApiKey: 'promptLab.clearApiKey',
+  /** Test hook, hidden from the palette: for a backend id, the origins a key is stored for and whether
+   * a run would send it, ask first, or have none. Never returns a key. */
+  checkApiKey: 'promptLab.apiKey.check',
   /** Test hook, hidden from the palette: the status bar's token count state (TokenCountState), as
    * the status bar item's text cannot be read through the API. */
   currentTokenCount: 'promptLab.tokenCount.current',

@@ -1,19 +1,52 @@
 import * as vscode from 'vscode';
+import { ApiKeyStore } from './backends/apiKeys';
+import { promptAndStoreKey, registerApiKeyCommands } from './backends/apiKeyCommands';
+import { BackendService } from './backends/backendService';
+import { BackendStatusBar } from './backends/backendStatusBar';
+import { BACKEND_FACTORIES } from './backends/factories';
+import { OutputLog } from './backends/outputLog';
+import { registerSelectBackend } from './backends/selectBackend';
+import { unsupportedSettingDiagnostics } from './backends/unsupportedSettings';
 import { Commands } from './commands';
+import { DisposableStore } from './disposables';
 import { registerLanguageFeatures } from './language';
+import { PromptChecks } from './language/promptChecks';
+import { workerCounter } from './language/promptTokenCounts';
 import { registerPanelSerializer } from './panel/panelSerializer';
 import { PromptLabPanel } from './panel/promptLabPanel';
+import { ActiveRuns } from './run/activeRuns';
+import { registerRunCommand } from './run/runCommand';
+import { TokenCountService } from './tokens/tokenCountService';
 
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
-  context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.openPanel, () => {
-      PromptLabPanel.show(extensionUri);
-    }),
-    registerPanelSerializer(extensionUri),
-    { dispose: () => PromptLabPanel.disposeCurrent() },
-    registerLanguageFeatures(extensionUri),
-  );
+  const store = new DisposableStore();
+  context.subscriptions.push(store);
+
+  // One tokenizer worker for the live counts and for backends that report no usage; it starts with
+  // the first count, not here: activation stays cheap.
+  const tokenService = store.add(new TokenCountService());
+  const countTexts = workerCounter(tokenService);
+  const keys = new ApiKeyStore(context.secrets, context.globalState);
+  const log = store.add(new OutputLog((text) => keys.redact(text)));
+  const backends = store.add(new BackendService(keys, log, BACKEND_FACTORIES, (config) => promptAndStoreKey(keys, config), countTexts));
+  const checks = store.add(new PromptChecks());
+  // Another backend may honour other settings: the unsupported-setting diagnostics are redone.
+  store.add(backends.onDidChange(() => checks.invalidate()));
+  const runs = new ActiveRuns();
+  store.add({ dispose: () => runs.abortAll() });
+  PromptLabPanel.abortRun = (id) => runs.abort(id);
+
+  store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
+    PromptLabPanel.show(extensionUri);
+  }));
+  store.add(registerPanelSerializer(extensionUri));
+  store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
+  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
+  store.add(registerRunCommand({ extensionUri, checks, backends, keys, log, runs }));
+  store.add(registerSelectBackend(backends));
+  for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
+  store.add(new BackendStatusBar(checks, backends));
 }
 
 export function deactivate(): void {

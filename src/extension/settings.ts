@@ -1,17 +1,32 @@
 // Prompt Lab's settings, in one place: the keys as constants (package.json's
 // `contributes.configuration` declares the same ones) and one typed reader. Values come from the
 // user and may be anything: every reader checks the shape and falls back to the default.
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
+import { DEFAULT_LOCAL_BACKEND, readBackendConfigs, type BackendConfig, type ConfigProblem } from '../backends/backendConfig';
 
 export const SETTINGS_SECTION = 'promptLab';
 
 export const SettingKeys = {
   /** Workspace-relative folder searched for partials (`_name.prompt`) after the prompt's own folder. */
   promptsFolder: 'promptsFolder',
-  /** Declared by the backends issue: `[{ id, defaultModel, models? }]`. Read here only for model
-   * completions, and only if present. */
+  /** The model backends: a list of BackendConfig (`{ id, kind, baseURL, defaultModel, … }`). */
   backends: 'backends',
+  /** The backend id used when a prompt's `model:` names no provider. */
+  defaultBackend: 'defaultBackend',
+  /** The GGUF file of the built-in `local` backend. */
+  localModelPath: 'local.modelPath',
+  /** CPU threads of the local backend; 0: automatic (half the cores, at least one). */
+  localThreads: 'local.threads',
+  /** Context size of the local backend in tokens; 0: the model's own. */
+  localContextSize: 'local.contextSize',
 } as const;
+
+/** Settings an untrusted workspace (Restricted Mode) may not set: they decide where API keys go and
+ * which model file is loaded. package.json's `capabilities.untrustedWorkspaces` lists the same. */
+export const RESTRICTED_SETTINGS = [SettingKeys.backends, SettingKeys.defaultBackend, SettingKeys.localModelPath] as const;
+
+export const DEFAULT_BACKEND = 'local';
 
 export const DEFAULT_PROMPTS_FOLDER = 'prompts';
 
@@ -28,17 +43,71 @@ export interface PromptLabSettings {
   backends: BackendSetting[] | undefined;
 }
 
+/** What the backends need from settings, already checked. */
+export interface BackendSettings {
+  /** The valid entries of `promptLab.backends`, with the `local` backend completed from `promptLab.local.*`. */
+  backends: BackendConfig[];
+  /** What is wrong with the other entries: each names the entry (`backends[2]`) and the field. */
+  problems: ConfigProblem[];
+  defaultBackend: string;
+}
+
+/**
+ * A restricted setting's value: in a trusted workspace the usual merge (workspace over user); in
+ * Restricted Mode only the user's own value, so a cloned repository cannot redirect keys or pick a
+ * binary. (VS Code also ignores these workspace values because package.json lists them under
+ * `restrictedConfigurations`; reading the user value here does not depend on that.)
+ */
+function restricted<T>(config: vscode.WorkspaceConfiguration, key: (typeof RESTRICTED_SETTINGS)[number]): T | undefined {
+  if (vscode.workspace.isTrusted) return config.get<T>(key);
+  const inspected = config.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+/** Threads for the local model when the setting says automatic: half the logical cores, at least
+ * one. Generation shares the machine with VS Code itself; on two cores, two llama.cpp threads
+ * collapsed to a few tokens/s where one ran at hundreds (../shared/recipes/local-model). */
+export function automaticThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+export function readBackendSettings(): BackendSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const { backends, problems } = readBackendConfigs(restricted<unknown>(config, SettingKeys.backends));
+  const modelPath = restricted<unknown>(config, SettingKeys.localModelPath);
+  const threads = config.get<unknown>(SettingKeys.localThreads);
+  const contextSize = config.get<unknown>(SettingKeys.localContextSize);
+  const local: Partial<BackendConfig> = {
+    ...(typeof modelPath === 'string' && modelPath.trim() !== '' ? { modelPath: modelPath.trim() } : {}),
+    threads: typeof threads === 'number' && Number.isInteger(threads) && threads >= 1 ? threads : automaticThreads(),
+    ...(typeof contextSize === 'number' && Number.isInteger(contextSize) && contextSize >= 1 ? { contextSize } : {}),
+  };
+  // `promptLab.local.*` fill in what a configured `local` entry leaves out, or make the built-in one.
+  const index = backends.findIndex((backend) => backend.id === DEFAULT_LOCAL_BACKEND.id);
+  if (index === -1) backends.push({ ...DEFAULT_LOCAL_BACKEND, ...local });
+  else if (backends[index]!.kind === 'local') backends[index] = { ...local, ...backends[index]! };
+  const defaultBackend = restricted<unknown>(config, SettingKeys.defaultBackend);
+  return {
+    backends,
+    problems,
+    defaultBackend: typeof defaultBackend === 'string' && defaultBackend.trim() !== '' ? defaultBackend.trim() : DEFAULT_BACKEND,
+  };
+}
+
 export function readSettings(scope?: vscode.ConfigurationScope): PromptLabSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   return {
     promptsFolder: normalizeFolder(config.get<unknown>(SettingKeys.promptsFolder, DEFAULT_PROMPTS_FOLDER)),
-    backends: readBackends(config.get<unknown>(SettingKeys.backends)),
+    backends: readBackends(restricted<unknown>(config, SettingKeys.backends)),
   };
 }
 
 export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyof typeof SettingKeys): boolean {
   return event.affectsConfiguration(`${SETTINGS_SECTION}.${SettingKeys[key]}`);
 }
+
+/** The full id of a setting, for `workbench.action.openSettings` and `inspect`. */
+export const settingId = (key: keyof typeof SettingKeys): string => `${SETTINGS_SECTION}.${SettingKeys[key]}`;
 
 /** A workspace-relative folder that stays inside the workspace: no absolute paths, no `..`. */
 function normalizeFolder(value: unknown): string {

@@ -6,7 +6,7 @@
 // carries the same `id` in `replyTo`.
 
 /** Bumped when a message changes shape; the webview says which version it speaks in `webview/ready`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What the panel knows of the prompt file it is showing. */
 export interface PromptSnapshot {
@@ -27,12 +27,57 @@ export interface PromptSnapshot {
 /** Upper bound on prompt text sent to the panel, so a 10 MB file never floods the webview. */
 export const PROMPT_PREVIEW_LIMIT = 20_000;
 
+/** Upper bound on completion text the panel keeps and shows for one run. */
+export const RUN_TEXT_LIMIT = 200_000;
+
+/** Which run a message is about, and what it runs on. */
+export interface RunHeader {
+  /** The request id: `run/token`, `run/finished` and `run/abort` carry the same one. */
+  id: string;
+  /** The prompt file's base name, for display. */
+  fileName: string;
+  /** The backend id (`local`, `openai`, a user's own name). */
+  backend: string;
+  /** The model, without the provider; empty when the backend picks its default. */
+  model: string;
+}
+
+/** A run's result record as the panel sees it: the backend's result minus anything secret (no
+ * keys, no headers) and minus the per-token log-probabilities (too large to post on every run). */
+export interface RunResultView {
+  /** Everything generated, also when the run failed or was aborted part way (cut to RUN_TEXT_LIMIT). */
+  text: string;
+  finishReason: 'stop' | 'length' | 'abort' | 'error' | 'content_filter' | 'tool_calls';
+  usage: { promptTokens: number; completionTokens: number; estimated: boolean };
+  latencyMs: number;
+  timeToFirstTokenMs?: number;
+  tokensPerSecond?: number;
+  backend: string;
+  model: string;
+  /** The generation parameters as sent to the backend. */
+  parameters: Record<string, unknown>;
+  /** Settings the backend could not honour, and other notes. */
+  warnings: string[];
+  /** What went wrong, in words a user can act on; `status` is the HTTP status where there was one. */
+  error?: { message: string; status?: number };
+}
+
+/** The last run the panel showed, as saved state. */
+export interface RunSnapshot extends RunHeader {
+  /** The text received so far (the whole text once finished). */
+  text: string;
+  /** Set once `run/finished` arrived. */
+  result?: RunResultView;
+}
+
 /** What the webview persists with `setState` and the panel serializer hands back after a reload. */
 export interface PanelState {
   /** Schema version of this record; an unknown version is discarded, never half-read. */
   version: 1;
   /** The prompt the panel last showed. */
   prompt?: PromptSnapshot;
+  /** The last run (a run still streaming when the panel was reloaded shows as it was). */
+  run?: RunSnapshot;
 }
 
 /** Messages the host posts to the webview: type → payload. */
@@ -45,12 +90,20 @@ export interface HostToWebview {
   };
   /** The active prompt changed (another editor, or the document was saved). */
   'prompt/show': { prompt: PromptSnapshot };
+  /** A run started: the panel clears the last run's output and shows this one's. */
+  'run/started': RunHeader;
+  /** More completion text of run `id`. Batched by the host: a few dozen messages a second at most. */
+  'run/token': { id: string; text: string };
+  /** Run `id` ended (finished, failed or aborted): its result record. */
+  'run/finished': { id: string; result: RunResultView };
 }
 
 /** Messages the webview posts to the host: type → payload. */
 export interface WebviewToHost {
   /** The webview's message listener is installed; the host may post now. */
   'webview/ready': { protocolVersion: number };
+  /** The user pressed Stop: abort run `id` (the host ignores ids it does not know). */
+  'run/abort': { id: string };
 }
 
 /** A message of map `M`: its `type`, its payload and, for requests and replies, ids. */
@@ -71,8 +124,8 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready']);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show']);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished']);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ROOT, Workbench } from './workbench';
 
 const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
+const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
 
 describe('e2e: the packaged extension in code-server', () => {
   let workbench: Workbench;
@@ -12,7 +13,9 @@ describe('e2e: the packaged extension in code-server', () => {
   before(async function () {
     this.timeout(180_000);
     assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
-    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'));
+    // The local model from ../shared, as a user would set it: the packaged extension must load
+    // node-llama-cpp from its own node_modules.
+    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), { 'promptLab.local.modelPath': MODEL });
   });
 
   afterEach(async function () {
@@ -57,5 +60,21 @@ describe('e2e: the packaged extension in code-server', () => {
     assert.match(await panel.locator('.prompt-text').innerText(), /Summary:/);
     assert.equal(await workbench.page.locator('.tab', { hasText: 'summarize.prompt' }).count(), 0);
     console.log(`    screenshot: ${await workbench.screenshot('panel-after-reload.png')}`);
+  });
+
+  it('runs a story prompt on the embedded local model from the palette and streams it into the panel', async () => {
+    await workbench.quickOpen('story.prompt');
+    // Run Prompt is offered in the palette for dotprompt editors: make sure the editor has focus.
+    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Once upon a time' }).click();
+    await workbench.runCommand('Prompt Lab: Run Prompt');
+    const panel = workbench.webview();
+    await panel.locator('.run-status', { hasText: 'done' }).waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('.run-title').innerText(), 'Run · story.prompt');
+    assert.match(await panel.locator('.run-target').innerText(), /local/);
+    const completion = await panel.locator('.run-text').innerText();
+    assert.ok(completion.trim().split(/\s+/).length >= 10, `a story continuation, not ${JSON.stringify(completion)}`);
+    assert.equal(await panel.locator('.run-error').count(), 0);
+    console.log(`    completion: ${JSON.stringify(completion.slice(0, 80))}…`);
+    console.log(`    screenshot: ${await workbench.screenshot('run-local.png')}`);
   });
 });

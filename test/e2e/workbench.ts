@@ -18,9 +18,10 @@ export class Workbench {
     readonly folder: string,
   ) {}
 
-  /** Installs the packaged extension into a fresh code-server and opens `fixture` as the workspace. */
-  static async start(vsix: string, fixture: string): Promise<Workbench> {
-    const dirs = isolatedDirs();
+  /** Installs the packaged extension into a fresh code-server and opens `fixture` as the workspace,
+   * with `settings` added to the user settings. */
+  static async start(vsix: string, fixture: string, settings: Record<string, unknown> = {}): Promise<Workbench> {
+    const dirs = isolatedDirs(settings);
     execFileSync(NODE24, [CODE_SERVER, ...dirs.args, '--install-extension', vsix], { env: dirs.env, stdio: 'pipe' });
     const folder = path.join(dirs.root, 'workspace');
     cpSync(fixture, folder, { recursive: true });

@@ -29,15 +29,20 @@ function freePort(): Promise<number> {
 }
 
 /** A scratch folder with code-server's user data, extensions, config and temp files inside. */
-export function isolatedDirs(): { root: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function isolatedDirs(settings: Record<string, unknown> = {}): { root: string; args: string[]; env: NodeJS.ProcessEnv } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'prompt-lab-cs-'));
-  for (const dir of ['data/User', 'ext', 'config', 'cache', 'tmp']) mkdirSync(path.join(root, dir), { recursive: true });
+  for (const dir of ['data/User', 'data/Machine', 'ext', 'config', 'cache', 'tmp']) mkdirSync(path.join(root, dir), { recursive: true });
   // A quiet workbench: no chat side bar or welcome page taking the room the panel is shown in.
-  writeFileSync(path.join(root, 'data/User/settings.json'), JSON.stringify({
+  const userSettings = JSON.stringify({
     'workbench.startupEditor': 'none',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
-  }, null, 2));
+    ...settings,
+  }, null, 2);
+  writeFileSync(path.join(root, 'data/User/settings.json'), userSettings);
+  // code-server's window is a remote one: machine-scoped settings (a model's path) are read from
+  // the remote machine's settings, not the user's.
+  writeFileSync(path.join(root, 'data/Machine/settings.json'), JSON.stringify(settings, null, 2));
   return {
     root,
     args: ['--user-data-dir', path.join(root, 'data'), '--extensions-dir', path.join(root, 'ext')],

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
+import { BACKEND_KINDS } from '../../src/backends/backendConfig';
 import { DOTPROMPT_LANGUAGE_ID } from '../../src/core/promptFiles';
 import { Commands } from '../../src/extension/commands';
 
@@ -39,5 +40,34 @@ describe('manifest', () => {
   it('points main and bin at the bundles', () => {
     assert.ok(existsSync(path.join(root, pkg.main)), pkg.main);
     assert.ok(existsSync(path.join(root, pkg.bin['prompt-lab'])), pkg.bin['prompt-lab']);
+  });
+
+  it('declares Restricted Mode as limited: an untrusted workspace cannot redirect keys or pick a model file', () => {
+    const untrusted = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.ok(typeof untrusted.description === 'string' && untrusted.description.length > 20);
+    assert.deepEqual([...untrusted.restrictedConfigurations].sort(), ['promptLab.backends', 'promptLab.defaultBackend', 'promptLab.local.modelPath']);
+    for (const key of untrusted.restrictedConfigurations) assert.ok(pkg.contributes.configuration.properties[key], `${key} is a contributed setting`);
+  });
+
+  it('describes promptLab.backends entries with a closed schema whose kinds are the backend kinds', () => {
+    const properties = pkg.contributes.configuration.properties;
+    const items = properties['promptLab.backends'].items;
+    assert.equal(items.additionalProperties, false);
+    assert.deepEqual(items.required, ['id', 'kind']);
+    assert.deepEqual(items.properties.kind.enum, [...BACKEND_KINDS]);
+    for (const [name, property] of Object.entries<{ description?: string; markdownDescription?: string }>(items.properties)) {
+      assert.ok(property.description ?? property.markdownDescription, `backends[].${name} has a description`);
+    }
+    assert.equal(properties['promptLab.defaultBackend'].default, 'local');
+    for (const key of ['promptLab.local.modelPath', 'promptLab.local.threads', 'promptLab.local.contextSize']) assert.ok(properties[key]?.markdownDescription, key);
+    // Keys are never settings.
+    assert.equal(Object.keys(properties).some((key) => /key|secret|token/i.test(key) && !/^promptLab\.local\./.test(key)), false);
+  });
+
+  it('puts Run Prompt in the editor title of .prompt files', () => {
+    const run = pkg.contributes.menus['editor/title'].find((item: { command: string }) => item.command === 'promptLab.runPrompt');
+    assert.equal(run?.when, 'editorLangId == dotprompt');
+    assert.match(run.group, /^navigation/);
   });
 });

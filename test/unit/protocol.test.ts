@@ -35,10 +35,16 @@ describe('protocol', () => {
 
   it('dispatches to the handler of the message type with its payload', () => {
     const seen: number[] = [];
-    const handlers: Handlers<WebviewToHost> = { 'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion) };
+    const handlers: Handlers<WebviewToHost> = { 'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion), 'run/abort': () => undefined };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
     dispatch(handlers, message);
     assert.deepEqual(seen, [7]);
+  });
+
+  it('knows the run messages on both sides', () => {
+    assert.equal(isWebviewMessage({ type: 'run/abort', payload: { id: 'r1' } }), true);
+    for (const type of ['run/started', 'run/token', 'run/finished']) assert.equal(isHostMessage({ type, payload: {} }), true, type);
+    assert.equal(isWebviewMessage({ type: 'run/token', payload: {} }), false, 'the webview cannot post host messages');
   });
 
   it('reads only panel state of the version it knows', () => {

@@ -3,6 +3,7 @@
 // (results can finish out of order: partials are read asynchronously), so a stale check never
 // overwrites a newer one.
 import * as vscode from 'vscode';
+import type { CheckedPrompt } from '../../core/check/checkPrompt';
 import type { PromptDiagnostic, Range, Severity } from '../../core/diagnostics';
 import { DisposableStore } from '../disposables';
 import { KeyedDebouncer } from './debouncer';
@@ -30,6 +31,9 @@ export function toVscodeDiagnostic(diagnostic: PromptDiagnostic): vscode.Diagnos
   return result;
 }
 
+/** Diagnostics that need more than the file (the configured backends): added to core's. */
+export type ExtraDiagnostics = (document: vscode.TextDocument, checked: CheckedPrompt) => vscode.Diagnostic[];
+
 export class PromptDiagnostics implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly collection = this.store.add(vscode.languages.createDiagnosticCollection('promptLab'));
@@ -38,7 +42,7 @@ export class PromptDiagnostics implements vscode.Disposable {
   private readonly newest = new Map<string, number>();
   private requests = 0;
 
-  constructor(private readonly checks: PromptChecks) {
+  constructor(private readonly checks: PromptChecks, private readonly extra?: ExtraDiagnostics) {
     this.store.add(vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)));
     this.store.add(vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.contentChanges.length > 0) this.schedule(event.document, DIAGNOSTICS_DELAY_MS);
@@ -63,7 +67,8 @@ export class PromptDiagnostics implements vscode.Disposable {
     const version = document.version;
     let diagnostics: vscode.Diagnostic[];
     try {
-      diagnostics = (await this.checks.check(document)).diagnostics.map(toVscodeDiagnostic);
+      const checked = await this.checks.check(document);
+      diagnostics = [...checked.diagnostics.map(toVscodeDiagnostic), ...(this.extra?.(document, checked) ?? [])];
     } catch (error) {
       // checkPrompt turns bad files into diagnostics; an exception is a bug, not the user's.
       console.error(`Prompt Lab: checking ${key} failed`, error);

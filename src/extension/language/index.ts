@@ -3,28 +3,27 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commands';
 import { DisposableStore } from '../disposables';
-import { TokenCountService } from '../tokens/tokenCountService';
+import type { CountTexts } from '../../core/promptTokens';
 import { PromptCodeLenses } from './codeLens';
 import { COMPLETION_TRIGGERS, PromptCompletions } from './completions';
-import { PromptDiagnostics } from './diagnostics';
+import { PromptDiagnostics, type ExtraDiagnostics } from './diagnostics';
 import { PromptHovers } from './hover';
 import { registerNewPromptFromTemplate } from './newPromptFromTemplate';
 import { PromptOutline } from './outline';
 import { watchPartials } from './partialWatcher';
 import { registerPendingCommands } from './pendingCommands';
-import { PromptChecks } from './promptChecks';
+import type { PromptChecks } from './promptChecks';
 import { DOTPROMPT_SELECTOR } from './promptDocuments';
-import { PromptTokenCounts, workerCounter } from './promptTokenCounts';
+import { PromptTokenCounts } from './promptTokenCounts';
 import { TokenStatusBar } from './tokenStatusBar';
 
-export function registerLanguageFeatures(extensionUri: vscode.Uri): vscode.Disposable {
+/** `checks` is shared with the features outside this folder (Run Prompt, the backend status bar);
+ * `extraDiagnostics` adds what needs the configured backends. */
+export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics): vscode.Disposable {
   const store = new DisposableStore();
-  // The worker starts with the first count, not here: activation stays cheap.
-  const tokenService = store.add(new TokenCountService());
-  const checks = store.add(new PromptChecks());
-  const counts = store.add(new PromptTokenCounts(checks, workerCounter(tokenService)));
+  const counts = store.add(new PromptTokenCounts(checks, countTexts));
   store.add(watchPartials(checks));
-  store.add(new PromptDiagnostics(checks));
+  store.add(new PromptDiagnostics(checks, extraDiagnostics));
   store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, new PromptCompletions(checks), ...COMPLETION_TRIGGERS));
   store.add(vscode.languages.registerHoverProvider(DOTPROMPT_SELECTOR, new PromptHovers(checks, counts)));
   store.add(vscode.languages.registerDocumentSymbolProvider(DOTPROMPT_SELECTOR, new PromptOutline(checks), { label: 'Prompt' }));

@@ -19,10 +19,14 @@ export const PANEL_VIEW_TYPE = 'promptLab.panel';
 /** The host side of the Prompt Lab panel: one instance at most, shown beside the editor. */
 export class PromptLabPanel implements vscode.Disposable {
   private static current: PromptLabPanel | undefined;
+  /** What the panel's Stop does: set once at activation (run/activeRuns.ts). */
+  static abortRun: (id: string) => void = () => undefined;
 
   private readonly disposables = new DisposableStore();
   /** Nothing is posted before the webview's `webview/ready`: earlier messages would be lost. */
   private ready = false;
+  /** Run messages posted before `webview/ready` (a run that opened the panel): sent after `panel/init`. */
+  private readonly queued: HostMessage[] = [];
 
   /** Opens the panel beside the active editor, or reveals it if it is already open. */
   static show(extensionUri: vscode.Uri): PromptLabPanel {
@@ -45,6 +49,16 @@ export class PromptLabPanel implements vscode.Disposable {
     PromptLabPanel.current?.dispose();
     panel.webview.options = PromptLabPanel.webviewOptions(extensionUri);
     return new PromptLabPanel(panel, extensionUri);
+  }
+
+  /** Posts a run's message to the open panel, if there is one (closing the panel does not stop a run). */
+  static postRun<K extends 'run/started' | 'run/token' | 'run/finished'>(type: K, payload: HostToWebview[K]): void {
+    const panel = PromptLabPanel.current;
+    if (!panel) return;
+    const message = { type, payload } as HostMessage;
+    if (panel.ready) void panel.panel.webview.postMessage(message);
+    // Bounded: a panel that never becomes ready must not hold a whole run's tokens forever.
+    else if (panel.queued.length < 2_000) panel.queued.push(message);
   }
 
   static disposeCurrent(): void {
@@ -79,6 +93,12 @@ export class PromptLabPanel implements vscode.Disposable {
       if (isWebviewMessage(message)) dispatch(this.handlers, message);
     }));
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    // Without retainContextWhenHidden, VS Code destroys a hidden webview's document and loads it
+    // again when the panel shows: messages posted in between would be lost. Until the new document
+    // says `webview/ready`, run messages wait in the queue (it restores the rest from its state).
+    this.disposables.add(panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (!webviewPanel.visible) this.ready = false;
+    }));
     this.disposables.add(vscode.window.onDidChangeActiveTextEditor((editor) => this.showPromptOf(editor?.document)));
     this.disposables.add(vscode.workspace.onDidSaveTextDocument((document) => {
       if (document === vscode.window.activeTextEditor?.document) this.showPromptOf(document);
@@ -95,6 +115,10 @@ export class PromptLabPanel implements vscode.Disposable {
       this.ready = true;
       const active = this.activePrompt();
       this.post('panel/init', { active: active && snapshotOf(active) });
+      for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
+    },
+    'run/abort': ({ id }) => {
+      if (typeof id === 'string') PromptLabPanel.abortRun(id);
     },
   };
 

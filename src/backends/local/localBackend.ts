@@ -1,0 +1,280 @@
+// The `local` backend: an embedded GGUF model through node-llama-cpp, run in a child process
+// (localModelHost.ts) so that a native crash or a long evaluation never takes the extension host or
+// the CLI with it. Nothing starts until the first request; the model then stays warm while used and
+// the child is stopped after an idle period and on dispose. If the child dies, what it owed ends
+// with a clear error (partial text kept) and the next request starts a new one.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import * as path from 'node:path';
+import type { Backend, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, StreamedToken, TokenLogprob } from '../backend';
+import type { BackendConfig } from '../backendConfig';
+import type { BackendFactory, BackendServices } from '../registry';
+import type { HostGenerationOutcome, HostModelOptions, HostReply, HostRequest } from './protocol';
+
+/** The environment variable that names the GGUF file when the backend's `modelPath` is not set. */
+export const MODEL_PATH_ENV = 'PROMPT_LAB_MODEL';
+export const DEFAULT_IDLE_MS = 5 * 60_000;
+const DEFAULT_CONCURRENCY = 2;
+/** After an abort, how long the child gets to answer with its partial text before we stop waiting. */
+const ABORT_GRACE_MS = 2_000;
+
+export interface LocalBackendOptions {
+  /** The child's script. Default: `localModelHost.js` beside this file: dist/ when bundled
+   * (esbuild.mjs writes it next to extension.js and cli.js), out/src/backends/local/ under tsc. */
+  hostPath?: string;
+  /** Stop the child (and free the model's memory) after this long without a request. */
+  idleMs?: number;
+  /** Where `PROMPT_LAB_MODEL` is read from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const SUPPORTS: ReadonlySet<keyof GenerationConfig> = new Set<keyof GenerationConfig>([
+  'temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences', 'seed', 'presencePenalty', 'frequencyPenalty', 'sampling', 'logprobs',
+]);
+
+interface Job {
+  onToken?: (token: StreamedToken) => void;
+  text: string;
+  firstTokenAt?: number;
+  settle(reply: { outcome: HostGenerationOutcome } | { error: string; abort?: boolean }): void;
+}
+
+interface Call { resolve(counts: number[]): void; reject(error: Error): void }
+
+const HOW_TO_SET_MODEL = `Set one in the setting promptLab.backends (the local backend's "modelPath"), with --model-path <file.gguf> on the command line, or in the environment variable ${MODEL_PATH_ENV}.`;
+
+/** Says where the model comes from, or why there is none, in words a user can act on. */
+export function resolveModelPath(config: BackendConfig, env: NodeJS.ProcessEnv = process.env, howToSet = HOW_TO_SET_MODEL): { path: string } | { error: string } {
+  const given = config.modelPath ?? env[MODEL_PATH_ENV];
+  const from = config.modelPath !== undefined ? `modelPath of backend '${config.id}'` : MODEL_PATH_ENV;
+  if (!given) return { error: `No model file for the local backend '${config.id}'. ${howToSet}` };
+  const file = path.resolve(given);
+  if (!existsSync(file)) return { error: `The local model file ${file} (from ${from}) does not exist. ${howToSet}` };
+  return { path: file };
+}
+
+export class LocalBackend implements Backend {
+  readonly kind = 'local' as const;
+  readonly supports = SUPPORTS;
+  private child: ChildProcess | undefined;
+  private childModel: string | undefined;
+  private stderrTail = '';
+  private readonly jobs = new Map<number, Job>();
+  private readonly calls = new Map<number, Call>();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly hostPath: string;
+  private readonly idleMs: number;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly config: BackendConfig, private readonly services: Pick<BackendServices, 'log'> = {}, options: LocalBackendOptions = {}) {
+    this.hostPath = options.hostPath ?? path.join(__dirname, 'localModelHost.js');
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.env = options.env ?? process.env;
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  /** The child's process id while it runs (diagnostics, and the tests that kill it). */
+  get processId(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    const started = performance.now();
+    const modelPath = resolveModelPath(this.config, this.env);
+    const model = request.model || ('path' in modelPath ? path.basename(modelPath.path, '.gguf') : 'local');
+    const result = (outcome: Partial<HostGenerationOutcome> & { text: string; finishReason: GenerationResult['finishReason'] }, job?: Job, error?: string): GenerationResult => {
+      const latencyMs = performance.now() - started;
+      const completionTokens = outcome.completionTokens ?? 0;
+      return {
+        text: outcome.text,
+        finishReason: outcome.finishReason,
+        usage: { promptTokens: outcome.promptTokens ?? 0, completionTokens, estimated: false },
+        latencyMs,
+        ...(job?.firstTokenAt !== undefined ? { timeToFirstTokenMs: job.firstTokenAt - started } : {}),
+        // Decoding speed: from the prompt's evaluation to the last token, without loading the model.
+        ...(outcome.generationMs && completionTokens > 0 ? { tokensPerSecond: completionTokens / (outcome.generationMs / 1000) } : {}),
+        ...(outcome.logprobs ? { logprobs: outcome.logprobs as TokenLogprob[] } : {}),
+        backend: this.id,
+        model,
+        parameters: outcome.parameters ?? {},
+        warnings: [],
+        ...(error !== undefined ? { error: { message: error, retriable: false } } : {}),
+      };
+    };
+    if ('error' in modelPath) return result({ text: '', finishReason: 'error' }, undefined, modelPath.error);
+    if (options.signal?.aborted) return result({ text: '', finishReason: 'abort' });
+
+    const id = this.nextId++;
+    return new Promise<GenerationResult>((resolve) => {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        this.post({ type: 'abort', id });
+        graceTimer = setTimeout(() => job.settle({ error: 'aborted', abort: true }), ABORT_GRACE_MS);
+      };
+      const job: Job = {
+        text: '',
+        ...(options.onToken ? { onToken: options.onToken } : {}),
+        settle: (reply) => {
+          if (!this.jobs.delete(id)) return;
+          clearTimeout(graceTimer);
+          options.signal?.removeEventListener('abort', onAbort);
+          this.whenIdle();
+          if ('outcome' in reply) resolve(result(reply.outcome, job, reply.outcome.error));
+          else if (reply.abort || options.signal?.aborted) resolve(result({ text: job.text, finishReason: 'abort' }, job));
+          else resolve(result({ text: job.text, finishReason: 'error' }, job, reply.error));
+        },
+      };
+      this.jobs.set(id, job);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        this.ensureChild(modelPath.path);
+        this.post({ type: 'generate', id, request: { messages: request.messages, ...(request.prompt !== undefined ? { prompt: request.prompt } : {}), config: request.config } });
+      } catch (error) {
+        job.settle({ error: `the local model process could not start: ${(error as Error).message}` });
+      }
+    });
+  }
+
+  /** Token counts of `texts` with the model's own tokenizer (no BOS token added), in order. Loads
+   * the model like a generation does; rejects when no model is set or the child dies. */
+  countTokens(texts: readonly string[]): Promise<number[]> {
+    const modelPath = resolveModelPath(this.config, this.env);
+    if ('error' in modelPath) return Promise.reject(new Error(modelPath.error));
+    if (texts.length === 0) return Promise.resolve([]);
+    const id = this.nextId++;
+    return new Promise<number[]>((resolve, reject) => {
+      this.calls.set(id, { resolve, reject });
+      try {
+        this.ensureChild(modelPath.path);
+        this.post({ type: 'countTokens', id, texts: [...texts] });
+      } catch (error) {
+        this.calls.delete(id);
+        reject(error as Error);
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const child = this.child;
+    this.lose(child, 'the local backend was disposed');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => child.kill('SIGKILL'), 2_000);
+        child.once('exit', () => { clearTimeout(force); resolve(); });
+        child.kill('SIGTERM');
+      });
+    }
+  }
+
+  private ensureChild(modelPath: string): ChildProcess {
+    clearTimeout(this.idleTimer);
+    if (this.child && this.childModel !== modelPath) this.stopChild(this.child);
+    if (this.child) {
+      this.busy(this.child);
+      return this.child;
+    }
+    const options: HostModelOptions = {
+      modelPath,
+      threads: this.config.threads ?? 1,
+      sequences: this.config.concurrency ?? DEFAULT_CONCURRENCY,
+      ...(this.config.contextSize !== undefined ? { contextSize: this.config.contextSize } : {}),
+    };
+    const child = fork(this.hostPath, [JSON.stringify(options)], {
+      // No inherited --inspect or loader flags; in VS Code, run the Electron binary as plain Node.
+      execArgv: [],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.child = child;
+    this.childModel = modelPath;
+    this.stderrTail = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => { this.stderrTail = (this.stderrTail + chunk).slice(-2_000); });
+    child.on('message', (reply: HostReply) => this.onReply(reply));
+    child.on('error', (error) => this.lose(child, `the local model process failed: ${error.message}`));
+    child.on('exit', (code, signal) => {
+      const detail = this.stderrTail.trim().split('\n').slice(-3).join(' / ');
+      this.lose(child, `the local model process exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})${detail ? `: ${detail}` : ''}`);
+    });
+    this.busy(child);
+    return child;
+  }
+
+  /** Sends to the running child; a child that is gone is reported by its `exit` event, not here. */
+  private post(message: HostRequest): void {
+    const child = this.child;
+    if (child?.connected) child.send(message, () => undefined);
+  }
+
+  private onReply(reply: HostReply): void {
+    if (reply.type === 'loaded') {
+      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'})`);
+    } else if (reply.type === 'token') {
+      const job = this.jobs.get(reply.id);
+      if (!job) return;
+      job.firstTokenAt ??= performance.now();
+      job.text += reply.token.text;
+      job.onToken?.(reply.token);
+    } else if (reply.type === 'done') {
+      this.jobs.get(reply.id)?.settle({ outcome: reply.outcome });
+    } else if (reply.type === 'counted') {
+      const call = this.calls.get(reply.id);
+      this.calls.delete(reply.id);
+      call?.resolve(reply.counts);
+      this.whenIdle();
+    } else if (reply.type === 'failed') {
+      this.jobs.get(reply.id)?.settle({ error: reply.error });
+      const call = this.calls.get(reply.id);
+      this.calls.delete(reply.id);
+      call?.reject(new Error(reply.error));
+      this.whenIdle();
+    }
+  }
+
+  /** The child is gone (or being stopped): end everything it owed; the next request starts anew. */
+  private lose(child: ChildProcess | undefined, reason: string): void {
+    if (!child || this.child !== child) return;
+    this.child = undefined;
+    this.childModel = undefined;
+    this.stopChild(child);
+    for (const job of [...this.jobs.values()]) job.settle({ error: reason });
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    for (const call of calls) call.reject(new Error(reason));
+  }
+
+  private stopChild(child: ChildProcess): void {
+    if (this.child === child) this.child = undefined;
+    if (child.connected) child.disconnect();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+
+  /** Owed answers keep the process (the CLI, a test run) alive; an idle child never does. */
+  private busy(child: ChildProcess): void {
+    child.ref();
+    child.channel?.ref();
+    (child.stderr as Socket | null)?.ref();
+  }
+
+  private whenIdle(): void {
+    const child = this.child;
+    if (!child || this.jobs.size > 0 || this.calls.size > 0) return;
+    child.unref();
+    child.channel?.unref();
+    (child.stderr as Socket | null)?.unref();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.child === child && this.jobs.size === 0 && this.calls.size === 0) this.lose(child, 'idle');
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+}
+
+export const createLocalBackend: BackendFactory = (config, services) => new LocalBackend(config, services);

@@ -1,0 +1,230 @@
+// The child process that runs node-llama-cpp for the local backend (localBackend.ts forks it): a
+// native crash or a long evaluation here never takes down the extension host or the CLI. Bundled
+// into dist/localModelHost.js; the tests fork tsc's out/ copy. The model loads on the first request
+// and stays loaded until the parent stops this process (idle, dispose) or the IPC channel closes.
+import { randomInt } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { LlamaContext, LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
+import type { StreamedToken, TokenLogprob } from '../backend';
+import type { HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostReply, HostRequest } from './protocol';
+
+type NodeLlamaCpp = typeof import('node-llama-cpp');
+type ChatWrapper = ReturnType<NodeLlamaCpp['resolveChatWrapper']>;
+
+interface Loaded {
+  model: LlamaModel;
+  context: LlamaContext;
+  /** Set only when the GGUF has a chat template: without one, node-llama-cpp would fall back to a
+   * Llama-2 chat format with a default system prompt, which a completion model never saw. */
+  chatWrapper?: ChatWrapper;
+  free: LlamaContextSequence[];
+  waiters: ((sequence: LlamaContextSequence) => void)[];
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as HostModelOptions;
+/** Generations under way, and those of them asked to stop. */
+const active = new Set<number>();
+const aborted = new Set<number>();
+let loading: Promise<Loaded> | undefined;
+
+// node-llama-cpp is ESM with top-level await: only a real import() loads it. tsc (module commonjs)
+// and esbuild (format cjs) would both rewrite `import()` into require(), so it is built at run time.
+// The package is resolved from here (the .vsix's node_modules, or the repo's) to a file URL first:
+// an import() from Function code would resolve a bare name against the working directory.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+function send(reply: HostReply): void {
+  process.send?.(reply);
+}
+
+async function load(): Promise<Loaded> {
+  const started = performance.now();
+  const llamaCpp = await importModule(pathToFileURL(require.resolve('node-llama-cpp')).href) as NodeLlamaCpp;
+  const llama = await llamaCpp.getLlama({ gpu: false, build: 'never', maxThreads: options.threads, logLevel: llamaCpp.LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: options.modelPath });
+  const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
+  const context = await model.createContext({ contextSize, sequences: options.sequences, threads: options.threads });
+  const hasChatTemplate = typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string';
+  const free = Array.from({ length: options.sequences }, () => context.getSequence());
+  send({ type: 'loaded', loadMs: Math.round(performance.now() - started), hasChatTemplate });
+  return { model, context, free, waiters: [], ...(hasChatTemplate ? { chatWrapper: llamaCpp.resolveChatWrapper(model) } : {}) };
+}
+
+/** The model, loaded once; a load that failed is tried again on the next request. */
+function loaded(): Promise<Loaded> {
+  loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw new Error(`the model ${options.modelPath} did not load: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return loading;
+}
+
+function acquire(state: Loaded): Promise<LlamaContextSequence> {
+  const sequence = state.free.pop();
+  return sequence ? Promise.resolve(sequence) : new Promise((resolve) => state.waiters.push(resolve));
+}
+
+function release(state: Loaded, sequence: LlamaContextSequence): void {
+  const waiter = state.waiters.shift();
+  if (waiter) waiter(sequence);
+  else state.free.push(sequence);
+}
+
+/** The prompt as tokens: the chat template's rendering where the model has one; otherwise the raw
+ * text (the request's `prompt`, or the messages' contents one after another) after a BOS token. */
+function promptOf(state: Loaded, request: HostGenerateRequest): { tokens: Token[]; mode: 'chat' | 'completion'; stopTriggers: Token[][] } {
+  const { model, chatWrapper } = state;
+  if (request.prompt === undefined && chatWrapper) {
+    const chatHistory = request.messages.map((message) => message.role === 'model'
+      ? { type: 'model' as const, response: [message.content] }
+      : { type: message.role === 'system' ? 'system' as const : 'user' as const, text: message.content });
+    const { contextText, stopGenerationTriggers } = chatWrapper.generateContextState({ chatHistory: [...chatHistory, { type: 'model', response: [] }] });
+    const stopTriggers = stopGenerationTriggers.map((trigger: LlamaText) => trigger.tokenize(model.tokenizer)).filter((tokens) => tokens.length > 0);
+    return { tokens: contextText.tokenize(model.tokenizer), mode: 'chat', stopTriggers };
+  }
+  const text = request.prompt ?? request.messages.map((message) => message.content).join('\n');
+  const tokens = model.tokenize(text, false);
+  if (model.tokens.bos !== null && model.tokens.shouldPrependBosToken) tokens.unshift(model.tokens.bos);
+  return { tokens, mode: 'completion', stopTriggers: [] };
+}
+
+/** How many characters at the end of `text` could be the start of a stop sequence: held back from
+ * the stream until the next token shows whether the stop sequence follows. */
+function heldBack(text: string, stops: readonly string[]): number {
+  const longest = Math.max(0, ...stops.map((stop) => stop.length - 1));
+  for (let length = Math.min(longest, text.length); length > 0; length--) {
+    const tail = text.slice(-length);
+    if (stops.some((stop) => stop.startsWith(tail))) return length;
+  }
+  return 0;
+}
+
+const logprobOf = (probability: number) => (probability > 0 ? Math.log(probability) : -9999);
+
+async function generate(id: number, request: HostGenerateRequest): Promise<void> {
+  active.add(id);
+  const state = await loaded().catch((error: unknown) => { active.delete(id); throw error; });
+  const { model } = state;
+  const sequence = await acquire(state);
+  try {
+    await sequence.clearHistory();
+    const { tokens: promptTokens, mode, stopTriggers } = promptOf(state, request);
+    const config = request.config;
+    const room = sequence.contextSize - promptTokens.length;
+    if (room <= 0) {
+      send({ type: 'failed', id, error: `the prompt (${promptTokens.length} tokens) does not fit the local model's context of ${sequence.contextSize} tokens` });
+      return;
+    }
+    const greedy = config.sampling === 'greedy' || config.temperature === 0;
+    const temperature = greedy ? 0 : config.temperature ?? 1;
+    // OpenAI's defaults (no top-k, top-p 1, no min-p) rather than llama.cpp's (40, 0.95, 0.05), so
+    // the same settings mean the same sampling on every backend of a comparison.
+    const topK = config.topK ?? 0;
+    const topP = config.topP ?? 1;
+    // node-llama-cpp seeds from the clock in whole seconds when given none: "random" samples within a
+    // second would be identical. A fresh seed per request, recorded so the sample can be reproduced.
+    const seed = greedy ? undefined : config.seed ?? randomInt(0, 2 ** 31 - 1);
+    const maxTokens = Math.min(config.maxOutputTokens ?? room, room);
+    const stops = (config.stopSequences ?? []).filter((stop) => stop.length > 0);
+    const alternatives = config.logprobs;
+    const generated: Token[] = [];
+    const penalties = config.presencePenalty !== undefined || config.frequencyPenalty !== undefined;
+    const parameters: Record<string, unknown> = {
+      mode, temperature, topK, topP, minP: 0, maxTokens,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(stops.length ? { stop: stops } : {}),
+      ...(config.presencePenalty !== undefined ? { presencePenalty: config.presencePenalty } : {}),
+      ...(config.frequencyPenalty !== undefined ? { frequencyPenalty: config.frequencyPenalty } : {}),
+      ...(alternatives !== undefined ? { logprobs: alternatives } : {}),
+    };
+    const started = performance.now();
+    let timeToFirstTokenMs: number | undefined;
+    let text = '';
+    let emitted = 0;
+    let pending: Token[] = [];
+    let finishReason: HostGenerationOutcome['finishReason'] = 'stop';
+    const logprobs: TokenLogprob[] = [];
+    const all = [...promptTokens];
+    const evaluation = sequence.evaluateWithMetadata(promptTokens, { confidence: alternatives !== undefined, probabilities: (alternatives ?? 0) > 0 }, {
+      temperature, topK, topP, minP: 0,
+      ...(seed !== undefined ? { seed: seed >>> 0 } : {}),
+      // OpenAI's penalties count the tokens generated so far; node-llama-cpp's own repeat penalty
+      // (1.1 by default) stays off so that only what was asked for is applied.
+      ...(penalties ? { repeatPenalty: { punishTokens: () => generated.slice(-256), maxPunishTokens: 256, penalty: 1, presencePenalty: config.presencePenalty ?? 0, frequencyPenalty: config.frequencyPenalty ?? 0 } } : {}),
+    });
+    for await (const evaluated of evaluation) {
+      // Which fields are present depends on the metadata asked for at run time.
+      const output = evaluated as { token: Token; confidence?: number; probabilities?: Map<Token, number> };
+      if (aborted.has(id)) { finishReason = 'abort'; break; }
+      timeToFirstTokenMs ??= performance.now() - started;
+      const before = all.slice(-8);
+      generated.push(output.token);
+      all.push(output.token);
+      // Decode the tokens not yet shown with the tokens before them (a token alone loses its leading
+      // space), and wait for the next token while the bytes so far end inside a UTF-8 character.
+      pending.push(output.token);
+      const context = all.slice(Math.max(0, all.length - pending.length - 8), all.length - pending.length);
+      let piece = model.detokenize(pending, false, context);
+      if (piece.endsWith('\uFFFD') && pending.length < 4) piece = '';
+      else pending = [];
+      const start = text.length;
+      text += piece;
+      let stopAt = -1;
+      for (const stop of stops) {
+        const at = text.indexOf(stop, Math.max(0, emitted - stop.length));
+        if (at !== -1 && (stopAt === -1 || at < stopAt)) stopAt = at;
+      }
+      const trigger = stopTriggers.find((tokens) => tokens.length <= generated.length && tokens.every((token, i) => generated[generated.length - tokens.length + i] === token));
+      if (trigger) stopAt = Math.min(stopAt === -1 ? Infinity : stopAt, model.detokenize(generated.slice(0, -trigger.length), false, promptTokens.slice(-8)).length);
+      if (stopAt !== -1) text = text.slice(0, stopAt);
+      // The probabilities node-llama-cpp reports are *after* the sampler: temperature-scaled, and cut
+      // to top-k / top-p and renormalised. That is the distribution the token was drawn from (what a
+      // panel showing how temperature reshapes the choice wants); OpenAI reports the raw model's.
+      // At temperature 0, or at 1 with no top-k/top-p, the two are the same.
+      let logprob: TokenLogprob | undefined;
+      if (alternatives !== undefined && (stopAt === -1 || start < stopAt)) {
+        const top = alternatives > 0 && output.probabilities
+          ? [...output.probabilities].slice(0, alternatives).map(([token, probability]) => ({ token: model.detokenize([token], false, before), logprob: logprobOf(probability) }))
+          : [];
+        logprob = { token: model.detokenize([output.token], false, before), logprob: logprobOf(output.confidence ?? 0), top };
+        logprobs.push(logprob);
+      }
+      const safe = stopAt !== -1 ? text.length : Math.max(emitted, text.length - heldBack(text, stops));
+      const token: StreamedToken = { text: text.slice(emitted, safe), ...(logprob ? { logprob } : {}) };
+      emitted = safe;
+      send({ type: 'token', id, token });
+      if (stopAt !== -1) break;
+      if (generated.length >= maxTokens) { finishReason = 'length'; break; }
+    }
+    if (finishReason !== 'abort' && pending.length > 0) text += model.detokenize(pending, false, promptTokens.slice(-8));
+    if (emitted < text.length) send({ type: 'token', id, token: { text: text.slice(emitted) } });
+    const outcome: HostGenerationOutcome = {
+      text, finishReason, mode, parameters, promptTokens: promptTokens.length, completionTokens: generated.length,
+      generationMs: performance.now() - started,
+      ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
+      ...(alternatives !== undefined ? { logprobs } : {}),
+    };
+    send({ type: 'done', id, outcome });
+  } finally {
+    active.delete(id);
+    aborted.delete(id);
+    release(state, sequence);
+  }
+}
+
+async function countTokens(id: number, texts: string[]): Promise<void> {
+  const { model } = await loaded();
+  send({ type: 'counted', id, counts: texts.map((text) => model.tokenize(text, false).length) });
+}
+
+process.on('message', (message: HostRequest) => {
+  const fail = (error: unknown) => send({ type: 'failed', id: message.id, error: error instanceof Error ? error.message : String(error) });
+  if (message.type === 'abort') { if (active.has(message.id)) aborted.add(message.id); }
+  else if (message.type === 'generate') generate(message.id, message.request).catch(fail);
+  else if (message.type === 'countTokens') countTokens(message.id, message.texts).catch(fail);
+});
+// The parent went away (or closed the channel to stop this process): nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+// Ctrl+C in a terminal reaches the whole process group: the parent decides (it aborts the run and
+// keeps the partial text, then stops this process); dying here would turn the abort into an error.
+process.on('SIGINT', () => undefined);

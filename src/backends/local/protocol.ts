@@ -1,0 +1,57 @@
+// Every message between the local backend (localBackend.ts, in the extension host or the CLI) and
+// the child process that runs node-llama-cpp (localModelHost.ts). Sent over Node's IPC channel as
+// JSON; each request carries an id and every reply names the id it answers.
+import type { GenerationConfig, StreamedToken, TokenLogprob } from '../backend';
+
+/** How the child loads its model: fixed for the child's lifetime. */
+export interface HostModelOptions {
+  modelPath: string;
+  /** CPU threads per evaluation (1 on shared 2-core machines: 2 collapse throughput). */
+  threads: number;
+  /** Tokens per sequence (default: the model's training context, at most 4096). */
+  contextSize?: number;
+  /** Sequences in the context: requests generated at once. */
+  sequences: number;
+}
+
+export interface HostGenerateRequest {
+  /** Chat messages in Dotprompt's roles, used when the model has a chat template. */
+  messages: { role: string; content: string }[];
+  /** Raw text to continue (completion mode); wins over `messages` when given. */
+  prompt?: string;
+  /** Only the keys the backend supports; the child draws a seed when sampling is random and none is set. */
+  config: GenerationConfig;
+}
+
+export type HostRequest =
+  | { type: 'generate'; id: number; request: HostGenerateRequest }
+  /** Stop the generation `id`; it still answers with `done` (finish reason `abort`). */
+  | { type: 'abort'; id: number }
+  | { type: 'countTokens'; id: number; texts: string[] };
+
+/** What a finished generation reports; the parent adds backend, model, latency and warnings. */
+export interface HostGenerationOutcome {
+  text: string;
+  finishReason: 'stop' | 'length' | 'abort' | 'error';
+  promptTokens: number;
+  completionTokens: number;
+  /** From the first token sent to evaluation until the first generated token, in the child. */
+  timeToFirstTokenMs?: number;
+  /** From the prompt's evaluation to the last token (model loading and queueing excluded). */
+  generationMs: number;
+  logprobs?: TokenLogprob[];
+  /** Exactly what was sampled with, defaults included. */
+  parameters: Record<string, unknown>;
+  /** `completion` (raw text) or `chat` (the model's template). */
+  mode: 'completion' | 'chat';
+  error?: string;
+}
+
+export type HostReply =
+  /** The model is loaded (sent once, before the first answer), with how long that took. */
+  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean }
+  | { type: 'token'; id: number; token: StreamedToken }
+  | { type: 'done'; id: number; outcome: HostGenerationOutcome }
+  | { type: 'counted'; id: number; counts: number[] }
+  /** A request failed before generating (the model did not load, bad input). */
+  | { type: 'failed'; id: number; error: string };

@@ -1,0 +1,166 @@
+// "Prompt Lab: Run Prompt" (palette, editor title ▶, CodeLens): check the prompt, ask for missing
+// inputs, pick the backend (the file's `model: provider/name`, else promptLab.defaultBackend), run
+// through the one runPrompt with an AbortController, stream the completion into the panel, and log
+// one line. Invoked programmatically it returns the run's outcome (the result record, nothing secret).
+import * as vscode from 'vscode';
+import type { GenerationResult } from '../../backends/backend';
+import { runPrompt } from '../../backends/runPrompt';
+import { InputError, renderChecked, type RenderResult } from '../../core/render';
+import type { RunResultView } from '../../shared/protocol';
+import type { ApiKeyStore } from '../backends/apiKeys';
+import type { BackendService } from '../backends/backendService';
+import type { OutputLog } from '../backends/outputLog';
+import { describeTarget, runTargetOf, type RunTarget } from '../backends/runTarget';
+import { Commands } from '../commands';
+import type { PromptChecks } from '../language/promptChecks';
+import { baseName, isPromptDocument } from '../language/promptDocuments';
+import { PromptLabPanel } from '../panel/promptLabPanel';
+import { settingId } from '../settings';
+import type { ActiveRuns } from './activeRuns';
+import { completeInputs } from './promptInputs';
+import { localModelProblem, logLine, offerModelPath, reportFailure, resultView } from './runReport';
+import { TokenBatcher } from './tokenBatcher';
+
+/** What the command resolves to. `not-run`: stopped before anything was sent, `reason` says why. */
+export type RunOutcome =
+  | {
+    status: 'finished' | 'failed' | 'aborted';
+    id: string;
+    result: RunResultView;
+    /** What was streamed to the panel: `run/token` messages and their characters. */
+    streamed: { batches: number; characters: number };
+  }
+  | { status: 'not-run'; reason: string };
+
+/** The second argument, for callers other than menus: input values (skip the input boxes). */
+interface RunOptions { input?: Record<string, unknown> }
+
+function optionsOf(value: unknown): RunOptions {
+  const input = typeof value === 'object' && value !== null ? (value as { input?: unknown }).input : undefined;
+  return typeof input === 'object' && input !== null && !Array.isArray(input) ? { input: input as Record<string, unknown> } : {};
+}
+
+export interface RunDependencies {
+  extensionUri: vscode.Uri;
+  checks: PromptChecks;
+  backends: BackendService;
+  keys: ApiKeyStore;
+  log: OutputLog;
+  runs: ActiveRuns;
+}
+
+export function registerRunCommand(deps: RunDependencies): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.runPrompt, async (uri?: unknown, options?: unknown): Promise<RunOutcome> => {
+    const outcome = await runCommand(deps, uri instanceof vscode.Uri ? uri : undefined, optionsOf(options)).catch((error: unknown) => {
+      const message = deps.keys.redact(error instanceof Error ? error.message : String(error));
+      deps.log.line(`run failed before it started: ${message}`);
+      void vscode.window.showErrorMessage(`Prompt Lab: ${message}`);
+      return { status: 'not-run', reason: message } as RunOutcome;
+    });
+    return outcome;
+  });
+}
+
+async function documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+  if (!uri) return vscode.window.activeTextEditor?.document;
+  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri);
+}
+
+const notRun = (reason: string): RunOutcome => ({ status: 'not-run', reason });
+
+async function runCommand(deps: RunDependencies, uri: vscode.Uri | undefined, options: RunOptions): Promise<RunOutcome> {
+  const document = await documentFor(uri);
+  if (!document || !isPromptDocument(document)) {
+    void vscode.window.showInformationMessage('Prompt Lab: open a .prompt file to run it.');
+    return notRun('no prompt');
+  }
+  const fileName = baseName(document.uri);
+  const checked = await deps.checks.check(document);
+  if (!checked.ok) {
+    const errors = checked.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+    const show = 'Show Problems';
+    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName} has ${errors === 1 ? 'an error' : `${errors} errors`}; fix ${errors === 1 ? 'it' : 'them'} before running.`, show).then((answer) => {
+      if (answer === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    });
+    return notRun('the prompt has errors');
+  }
+  const input = await completeInputs(document.uri.toString(), checked, options.input);
+  if (!input) return notRun('cancelled');
+  let rendered: RenderResult;
+  try {
+    rendered = await renderChecked(checked, { input });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName}: ${error.message}`);
+    return notRun(error.message);
+  }
+  const target = runTargetOf(deps.backends, rendered.model ?? checked.frontmatter.model);
+  if (!target.config) {
+    const open = 'Open Settings';
+    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName} runs on backend '${target.backendId}', which is not configured. Configured: ${deps.backends.registry.list().map((config) => config.id).join(', ')}.`, open).then((answer) => {
+      if (answer === open) void vscode.commands.executeCommand('workbench.action.openSettings', settingId('backends'));
+    });
+    return notRun(`no backend '${target.backendId}'`);
+  }
+  const modelProblem = localModelProblem(target.config);
+  if (modelProblem) {
+    void offerModelPath(modelProblem);
+    return notRun(modelProblem);
+  }
+  return execute(deps, fileName, rendered, target as Required<RunTarget>);
+}
+
+async function execute(deps: RunDependencies, fileName: string, rendered: RenderResult, target: Required<RunTarget>): Promise<RunOutcome> {
+  const backend = deps.backends.registry.get(target.backendId);
+  const { id, controller } = deps.runs.start();
+  PromptLabPanel.show(deps.extensionUri);
+  PromptLabPanel.postRun('run/started', { id, fileName, backend: target.backendId, model: target.model });
+  let tokens = 0;
+  const streamed = { batches: 0, characters: 0 };
+  const batcher = new TokenBatcher((text) => {
+    streamed.batches++;
+    streamed.characters += text.length;
+    PromptLabPanel.postRun('run/token', { id, text: deps.keys.redact(text) });
+  });
+  let result: GenerationResult;
+  try {
+    result = await vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification,
+      title: `Prompt Lab: running ${fileName} on ${describeTarget(target)}`,
+      cancellable: true,
+    }, async (progress, token) => {
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await runPrompt(backend, { rendered, model: target.model }, {
+          signal: controller.signal,
+          onToken: (streamed) => {
+            tokens++;
+            batcher.push(streamed.text);
+            if (tokens % 25 === 0) progress.report({ message: `${tokens} tokens` });
+          },
+        });
+      } finally {
+        cancel.dispose();
+      }
+    });
+  } catch (error) {
+    // Backends report failures in the result; an exception still must not leave the panel waiting.
+    result = failedResult(target, error instanceof Error ? error.message : String(error));
+  } finally {
+    deps.runs.finish(id);
+  }
+  batcher.flush();
+  const view = resultView(result, (text) => deps.keys.redact(text));
+  PromptLabPanel.postRun('run/finished', { id, result: view });
+  deps.log.line(logLine(id, fileName, view));
+  const status = view.finishReason === 'abort' || controller.signal.aborted ? 'aborted' : view.error ? 'failed' : 'finished';
+  if (status === 'failed') void reportFailure(view, target.config, () => deps.log.channel.show(true));
+  return { status, id, result: view, streamed };
+}
+
+function failedResult(target: RunTarget, message: string): GenerationResult {
+  return {
+    text: '', finishReason: 'error', usage: { promptTokens: 0, completionTokens: 0, estimated: true }, latencyMs: 0,
+    backend: target.backendId, model: target.model, parameters: {}, warnings: [], error: { message },
+  };
+}

@@ -1,0 +1,84 @@
+// The run section: the streaming completion (as text, never markup), a Stop button while it runs,
+// then the result's numbers: tokens in/out, latency, time to first token, tokens/s, finish reason,
+// warnings and the error, inline. Appends text nodes as batches arrive instead of re-rendering.
+import { RUN_TEXT_LIMIT, type RunResultView, type RunSnapshot } from '../../../src/shared/protocol';
+import { el } from '../dom';
+
+const number = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function metric(name: string, value: string, className: string): HTMLElement {
+  return el('div', { className: `metric ${className}` }, el('dt', {}, name), el('dd', {}, value));
+}
+
+function metrics(result: RunResultView): HTMLElement {
+  const estimated = result.usage.estimated ? ' (estimated)' : '';
+  return el('dl', { className: 'run-metrics' },
+    metric('Tokens in', `${number(result.usage.promptTokens)}${estimated}`, 'tokens-in'),
+    metric('Tokens out', `${number(result.usage.completionTokens)}${estimated}`, 'tokens-out'),
+    metric('Latency', `${number(result.latencyMs)} ms`, 'latency'),
+    result.timeToFirstTokenMs !== undefined && metric('First token', `${number(result.timeToFirstTokenMs)} ms`, 'ttft'),
+    result.tokensPerSecond !== undefined && metric('Speed', `${number(result.tokensPerSecond, 1)} tokens/s`, 'speed'),
+    metric('Finish', result.finishReason, 'finish-reason'),
+  );
+}
+
+export class RunView {
+  readonly element = el('section', { className: 'run', attributes: { 'aria-label': 'Last run' } });
+  private output: HTMLElement | undefined;
+  private length = 0;
+
+  constructor(private readonly onAbort: (id: string) => void) {}
+
+  /** Shows `run` as it is (a new run, or one restored from saved state). */
+  show(run: RunSnapshot | undefined): void {
+    this.length = 0;
+    if (!run) {
+      this.output = undefined;
+      this.element.replaceChildren();
+      return;
+    }
+    const running = run.result === undefined;
+    this.output = el('pre', { className: 'run-text', attributes: { tabindex: '0', 'aria-label': 'Completion', 'aria-busy': String(running) } });
+    const stop = el('button', { className: 'run-stop', attributes: { type: 'button', title: 'Stop this run' } }, 'Stop');
+    stop.addEventListener('click', () => {
+      stop.setAttribute('disabled', '');
+      this.onAbort(run.id);
+    });
+    this.element.replaceChildren(
+      el('header', { className: 'run-header' },
+        el('h2', { className: 'run-title' }, `Run · ${run.fileName}`),
+        el('span', { className: 'pill run-target' }, `${run.backend}${run.model ? ` · ${run.model}` : ''}`),
+        el('span', { className: 'pill run-status' }, running ? 'running…' : run.result!.error ? 'failed' : run.result!.finishReason === 'abort' ? 'stopped' : 'done'),
+        running && stop,
+      ),
+      this.output,
+    );
+    this.append(run.text);
+    if (run.result) this.finish(run.result);
+  }
+
+  append(text: string): void {
+    if (!this.output || text === '' || this.length >= RUN_TEXT_LIMIT) return;
+    const room = RUN_TEXT_LIMIT - this.length;
+    this.output.append(document.createTextNode(text.slice(0, room)));
+    this.length += Math.min(text.length, room);
+  }
+
+  finish(result: RunResultView): void {
+    this.element.querySelector('.run-stop')?.remove();
+    const status = this.element.querySelector('.run-status');
+    if (status) status.textContent = result.error ? 'failed' : result.finishReason === 'abort' ? 'stopped' : 'done';
+    if (this.output) {
+      // The result's text is the whole truth (a batch may have been lost while the panel reloaded).
+      this.output.replaceChildren(document.createTextNode(result.text));
+      this.length = result.text.length;
+      this.output.setAttribute('aria-busy', 'false');
+    }
+    this.element.append(metrics(result));
+    if (result.warnings.length > 0) this.element.append(el('ul', { className: 'run-warnings' }, ...result.warnings.map((warning) => el('li', {}, warning))));
+    if (result.error) {
+      this.element.append(el('p', { className: 'run-error', attributes: { role: 'alert' } },
+        `${result.error.status !== undefined ? `${result.error.status}: ` : ''}${result.error.message}`));
+    }
+  }
+}
