@@ -5,9 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { createNonce, renderPanelHtml } from '../../src/extension/panel/panelHtml';
 import type { HostMessage, PanelState, WebviewMessage } from '../../src/shared/protocol';
+import { launchChromium } from '../support/chromium';
 
 const distWebview = path.resolve(__dirname, '../../../dist/webview');
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css' };
@@ -99,4 +101,33 @@ export class FakeHostPage {
   close(): Promise<void> {
     return this.page.close();
   }
+}
+
+/**
+ * Mocha hooks for a suite of panel pages: one Chromium and one server for the suite, and every
+ * test's page checked when it ends: no script errors, no CSP violations. `open` opens the test's page.
+ */
+export function panelPages(): { open(savedState?: PanelState): Promise<FakeHostPage> } {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startPanelServer>>;
+  let page: FakeHostPage | undefined;
+  before(async () => {
+    [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async function () {
+    const current = page;
+    page = undefined;
+    if (!current) return;
+    const { cspViolations } = await current.recorded();
+    await current.close();
+    if (this.currentTest?.state === 'passed') {
+      assert.deepEqual(cspViolations, [], 'CSP violations');
+      assert.deepEqual(current.errors, [], 'page errors');
+    }
+  });
+  return { open: async (savedState) => (page = await FakeHostPage.open(browser, server.origin, savedState)) };
 }

@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { PROMPT_PREVIEW_LIMIT, PROTOCOL_VERSION, type PanelState, type PromptSnapshot } from '../../src/shared/protocol';
-import { launchChromium } from '../support/chromium';
-import { FakeHostPage, startPanelServer } from './fakeHost';
+import { panelPages, type FakeHostPage } from './fakeHost';
 
 const prompt: PromptSnapshot = {
   uri: 'file:///ws/summarize.prompt',
@@ -14,29 +12,11 @@ const prompt: PromptSnapshot = {
 };
 
 describe('panel webview (Chromium, fake host)', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startPanelServer>>;
+  const pages = panelPages();
   let panel: FakeHostPage;
 
-  before(async () => {
-    [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async function () {
-    // Every test must leave the page without script errors or CSP violations.
-    const { cspViolations } = await panel.recorded();
-    await panel.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepEqual(cspViolations, [], 'CSP violations');
-      assert.deepEqual(panel.errors, [], 'page errors');
-    }
-  });
-
   it('says ready first, then shows an empty state until the host names a prompt', async () => {
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     const { posted } = await panel.recorded();
     assert.deepEqual(posted, [{ type: 'webview/ready', payload: { protocolVersion: PROTOCOL_VERSION } }]);
@@ -45,7 +25,7 @@ describe('panel webview (Chromium, fake host)', () => {
   });
 
   it('shows the active prompt from panel/init and saves it as state', async () => {
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     await panel.send({ type: 'panel/init', payload: { active: prompt } });
     await panel.page.locator('#prompt-name', { hasText: 'summarize.prompt' }).waitFor();
@@ -57,7 +37,7 @@ describe('panel webview (Chromium, fake host)', () => {
   });
 
   it('follows prompt/show to another prompt', async () => {
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     await panel.send({ type: 'panel/init', payload: { active: prompt } });
     await panel.send({ type: 'prompt/show', payload: { prompt: { ...prompt, fileName: 'classify.prompt', lineCount: 1, text: 'x' } } });
@@ -67,7 +47,7 @@ describe('panel webview (Chromium, fake host)', () => {
 
   it('restores what it showed from saved state before the host answers (after a reload)', async () => {
     const saved: PanelState = { version: 1, prompt };
-    panel = await FakeHostPage.open(browser, server.origin, saved);
+    panel = await pages.open(saved);
     await panel.ready();
     assert.equal(await panel.text('#prompt-name'), 'summarize.prompt');
     // With no active prompt in the editor, the host's init keeps the restored one.
@@ -76,7 +56,7 @@ describe('panel webview (Chromium, fake host)', () => {
   });
 
   it('discards saved state of an unknown version instead of half-reading it', async () => {
-    panel = await FakeHostPage.open(browser, server.origin, { version: 99, prompt: 42 } as unknown as PanelState);
+    panel = await pages.open({ version: 99, prompt: 42 } as unknown as PanelState);
     await panel.ready();
     assert.match(await panel.text('#app'), /Open a \.prompt file/);
   });
@@ -88,7 +68,7 @@ describe('panel webview (Chromium, fake host)', () => {
       '<a href="javascript:window.__pwned=3">click</a>',
       '</pre></div></main><b id="escaped">bold</b>',
     ].join('\n');
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     await panel.send({ type: 'prompt/show', payload: { prompt: { ...prompt, fileName: '<svg onload="window.__pwned=4">.prompt', text: hostile } } });
     await panel.page.locator('.prompt-text').waitFor();
@@ -101,7 +81,7 @@ describe('panel webview (Chromium, fake host)', () => {
   });
 
   it('ignores messages that are not the host\'s', async () => {
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     for (const junk of [null, 'prompt/show', { type: 'prompt/show' }, { type: 'evil/run', payload: {} }, { type: 'prompt/show', payload: null }]) {
       await panel.send(junk);
@@ -111,7 +91,7 @@ describe('panel webview (Chromium, fake host)', () => {
   });
 
   it('says when a long prompt was cut', async () => {
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     await panel.send({ type: 'prompt/show', payload: { prompt: { ...prompt, text: 'a'.repeat(PROMPT_PREVIEW_LIMIT), lineCount: 90000, truncated: true } } });
     await panel.page.locator('.note').waitFor();
@@ -120,7 +100,7 @@ describe('panel webview (Chromium, fake host)', () => {
   });
 
   it('renders toolkit components under the strict CSP, and the text is reachable by keyboard', async () => {
-    panel = await FakeHostPage.open(browser, server.origin);
+    panel = await pages.open();
     await panel.ready();
     await panel.send({ type: 'prompt/show', payload: { prompt } });
     const divider = panel.page.locator('vscode-divider');

@@ -1,9 +1,7 @@
 // The run section of the panel, driven by a fake host: run/started → run/token… → run/finished.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { PanelState, RunHeader, RunResultView } from '../../src/shared/protocol';
-import { launchChromium } from '../support/chromium';
-import { FakeHostPage, startPanelServer } from './fakeHost';
+import { panelPages, type FakeHostPage } from './fakeHost';
 
 const header: RunHeader = { id: 'run-1', fileName: 'story.prompt', backend: 'local', model: 'stories260K' };
 
@@ -22,28 +20,11 @@ const result = (text: string, extra: Partial<RunResultView> = {}): RunResultView
 });
 
 describe('panel webview: runs (Chromium, fake host)', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startPanelServer>>;
+  const pages = panelPages();
   let panel: FakeHostPage;
 
-  before(async () => {
-    [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async function () {
-    const { cspViolations } = await panel.recorded();
-    await panel.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepEqual(cspViolations, [], 'CSP violations');
-      assert.deepEqual(panel.errors, [], 'page errors');
-    }
-  });
-
   async function openReady(saved?: PanelState): Promise<FakeHostPage> {
-    const page = await FakeHostPage.open(browser, server.origin, saved);
+    const page = await pages.open(saved);
     await page.ready();
     return page;
   }

@@ -1,7 +1,7 @@
 // Diagnostics in the real editor: where they are, that they follow edits, and partials.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually, keepEditsInMemory, openPrompt, replaceText, revertAndClose, workspaceUri } from './helpers';
+import { editedDocuments, eventually, openPrompt, replaceText, revertAndClose, workspaceUri } from './helpers';
 
 const promptLab = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Prompt Lab');
 const summary = (diagnostic: vscode.Diagnostic) => {
@@ -11,15 +11,7 @@ const summary = (diagnostic: vscode.Diagnostic) => {
 const codes = (uri: vscode.Uri) => promptLab(uri).map((diagnostic) => String(diagnostic.code));
 
 describe('Prompt Lab diagnostics', () => {
-  const touched: vscode.TextDocument[] = [];
-  let restoreAutoSave: () => Thenable<void>;
-  before(async () => {
-    restoreAutoSave = await keepEditsInMemory();
-  });
-  after(() => restoreAutoSave());
-  afterEach(async () => {
-    for (const document of touched.splice(0)) await revertAndClose(document);
-  });
+  const touched = editedDocuments();
 
   it('marks a broken prompt\'s problems at their exact ranges', async () => {
     const { document } = await openPrompt('broken.prompt');

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TokenCountState } from '../../../src/extension/language/tokenStatusBar';
-import { positionAfter, eventually, keepEditsInMemory, hoverText, openPrompt, replaceText, revertAndClose, untitledPrompt, workspaceUri } from './helpers';
+import { editedDocuments, eventually, hoverText, openPrompt, positionAfter, replaceText, untitledPrompt, workspaceUri } from './helpers';
 
 const codeLensTitles = async (uri: vscode.Uri) =>
   (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).map((lens) => lens.command?.title ?? '');
@@ -14,15 +14,7 @@ const hover = async (document: vscode.TextDocument, position: vscode.Position) =
 const tokenCount = () => vscode.commands.executeCommand<TokenCountState>('promptLab.tokenCount.current');
 
 describe('Prompt Lab editor features', () => {
-  const touched: vscode.TextDocument[] = [];
-  let restoreAutoSave: () => Thenable<void>;
-  before(async () => {
-    restoreAutoSave = await keepEditsInMemory();
-  });
-  after(() => restoreAutoSave());
-  afterEach(async () => {
-    for (const document of touched.splice(0)) await revertAndClose(document);
-  });
+  const touched = editedDocuments();
 
   it('puts Run, Compare Temperatures and the token count above the body', async () => {
     const uri = workspaceUri('summarize.prompt');

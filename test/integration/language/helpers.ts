@@ -62,3 +62,18 @@ export async function revertAndClose(document: vscode.TextDocument): Promise<voi
 
 export const hoverText = (hovers: vscode.Hover[]): string =>
   hovers.flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n');
+
+/** Mocha hooks for a suite that edits workspace files: edits stay in memory (keepEditsInMemory),
+ * and the documents the tests push into the returned list are reverted and closed after each test. */
+export function editedDocuments(): vscode.TextDocument[] {
+  const touched: vscode.TextDocument[] = [];
+  let restoreAutoSave: () => Thenable<void>;
+  before(async () => {
+    restoreAutoSave = await keepEditsInMemory();
+  });
+  after(() => restoreAutoSave());
+  afterEach(async () => {
+    for (const document of touched.splice(0)) await revertAndClose(document);
+  });
+  return touched;
+}
