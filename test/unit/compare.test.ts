@@ -76,6 +76,20 @@ describe('prompt-lab compare (local model)', function () {
     assert.equal(again.cells[1].result.text, record.cells[1].result.text, 'the same seed reproduces a sample');
   });
 
+  it('measures each column: diversity among samples, and agreement with the prompt\'s reference', async () => {
+    const { stdout } = await cli('--temperatures', '0,1.5', '--json');
+    const [greedy, hot] = JSON.parse(stdout).columns.map((column: { metrics: Record<string, number> }) => column.metrics);
+    assert.equal(greedy.meanPairwiseRougeL, 1, 'greedy samples are identical');
+    assert.ok(hot.distinct2 > greedy.distinct2, `distinct-2 ${hot.distinct2} at 1.5 vs ${greedy.distinct2} at 0`);
+    assert.equal(greedy.rouge1, undefined, 'continue-story names no reference');
+    let out = '';
+    const summarize = ['compare', path.join(root, 'prompts/summarize-dialogue.prompt'), ...args.slice(2), '--temperatures', '0', '--json'];
+    assert.equal(await runCli(summarize, { stdout: (t) => { out += t; }, stderr: () => undefined }, 'test'), 0);
+    const metrics = JSON.parse(out).columns[0].metrics;
+    for (const key of ['rouge1', 'rouge2', 'rougeL']) assert.ok(metrics[key] >= 0 && metrics[key] <= 1, `${key} ${metrics[key]}`);
+    assert.ok(metrics.bleu >= 0 && metrics.bleu <= 100);
+  });
+
   it('prints the columns side by side, and rejects a bad axis (exit 2)', async () => {
     const { code, stdout } = await cli('--temperatures', '0,1');
     assert.equal(code, 0);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { runPrompt } from '../../backends/runPrompt';
 import type { GenerationResult } from '../../backends/backend';
 import { AXIS_NAMES, cellsOf, columnLabel, columnsOf, runLimited, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
+import { columnMetrics } from '../../core/metrics';
 import { renderChecked } from '../../core/render';
 import { all, parseArgs, single, UsageError } from '../args';
 import type { CliCommand } from '../commands';
@@ -30,6 +31,21 @@ function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
   }
   if (axes.length > 2) throw new UsageError('a comparison has at most two axes');
   return axes;
+}
+
+const two = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
+
+/** A column's metrics: length and diversity among its samples; agreement with the reference. */
+function footerOf(meanTokens: number | undefined, metrics: ReturnType<typeof columnMetrics>): string[] {
+  const lines = [
+    `mean ${meanTokens === undefined ? '–' : meanTokens.toFixed(1)} tokens`,
+    `distinct-1 ${two(metrics.distinct1)} · distinct-2 ${two(metrics.distinct2)}`,
+    `samples alike (ROUGE-L) ${two(metrics.meanPairwiseRougeL)}`,
+  ];
+  if (metrics.rouge1 !== undefined) {
+    lines.push(`vs reference: ROUGE-1 ${two(metrics.rouge1)} · ROUGE-2 ${two(metrics.rouge2)} · ROUGE-L ${two(metrics.rougeL)} · BLEU ${metrics.bleu?.toFixed(1) ?? '–'}`);
+  }
+  return lines;
 }
 
 export const compareCommand: CliCommand = {
@@ -81,10 +97,17 @@ Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell fai
       io.stderr(`prompt-lab compare: ${cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
       const file = parsed.positionals[0]!;
+      // The reference answer, when the prompt names the input holding it (promptlab.reference).
+      const referenceInput = analyzed.checked.frontmatter.referenceInput;
+      const reference = referenceInput === undefined ? undefined : analyzed.result.input[referenceInput];
+      const metrics = columns.map((_, index) => columnMetrics(
+        cells.flatMap((cell, i) => (cell.column === index && results[i] && !results[i]!.error ? [results[i]!.text] : [])),
+        typeof reference === 'string' ? reference : undefined,
+      ));
       const record = {
         prompt: { file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), messages: analyzed.result.text },
         backend: backend.id, model, axes, samples, seeds, settings: fixed,
-        columns: columns.map((column, index) => ({ label: columnLabel(column), settings: column, index })),
+        columns: columns.map((column, index) => ({ label: columnLabel(column), settings: column, index, metrics: metrics[index] })),
         cells: cells.map((cell, index) => ({ column: cell.column, sample: cell.sample, seed: cell.seed, result: results[index] })),
       };
       const tableColumns = columns.map((column, index) => {
@@ -94,7 +117,7 @@ Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell fai
         return {
           label: columnLabel(column),
           cells: mine.map(({ result }) => (!result ? '(cancelled)' : result.error ? `[error] ${result.error.message}` : result.text.trim())),
-          footer: [`mean ${ok.length ? (tokens / ok.length).toFixed(1) : '–'} tokens`],
+          footer: footerOf(ok.length ? tokens / ok.length : undefined, metrics[index]!),
         };
       });
       if (parsed.flags.has('json')) io.stdout(`${JSON.stringify(record, null, 2)}\n`);
