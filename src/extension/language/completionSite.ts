@@ -13,7 +13,8 @@ export type CompletionSite =
   | { kind: 'helperOrVariable'; start: number; sigil: '' | '#' | '^' | '/'; blocks: OpenBlock[] }
   /** A later word of an expression: an argument (a variable). */
   | { kind: 'argument'; start: number; blocks: OpenBlock[] }
-  | { kind: 'role'; start: number }
+  /** Inside `{{role …`: `quoted` when the name's opening quote is typed already. */
+  | { kind: 'role'; start: number; quoted: boolean }
   | { kind: 'partial'; start: number };
 
 export function completionSite(text: string, offset: number): CompletionSite | undefined {
@@ -52,8 +53,8 @@ export function completionSite(text: string, offset: number): CompletionSite | u
   const inner = text.slice(expression.open + 2, offset).replace(/^~/, '');
   const partial = /^\s*>\s*([\w.-]*)$/.exec(inner);
   if (partial) return { kind: 'partial', start: offset - partial[1]!.length };
-  const role = /^\s*role\s+(["'])([^"']*)$/.exec(inner);
-  if (role) return { kind: 'role', start: offset - role[2]!.length };
+  const role = /^\s*role\s+(["']?)([^"'\s]*)$/.exec(inner);
+  if (role) return { kind: 'role', start: offset - role[2]!.length, quoted: role[1] !== '' };
   const blocks = () => openBlocks(text, bodyStart, expression.open);
   const first = /^\s*([#^/]?)\s*([\w.@-]*)$/.exec(inner);
   if (first) return { kind: 'helperOrVariable', start: offset - first[2]!.length, sigil: first[1] as '' | '#' | '^' | '/', blocks: blocks() };

@@ -16,7 +16,7 @@ import { listPartials, partialFolders } from './workspaceEnvironment';
 /** `{{` and `{{#`/`{{>` open expressions, `"` a role name, a space the next argument or the model. */
 export const COMPLETION_TRIGGERS = ['{', '#', '>', '"', ' ', '/'];
 
-const SPACE_SITES = new Set<CompletionSite['kind']>(['modelValue', 'argument', 'partial']);
+const SPACE_SITES = new Set<CompletionSite['kind']>(['modelValue', 'argument', 'partial', 'role']);
 
 export class PromptCompletions implements vscode.CompletionItemProvider {
   constructor(private readonly checks: PromptChecks) {}
@@ -36,7 +36,12 @@ export class PromptCompletions implements vscode.CompletionItemProvider {
       case 'modelValue':
         return modelItems(new vscode.Range(document.positionAt(site.start), document.positionAt(Math.max(site.end, offset))));
       case 'role':
-        return ROLES.map((role) => item(role, vscode.CompletionItemKind.EnumMember, range, { detail: 'role' }));
+        return ROLES.map((role) => {
+          const completion = item(role, vscode.CompletionItemKind.EnumMember, range, { detail: 'role' });
+          // `{{role ` with no quote yet: the name goes in as the string Dotprompt expects.
+          if (!site.quoted) completion.insertText = `"${role}"`;
+          return completion;
+        });
       case 'partial':
         return this.partialItems(document, range);
       case 'helperOrVariable':
