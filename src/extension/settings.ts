@@ -30,17 +30,12 @@ export const DEFAULT_BACKEND = 'local';
 
 export const DEFAULT_PROMPTS_FOLDER = 'prompts';
 
-export interface BackendSetting {
-  id: string;
-  defaultModel?: string;
-  models?: string[];
-}
-
 export interface PromptLabSettings {
   /** Normalized: no leading `./` or trailing `/`; `''` means none (an invalid value is ignored). */
   promptsFolder: string;
-  /** Undefined when the setting does not exist (yet) or holds nothing usable. */
-  backends: BackendSetting[] | undefined;
+  /** The valid entries of `promptLab.backends` (checked by readBackendConfigs, as the backends read
+   * them); undefined when there are none. */
+  backends: BackendConfig[] | undefined;
 }
 
 /** What the backends need from settings, already checked. */
@@ -98,7 +93,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PromptLabSettin
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   return {
     promptsFolder: normalizeFolder(config.get<unknown>(SettingKeys.promptsFolder, DEFAULT_PROMPTS_FOLDER)),
-    backends: readBackends(restricted<unknown>(config, SettingKeys.backends)),
+    backends: configuredBackends(restricted<unknown>(config, SettingKeys.backends)),
   };
 }
 
@@ -117,18 +112,7 @@ function normalizeFolder(value: unknown): string {
   return segments.join('/');
 }
 
-function readBackends(value: unknown): BackendSetting[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const backends: BackendSetting[] = [];
-  for (const item of value as unknown[]) {
-    if (typeof item !== 'object' || item === null) continue;
-    const { id, defaultModel, models } = item as Record<string, unknown>;
-    if (typeof id !== 'string' || id === '') continue;
-    backends.push({
-      id,
-      ...(typeof defaultModel === 'string' && defaultModel !== '' ? { defaultModel } : {}),
-      ...(Array.isArray(models) ? { models: models.filter((model): model is string => typeof model === 'string' && model !== '') } : {}),
-    });
-  }
+function configuredBackends(value: unknown): BackendConfig[] | undefined {
+  const { backends } = readBackendConfigs(value);
   return backends.length > 0 ? backends : undefined;
 }

@@ -108,7 +108,6 @@ function modelItems(range: vscode.Range): vscode.CompletionItem[] {
   if (backends) {
     for (const backend of backends) {
       if (backend.defaultModel) models.set(qualified(backend.id, backend.defaultModel), `default model of backend '${backend.id}'`);
-      for (const model of backend.models ?? []) if (!models.has(qualified(backend.id, model))) models.set(qualified(backend.id, model), `backend '${backend.id}'`);
     }
   } else {
     for (const model of BUILT_IN_MODELS) models.set(model, 'no promptLab.backends configured: a common model');
