@@ -6,25 +6,13 @@
 // (`npx tsc -p test` is enough: everything runs from tsc's out/.) Run it alone: two cores.
 // A 4 × 3 grid (temperatures 0, 0.5, 1, 1.5; three seeded samples), 48 tokens per cell. The ratio
 // is wall time / slowest cell: 1.0 would be perfect overlap, 12 fully serial.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { analyzeStory, out, startLocalServe } from './localServe.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const out = (file) => require(path.join(root, 'out/src', file));
-const { LocalBackend } = out('backends/local/localBackend.js');
-const { startOpenAIServer } = out('serve/openaiServer.js');
-const { createOpenAIBackend } = out('backends/openai/index.js');
 const { runPrompt } = out('backends/runPrompt.js');
-const { analyzePrompt } = out('core/analyzePrompt.js');
-const { memoryEnvironment } = out('core/promptEnvironment.js');
 const { cellsOf, columnsOf, runLimited, sampleSeeds } = out('core/compare.js');
 
-const MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
-const { result: rendered } = await analyzePrompt(readFileSync(path.join(root, 'prompts/continue-story.prompt'), 'utf8'), memoryEnvironment());
+const { result: rendered } = await analyzeStory();
 const cells = cellsOf(columnsOf([{ name: 'temperature', values: [0, 0.5, 1, 1.5] }]), 3, sampleSeeds(3, 1));
 
 async function comparison(backend, limit) {
@@ -45,16 +33,10 @@ async function comparison(backend, limit) {
 const report = (name, { wall, slowest, serial }) => console.log(
   `${name}: 4 × 3 comparison ${wall.toFixed(0)} ms; slowest single request ${slowest.toFixed(0)} ms; ratio ${(wall / slowest).toFixed(2)}x (serial sum ${serial.toFixed(0)} ms, ${(serial / wall).toFixed(2)}x faster than serial)`);
 
-const local = new LocalBackend({ id: 'local', kind: 'local', modelPath: MODEL, threads: 1, concurrency: 2 });
+const served = await startLocalServe(2);
 try {
-  report('local backend, concurrency 2', await comparison(local, 2));
-  const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0 });
-  try {
-    const viaServe = createOpenAIBackend({ id: 'serve', kind: 'openai', baseURL: server.url }, { apiKey: async () => undefined });
-    report('openai backend through prompt-lab serve, concurrency 2', await comparison(viaServe, 2));
-  } finally {
-    await server.close();
-  }
+  report('local backend, concurrency 2', await comparison(served.local, 2));
+  report('openai backend through prompt-lab serve, concurrency 2', await comparison(served.viaServe, 2));
 } finally {
-  await local.dispose();
+  await served.close();
 }

@@ -9,36 +9,24 @@
 //               the config, the openai backend, the result record) on prompts/continue-story.prompt;
 //   as processes: `node raw-client.js` vs `node dist/cli.js run … --base-url`, start-up included.
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { analyzeStory, out, require, root, startLocalServe, STORY_FILE } from './localServe.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const out = (file) => require(path.join(root, 'out/src', file));
-const { LocalBackend } = out('backends/local/localBackend.js');
-const { startOpenAIServer } = out('serve/openaiServer.js');
-const { createOpenAIBackend } = out('backends/openai/index.js');
 const { runPrompt } = out('backends/runPrompt.js');
-const { analyzePrompt } = out('core/analyzePrompt.js');
-const { memoryEnvironment } = out('core/promptEnvironment.js');
 const OpenAI = require('openai').default ?? require('openai');
 
-const MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
-const STORY_FILE = path.join(root, 'prompts/continue-story.prompt');
 const TOKENS = 40;
 const RUNS = 15;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(1)} ms`;
 
-const local = new LocalBackend({ id: 'local', kind: 'local', modelPath: MODEL, threads: 1, concurrency: 1 });
-const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0 });
+const served = await startLocalServe(1);
+const { server } = served;
 try {
-  const storyText = readFileSync(STORY_FILE, 'utf8');
-  const { result: rendered } = await analyzePrompt(storyText, memoryEnvironment());
+  const { result: rendered } = await analyzeStory();
   const content = rendered.text[0].content;
   const client = new OpenAI({ baseURL: server.url, apiKey: 'unused' });
   const raw = async () => {
@@ -47,10 +35,9 @@ try {
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     return text;
   };
-  const backend = createOpenAIBackend({ id: 'serve', kind: 'openai', baseURL: server.url }, { apiKey: async () => undefined });
   const viaPromptLab = async () => {
-    const { result } = await analyzePrompt(storyText, memoryEnvironment());
-    const run = await runPrompt(backend, { rendered: result, model: 'stories260K', overrides: { temperature: 0, maxOutputTokens: TOKENS } });
+    const { result } = await analyzeStory();
+    const run = await runPrompt(served.viaServe, { rendered: result, model: 'stories260K', overrides: { temperature: 0, maxOutputTokens: TOKENS } });
     return run.text;
   };
   const time = async (fn) => { const t0 = performance.now(); await fn(); return performance.now() - t0; };
@@ -84,6 +71,5 @@ for await (const chunk of s) process.stdout.write(chunk.choices[0]?.delta?.conte
   console.log(`as processes, prompt-lab run --base-url:     median ${ms(median(cliProcess))}`);
   console.log(`as processes, ratio prompt-lab run / raw client: ${(median(cliProcess) / median(rawProcess)).toFixed(2)}x`);
 } finally {
-  await server.close();
-  await local.dispose();
+  await served.close();
 }
