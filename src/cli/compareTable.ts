@@ -1,5 +1,6 @@
 // Side-by-side output of a comparison: a column per setting, a row per sample, each cell's text
 // wrapped to the column's width. Plain text for terminals, Markdown for reports.
+import { markdownCellText } from '../core/comparisonExport';
 
 export interface TableColumn {
   label: string;
@@ -47,7 +48,8 @@ export function textTable(columns: readonly TableColumn[], totalWidth: number): 
   return `${parts.join('\n')}\n`;
 }
 
-const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+// Model text must not break the table or inject HTML (core/comparisonExport.ts).
+const cellText = markdownCellText;
 
 export function markdownTable(columns: readonly TableColumn[]): string {
   const samples = Math.max(...columns.map((column) => column.cells.length));

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { cellsOf, columnsOf, runLimited, sampleSeeds } from '../../src/core/compare';
+import type { ComparisonRecord } from '../../src/core/comparison';
 
 describe('comparison grid', () => {
   it('expands one axis, or two as a cross product', () => {
@@ -65,15 +66,32 @@ describe('prompt-lab compare (local model)', function () {
   it('runs every cell and records it; temperature 0 gives one text, fixed seeds reproduce', async () => {
     const { code, stdout, stderr } = await cli('--temperatures', '0,1.2', '--json');
     assert.equal(code, 0, stderr);
-    const record = JSON.parse(stdout);
+    const record = JSON.parse(stdout) as ComparisonRecord;
+    assert.equal(record.version, 1);
+    assert.match(record.id, /^[0-9a-f-]{36}$/);
+    assert.equal(record.prompt.fileName, 'continue-story.prompt');
+    assert.match(record.prompt.sha256, /^[0-9a-f]{16}$/);
+    assert.equal(record.backend, 'local');
+    assert.deepEqual(record.axes, [{ name: 'temperature', values: [0, 1.2] }]);
     assert.deepEqual(record.seeds, [5, 6]);
+    assert.deepEqual(record.settings, { maxOutputTokens: 12 });
+    assert.deepEqual(record.columns.map((column) => column.label), ['temperature 0', 'temperature 1.2']);
     assert.equal(record.cells.length, 4);
-    const text = (column: number, sample: number) => record.cells.find((c: { column: number; sample: number }) => c.column === column && c.sample === sample).result.text;
+    for (const cell of record.cells) {
+      assert.equal(cell.status, 'done');
+      assert.equal(cell.text, cell.result!.text, 'the streamed text is the result\'s');
+      if (cell.column === 1) assert.equal(cell.result!.parameters.seed, record.seeds[cell.sample], 'row i\'s seed (greedy cells need none)');
+      assert.equal('logprobs' in cell.result!, false);
+    }
+    // The prompt's tokens, counted in-process; the local model is free.
+    assert.ok(record.tokens!.total > 0 && record.tokens!.parts.length > 0);
+    assert.deepEqual(record.tokens!.price, { input: 0, output: 0, source: 'local' });
+    const text = (column: number, sample: number) => record.cells.find((c) => c.column === column && c.sample === sample)!.result!.text;
     assert.equal(text(0, 0), text(0, 1), 'greedy samples agree');
     assert.notEqual(text(1, 0), text(1, 1), 'different seeds differ at temperature 1.2');
     assert.match(stderr, /\[4\/4\]/);
     const again = JSON.parse((await cli('--temperatures', '0,1.2', '--json')).stdout);
-    assert.equal(again.cells[1].result.text, record.cells[1].result.text, 'the same seed reproduces a sample');
+    assert.equal(again.cells[1].result.text, record.cells[1]!.result!.text, 'the same seed reproduces a sample');
   });
 
   it('measures each column: diversity among samples, and agreement with the prompt\'s reference', async () => {

@@ -1,16 +1,21 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { runPrompt } from '../../backends/runPrompt';
-import type { GenerationResult } from '../../backends/backend';
-import { AXIS_NAMES, cellsOf, columnLabel, columnsOf, runLimited, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
-import { columnMetrics } from '../../core/metrics';
+import { AXIS_NAMES, columnsOf, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
+import { cellSettings, type ComparisonCell, type ComparisonRecord } from '../../core/comparison';
+import { cellDisplayText, comparisonToJson } from '../../core/comparisonExport';
+import { ComparisonRun, newComparison, type RunCell } from '../../core/comparisonRun';
+import type { GenerationConfig } from '../../core/generationConfig';
+import type { ColumnMetrics } from '../../core/metrics';
+import { tokenBudget } from '../../core/modelCatalog';
+import { countInProcess, countPromptTokens } from '../../core/promptTokens';
 import { renderChecked } from '../../core/render';
-import { all, parseArgs, single, UsageError } from '../args';
+import { all, parseArgs, single, UsageError, type ParsedArgs } from '../args';
 import type { CliCommand } from '../commands';
-import { markdownTable, textTable } from '../compareTable';
-import { ExitCode } from '../io';
+import { markdownTable, textTable, type TableColumn } from '../compareTable';
+import { ExitCode, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
-import { overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
+import { overridesOf, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
 
@@ -36,16 +41,88 @@ function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
 const two = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 
 /** A column's metrics: length and diversity among its samples; agreement with the reference. */
-function footerOf(meanTokens: number | undefined, metrics: ReturnType<typeof columnMetrics>): string[] {
+function footerOf(meanTokens: number | undefined, metrics: ColumnMetrics | undefined): string[] {
   const lines = [
     `mean ${meanTokens === undefined ? '–' : meanTokens.toFixed(1)} tokens`,
-    `distinct-1 ${two(metrics.distinct1)} · distinct-2 ${two(metrics.distinct2)}`,
-    `samples alike (ROUGE-L) ${two(metrics.meanPairwiseRougeL)}`,
+    `distinct-1 ${two(metrics?.distinct1)} · distinct-2 ${two(metrics?.distinct2)}`,
+    `samples alike (ROUGE-L) ${two(metrics?.meanPairwiseRougeL)}`,
   ];
-  if (metrics.rouge1 !== undefined) {
+  if (metrics?.rouge1 !== undefined) {
     lines.push(`vs reference: ROUGE-1 ${two(metrics.rouge1)} · ROUGE-2 ${two(metrics.rouge2)} · ROUGE-L ${two(metrics.rougeL)} · BLEU ${metrics.bleu?.toFixed(1) ?? '–'}`);
   }
   return lines;
+}
+
+/** The record's columns as the side-by-side table shows them: the cells' texts, the metrics under. */
+function tableColumnsOf(record: ComparisonRecord): TableColumn[] {
+  return record.columns.map((column, index) => {
+    const mine = record.cells.filter((cell) => cell.column === index);
+    const done = mine.filter((cell) => cell.status === 'done');
+    const tokens = done.reduce((sum, cell) => sum + (cell.result?.usage.completionTokens ?? 0), 0);
+    return {
+      label: column.label,
+      cells: mine.map(cellDisplayText),
+      footer: footerOf(done.length ? tokens / done.length : undefined, column.metrics),
+    };
+  });
+}
+
+/** One progress line for a cell that ended. */
+function progressLine(record: ComparisonRecord, cell: ComparisonCell, ended: number): string {
+  const result = cell.result!;
+  const outcome = cell.status === 'failed' ? `error: ${result.error?.message ?? 'unknown error'}`
+    : `${cell.status === 'stopped' ? 'stopped, ' : ''}${result.usage.completionTokens} tokens, ${Math.round(result.latencyMs)} ms`;
+  return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}\n`;
+}
+
+interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; limit: number }
+
+/** Builds the record, runs every cell (Ctrl+C stops them all) and prints the table or the record. */
+async function runComparison(parsed: ParsedArgs, io: CliIO, target: CliTarget, plan: Plan): Promise<number> {
+  const { analyzed: { result: rendered, checked, parts }, backend, model, registry } = target;
+  const file = parsed.positionals[0]!;
+  // The reference answer, when the prompt names the input holding it (promptlab.reference).
+  const referenceInput = checked.frontmatter.referenceInput;
+  const reference = referenceInput === undefined ? undefined : rendered.input[referenceInput];
+  const config = registry.config(backend.id);
+  const report = await countPromptTokens(model || rendered.model, rendered.text, parts, countInProcess);
+  const record = newComparison({
+    file, fileName: path.basename(file), text: readFileSync(file, 'utf8'), messages: rendered.text,
+    backend: backend.id, model, axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed,
+    ...(typeof reference === 'string' ? { reference } : {}),
+    tokens: tokenBudget(report, { model, ...(config?.kind === 'local' ? { local: { contextSize: config.contextSize } } : {}) }),
+  });
+
+  const runCell: RunCell = async (cell, _index, signal, onText) => {
+    const cellPrompt = cell.shots === undefined ? rendered : await renderChecked(checked, { input: rendered.input, shots: cell.shots });
+    return runPrompt(backend, { rendered: cellPrompt, model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(token.text) });
+  };
+  let ended = 0;
+  const run = new ComparisonRun(record, runCell, {
+    limit: plan.limit,
+    onUpdate: (update) => {
+      if (update.result) io.stderr(progressLine(record, record.cells[update.index]!, ++ended));
+    },
+  });
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    run.stop();
+  };
+  process.once('SIGINT', onInterrupt);
+  const started = Date.now();
+  io.stderr(`prompt-lab compare: ${record.columns.length} settings × ${plan.samples} samples on ${backend.id}${model ? `/${model}` : ''}, seeds ${plan.seeds.join(', ')}\n`);
+  try {
+    await run.run();
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+  io.stderr(`prompt-lab compare: ${record.cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (parsed.flags.has('json')) io.stdout(comparisonToJson(record));
+  else if (parsed.flags.has('markdown')) io.stdout(markdownTable(tableColumnsOf(record)));
+  else io.stdout(textTable(tableColumnsOf(record), process.stdout.columns || 120));
+  if (interrupted) return 130;
+  return record.cells.some((cell) => cell.status !== 'done') ? ExitCode.findings : ExitCode.ok;
 }
 
 export const compareCommand: CliCommand = {
@@ -70,63 +147,17 @@ Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell fai
     const samples = Number(single(parsed, 'samples') ?? 3);
     if (!Number.isInteger(samples) || samples < 1 || samples > 50) throw new UsageError('--samples must be a whole number from 1 to 50');
     const axes = axesOf(single(parsed, 'temperatures'), all(parsed, 'axis'));
-    const columns = columnsOf(axes);
+    columnsOf(axes); // throws on a bad grid before a backend is started
     const { seed, ...fixed } = overridesOf(parsed);
     const seeds = sampleSeeds(samples, seed);
     const target = await resolveCliTarget(parsed, io, 'compare');
     if (typeof target === 'number') return target;
-    const { analyzed, backend, model, registry } = target;
-    const limit = Number(single(parsed, 'concurrency') ?? registry.config(backend.id)?.concurrency ?? 2);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
-
-    const controller = new AbortController();
-    const onInterrupt = () => controller.abort();
-    process.once('SIGINT', onInterrupt);
-    const cells = cellsOf(columns, samples, seeds);
-    let done = 0;
-    const started = Date.now();
-    io.stderr(`prompt-lab compare: ${columns.length} settings × ${samples} samples on ${backend.id}${model ? `/${model}` : ''}, seeds ${seeds.join(', ')}\n`);
+    const { backend, registry } = target;
     try {
-      const results = await runLimited(cells, limit, async (cell) => {
-        const rendered = cell.shots === undefined ? analyzed.result : await renderChecked(analyzed.checked, { input: analyzed.result.input, shots: cell.shots });
-        const result = await runPrompt(backend, { rendered, model, overrides: { ...fixed, ...cell.overrides } }, { signal: controller.signal });
-        done++;
-        io.stderr(`[${done}/${cells.length}] ${columnLabel(columns[cell.column]!)}, sample ${cell.sample + 1}: ${result.error ? `error: ${result.error.message}` : `${result.usage.completionTokens} tokens, ${Math.round(result.latencyMs)} ms`}\n`);
-        return result;
-      }, controller.signal, () => undefined as unknown as GenerationResult);
-      io.stderr(`prompt-lab compare: ${cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-
-      const file = parsed.positionals[0]!;
-      // The reference answer, when the prompt names the input holding it (promptlab.reference).
-      const referenceInput = analyzed.checked.frontmatter.referenceInput;
-      const reference = referenceInput === undefined ? undefined : analyzed.result.input[referenceInput];
-      const metrics = columns.map((_, index) => columnMetrics(
-        cells.flatMap((cell, i) => (cell.column === index && results[i] && !results[i]!.error ? [results[i]!.text] : [])),
-        typeof reference === 'string' ? reference : undefined,
-      ));
-      const record = {
-        prompt: { file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), messages: analyzed.result.text },
-        backend: backend.id, model, axes, samples, seeds, settings: fixed,
-        columns: columns.map((column, index) => ({ label: columnLabel(column), settings: column, index, metrics: metrics[index] })),
-        cells: cells.map((cell, index) => ({ column: cell.column, sample: cell.sample, seed: cell.seed, result: results[index] })),
-      };
-      const tableColumns = columns.map((column, index) => {
-        const mine = cells.map((cell, i) => ({ cell, result: results[i] })).filter(({ cell }) => cell.column === index);
-        const ok = mine.filter(({ result }) => result && !result.error);
-        const tokens = ok.reduce((sum, { result }) => sum + result!.usage.completionTokens, 0);
-        return {
-          label: columnLabel(column),
-          cells: mine.map(({ result }) => (!result ? '(cancelled)' : result.error ? `[error] ${result.error.message}` : result.text.trim())),
-          footer: footerOf(ok.length ? tokens / ok.length : undefined, metrics[index]!),
-        };
-      });
-      if (parsed.flags.has('json')) io.stdout(`${JSON.stringify(record, null, 2)}\n`);
-      else if (parsed.flags.has('markdown')) io.stdout(markdownTable(tableColumns));
-      else io.stdout(textTable(tableColumns, process.stdout.columns || 120));
-      if (controller.signal.aborted) return 130;
-      return results.some((result) => !result || result.error) ? ExitCode.findings : ExitCode.ok;
+      const limit = Number(single(parsed, 'concurrency') ?? registry.config(backend.id)?.concurrency ?? 2);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
+      return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, limit });
     } finally {
-      process.off('SIGINT', onInterrupt);
       await registry.dispose();
     }
   },
