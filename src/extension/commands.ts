@@ -4,6 +4,10 @@ export const Commands = {
   openPanel: 'promptLab.openPanel',
   runPrompt: 'promptLab.runPrompt',
   compareTemperatures: 'promptLab.compareTemperatures',
+  compare: 'promptLab.compare',
+  /** Hidden from the palette: `(format, targetUri?, comparisonId?)` saves a comparison without the
+   * save dialog when a target is given (scripts, tests); the panel's Export asks where. */
+  exportComparison: 'promptLab.compare.export',
   newPromptFromTemplate: 'promptLab.newPromptFromTemplate',
   selectBackend: 'promptLab.selectBackend',
   /** Accepts `{ backendId?, apiKey? }` (see backends/apiKeyCommands.ts) so tests and scripts can skip the prompts. */

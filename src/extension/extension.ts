@@ -8,6 +8,9 @@ import { OutputLog } from './backends/outputLog';
 import { registerSelectBackend } from './backends/selectBackend';
 import { unsupportedSettingDiagnostics } from './backends/unsupportedSettings';
 import { Commands } from './commands';
+import { registerCompareCommands } from './compare/compareCommand';
+import { comparisonPanelActions, registerExportCommand } from './compare/comparisonActions';
+import { ComparisonSessions } from './compare/comparisonSessions';
 import { DisposableStore } from './disposables';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
@@ -35,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(backends.onDidChange(() => checks.invalidate()));
   const runs = new ActiveRuns();
   store.add({ dispose: () => runs.abortAll() });
-  PromptLabPanel.abortRun = (id) => runs.abort(id);
+  const sessions = store.add(new ComparisonSessions(context.workspaceState));
+  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions) };
 
   store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
     PromptLabPanel.show(extensionUri);
@@ -44,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
   store.add(registerRunCommand({ extensionUri, checks, backends, keys, log, runs }));
+  for (const command of registerCompareCommands({ extensionUri, checks, backends, keys, log, sessions, countTexts })) store.add(command);
+  store.add(registerExportCommand(sessions));
   store.add(registerSelectBackend(backends));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));

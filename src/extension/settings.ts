@@ -20,6 +20,12 @@ export const SettingKeys = {
   localThreads: 'local.threads',
   /** Context size of the local backend in tokens; 0: the model's own. */
   localContextSize: 'local.contextSize',
+  /** The temperatures Compare Temperatures offers. */
+  compareTemperatures: 'compare.temperatures',
+  /** Samples per setting a comparison offers. */
+  compareSamples: 'compare.samples',
+  /** Model prices (USD per million tokens) for cost estimates: `{ model: { input, output } }`. */
+  prices: 'prices',
 } as const;
 
 /** Settings an untrusted workspace (Restricted Mode) may not set: they decide where API keys go and
@@ -94,6 +100,29 @@ export function readSettings(scope?: vscode.ConfigurationScope): PromptLabSettin
   return {
     promptsFolder: normalizeFolder(config.get<unknown>(SettingKeys.promptsFolder, DEFAULT_PROMPTS_FOLDER)),
     backends: configuredBackends(restricted<unknown>(config, SettingKeys.backends)),
+  };
+}
+
+export const DEFAULT_COMPARE_TEMPERATURES = [0, 0.5, 1, 1.5];
+export const DEFAULT_COMPARE_SAMPLES = 3;
+
+export interface CompareSettings {
+  temperatures: number[];
+  samples: number;
+  /** The raw `promptLab.prices` value: core/modelCatalog.ts reads it and names bad entries. */
+  prices: unknown;
+}
+
+export function readCompareSettings(scope?: vscode.ConfigurationScope): CompareSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const temperatures = config.get<unknown>(SettingKeys.compareTemperatures);
+  const samples = config.get<unknown>(SettingKeys.compareSamples);
+  const valid = Array.isArray(temperatures) && temperatures.length > 0
+    && temperatures.every((value) => typeof value === 'number' && value >= 0 && value <= 2);
+  return {
+    temperatures: valid ? temperatures as number[] : DEFAULT_COMPARE_TEMPERATURES,
+    samples: typeof samples === 'number' && Number.isInteger(samples) && samples >= 1 && samples <= 20 ? samples : DEFAULT_COMPARE_SAMPLES,
+    prices: config.get<unknown>(SettingKeys.prices),
   };
 }
 

@@ -4,9 +4,16 @@
 // Handshake: the webview posts `webview/ready` once its listener is installed; only then does the
 // host post, starting with `panel/init`. Requests that expect an answer carry an `id`; the answer
 // carries the same `id` in `replyTo`.
+import type { CellResult, CellUpdate, ComparisonRecord } from '../core/comparison';
+import type { ColumnMetrics } from '../core/metrics';
+
+export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
+export type { ColumnMetrics } from '../core/metrics';
+/** The webview may not import core; this one pure function on the record it shares. */
+export { isSettled } from '../core/comparison';
 
 /** Bumped when a message changes shape; the webview says which version it speaks in `webview/ready`. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** What the panel knows of the prompt file it is showing. */
 export interface PromptSnapshot {
@@ -43,24 +50,9 @@ export interface RunHeader {
 }
 
 /** A run's result record as the panel sees it: the backend's result minus anything secret (no
- * keys, no headers) and minus the per-token log-probabilities (too large to post on every run). */
-export interface RunResultView {
-  /** Everything generated, also when the run failed or was aborted part way (cut to RUN_TEXT_LIMIT). */
-  text: string;
-  finishReason: 'stop' | 'length' | 'abort' | 'error' | 'content_filter' | 'tool_calls';
-  usage: { promptTokens: number; completionTokens: number; estimated: boolean };
-  latencyMs: number;
-  timeToFirstTokenMs?: number;
-  tokensPerSecond?: number;
-  backend: string;
-  model: string;
-  /** The generation parameters as sent to the backend. */
-  parameters: Record<string, unknown>;
-  /** Settings the backend could not honour, and other notes. */
-  warnings: string[];
-  /** What went wrong, in words a user can act on; `status` is the HTTP status where there was one. */
-  error?: { message: string; status?: number };
-}
+ * keys, no headers) and minus the per-token log-probabilities (too large to post on every run).
+ * The same record as a comparison cell's result. */
+export type RunResultView = CellResult;
 
 /** The last run the panel showed, as saved state. */
 export interface RunSnapshot extends RunHeader {
@@ -78,6 +70,12 @@ export interface PanelState {
   prompt?: PromptSnapshot;
   /** The last run (a run still streaming when the panel was reloaded shows as it was). */
   run?: RunSnapshot;
+  /** The last comparison, as far as it got. */
+  comparison?: ComparisonRecord;
+  /** Which of the two the panel shows: the one started last, until the user switches. */
+  view?: 'run' | 'comparison';
+  /** The cell other cells are diffed against, while diffing is on. */
+  baseline?: { comparison: string; cell: number };
 }
 
 /** Messages the host posts to the webview: type → payload. */
@@ -96,6 +94,13 @@ export interface HostToWebview {
   'run/token': { id: string; text: string };
   /** Run `id` ended (finished, failed or aborted): its result record. */
   'run/finished': { id: string; result: RunResultView };
+  /** A comparison started (every cell queued) and the panel shows it; or, with `resumed`, the
+   * comparison as it stands after the webview was reloaded: it replaces the saved copy, and the
+   * panel keeps showing what the user chose. */
+  'compare/started': { comparison: ComparisonRecord; resumed?: boolean };
+  /** Cells of comparison `id` changed: streamed text, status, results, and the metrics of columns
+   * whose samples all ended. Batched by the host across all cells: a few dozen messages a second. */
+  'compare/update': { id: string; cells: CellUpdate[]; columns?: { index: number; metrics: ColumnMetrics }[] };
 }
 
 /** Messages the webview posts to the host: type → payload. */
@@ -104,7 +109,18 @@ export interface WebviewToHost {
   'webview/ready': { protocolVersion: number };
   /** The user pressed Stop: abort run `id` (the host ignores ids it does not know). */
   'run/abort': { id: string };
+  /** Stop one cell of comparison `id`, or all its cells when `cell` is absent. */
+  'compare/stop': { id: string; cell?: number };
+  /** Run column `column` of comparison `id` again (new text, same seeds). */
+  'compare/rerunColumn': { id: string; column: number };
+  /** Save comparison `id` as a file; the host asks where. */
+  'compare/export': { id: string; format: ExportFormat };
+  /** Put cell `cell`'s text on the clipboard. */
+  'compare/copyCell': { id: string; cell: number };
 }
+
+export type ExportFormat = 'markdown' | 'csv' | 'json';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['markdown', 'csv', 'json'];
 
 /** A message of map `M`: its `type`, its payload and, for requests and replies, ids. */
 export type Message<M> = {
@@ -124,8 +140,8 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort']);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished']);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update']);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -35,7 +35,11 @@ describe('protocol', () => {
 
   it('dispatches to the handler of the message type with its payload', () => {
     const seen: number[] = [];
-    const handlers: Handlers<WebviewToHost> = { 'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion), 'run/abort': () => undefined };
+    const ignore = () => undefined;
+    const handlers: Handlers<WebviewToHost> = {
+      'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion),
+      'run/abort': ignore, 'compare/stop': ignore, 'compare/rerunColumn': ignore, 'compare/export': ignore, 'compare/copyCell': ignore,
+    };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
     dispatch(handlers, message);
     assert.deepEqual(seen, [7]);
@@ -45,6 +49,14 @@ describe('protocol', () => {
     assert.equal(isWebviewMessage({ type: 'run/abort', payload: { id: 'r1' } }), true);
     for (const type of ['run/started', 'run/token', 'run/finished']) assert.equal(isHostMessage({ type, payload: {} }), true, type);
     assert.equal(isWebviewMessage({ type: 'run/token', payload: {} }), false, 'the webview cannot post host messages');
+  });
+
+  it('knows the comparison messages on both sides', () => {
+    for (const type of ['compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell']) assert.equal(isWebviewMessage({ type, payload: { id: 'c1' } }), true, type);
+    for (const type of ['compare/started', 'compare/update']) {
+      assert.equal(isHostMessage({ type, payload: {} }), true, type);
+      assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
+    }
   });
 
   it('reads only panel state of the version it knows', () => {

@@ -94,6 +94,20 @@ export class FakeHostPage {
     return this.page.evaluate((m) => window.postMessage(m, '*'), message);
   }
 
+  /** Resolves once the panel has handled every message sent before: a window's messages to itself
+   * arrive in order, and the marker is not a host message, so the panel ignores it. */
+  flush(): Promise<void> {
+    return this.page.evaluate(() => new Promise<void>((resolve) => {
+      const marker = `flush-${Math.random()}`;
+      window.addEventListener('message', function onMessage(event) {
+        if (event.data !== marker) return;
+        window.removeEventListener('message', onMessage);
+        resolve();
+      });
+      window.postMessage(marker, '*');
+    }));
+  }
+
   text(selector: string): Promise<string> {
     return this.page.locator(selector).innerText();
   }
@@ -105,12 +119,13 @@ export class FakeHostPage {
 
 /**
  * Mocha hooks for a suite of panel pages: one Chromium and one server for the suite, and every
- * test's page checked when it ends: no script errors, no CSP violations. `open` opens the test's page.
+ * test's pages checked when it ends: no script errors, no CSP violations. `open` opens a page of the test.
  */
 export function panelPages(): { open(savedState?: PanelState): Promise<FakeHostPage> } {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof startPanelServer>>;
-  let page: FakeHostPage | undefined;
+  /** Every page the current test opened (a reload test opens two). */
+  let opened: FakeHostPage[] = [];
   before(async () => {
     [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
   });
@@ -119,15 +134,22 @@ export function panelPages(): { open(savedState?: PanelState): Promise<FakeHostP
     await server?.close();
   });
   afterEach(async function () {
-    const current = page;
-    page = undefined;
-    if (!current) return;
-    const { cspViolations } = await current.recorded();
-    await current.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepEqual(cspViolations, [], 'CSP violations');
-      assert.deepEqual(current.errors, [], 'page errors');
+    const pages = opened;
+    opened = [];
+    for (const current of pages) {
+      const { cspViolations } = await current.recorded();
+      await current.close();
+      if (this.currentTest?.state === 'passed') {
+        assert.deepEqual(cspViolations, [], 'CSP violations');
+        assert.deepEqual(current.errors, [], 'page errors');
+      }
     }
   });
-  return { open: async (savedState) => (page = await FakeHostPage.open(browser, server.origin, savedState)) };
+  return {
+    open: async (savedState) => {
+      const page = await FakeHostPage.open(browser, server.origin, savedState);
+      opened.push(page);
+      return page;
+    },
+  };
 }

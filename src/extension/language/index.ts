@@ -11,7 +11,6 @@ import { PromptHovers } from './hover';
 import { registerNewPromptFromTemplate } from './newPromptFromTemplate';
 import { PromptOutline } from './outline';
 import { watchPartials } from './partialWatcher';
-import { registerPendingCommands } from './pendingCommands';
 import type { PromptChecks } from './promptChecks';
 import { DOTPROMPT_SELECTOR } from './promptDocuments';
 import { PromptTokenCounts } from './promptTokenCounts';
@@ -31,7 +30,6 @@ export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: Promp
   store.add(vscode.languages.registerCodeLensProvider(DOTPROMPT_SELECTOR, codeLenses));
   const statusBar = store.add(new TokenStatusBar(checks, counts));
   store.add(vscode.commands.registerCommand(Commands.currentTokenCount, () => statusBar.state));
-  for (const command of registerPendingCommands()) store.add(command);
   store.add(registerNewPromptFromTemplate(extensionUri));
   return store;
 }

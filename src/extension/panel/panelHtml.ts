@@ -52,7 +52,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   <title>Prompt Lab</title>
 </head>
 <body>
-  <main id="app" aria-live="polite"></main>
+  <main id="app"></main>
   <script nonce="${escapeAttribute(options.nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
 </body>
 </html>

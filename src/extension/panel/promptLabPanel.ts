@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { DOTPROMPT_LANGUAGE_ID } from '../../core/promptFiles';
 import {
   dispatch,
+  EXPORT_FORMATS,
+  type ComparisonRecord,
+  type ExportFormat,
   isWebviewMessage,
   PROTOCOL_VERSION,
   type Handlers,
@@ -16,11 +19,28 @@ import { snapshotOf } from './promptSnapshot';
 /** The webview panel's view type; also named in `activationEvents` (`onWebviewPanel:`). */
 export const PANEL_VIEW_TYPE = 'promptLab.panel';
 
+/** What the panel's buttons do, wired once at activation (runs and comparisons live elsewhere). */
+export interface PanelActions {
+  abortRun(id: string): void;
+  stopComparison(id: string, cell?: number): void;
+  rerunColumn(id: string, column: number): void;
+  exportComparison(id: string, format: ExportFormat): void;
+  copyCell(id: string, cell: number): void;
+  /** The comparison the panel should show after its document was (re)loaded, as it is now. */
+  currentComparison(): ComparisonRecord | undefined;
+}
+
+const NO_ACTIONS: PanelActions = {
+  abortRun: () => undefined, stopComparison: () => undefined, rerunColumn: () => undefined,
+  exportComparison: () => undefined, copyCell: () => undefined, currentComparison: () => undefined,
+};
+
+type StreamedType = 'run/started' | 'run/token' | 'run/finished' | 'compare/started' | 'compare/update';
+
 /** The host side of the Prompt Lab panel: one instance at most, shown beside the editor. */
 export class PromptLabPanel implements vscode.Disposable {
   private static current: PromptLabPanel | undefined;
-  /** What the panel's Stop does: set once at activation (run/activeRuns.ts). */
-  static abortRun: (id: string) => void = () => undefined;
+  static actions: PanelActions = NO_ACTIONS;
 
   private readonly disposables = new DisposableStore();
   /** Nothing is posted before the webview's `webview/ready`: earlier messages would be lost. */
@@ -51,14 +71,16 @@ export class PromptLabPanel implements vscode.Disposable {
     return new PromptLabPanel(panel, extensionUri);
   }
 
-  /** Posts a run's message to the open panel, if there is one (closing the panel does not stop a run). */
-  static postRun<K extends 'run/started' | 'run/token' | 'run/finished'>(type: K, payload: HostToWebview[K]): void {
+  /** Posts a run's or a comparison's message to the open panel, if there is one (closing the panel
+   * stops neither). */
+  static postRun<K extends StreamedType>(type: K, payload: HostToWebview[K]): void {
     const panel = PromptLabPanel.current;
     if (!panel) return;
     const message = { type, payload } as HostMessage;
     if (panel.ready) void panel.panel.webview.postMessage(message);
-    // Bounded: a panel that never becomes ready must not hold a whole run's tokens forever.
-    else if (panel.queued.length < 2_000) panel.queued.push(message);
+    // A comparison is sent whole when the webview is ready again (see 'webview/ready'): its updates
+    // need not wait. Bounded: a panel that never becomes ready must not hold a whole run forever.
+    else if (!type.startsWith('compare/') && panel.queued.length < 2_000) panel.queued.push(message);
   }
 
   static disposeCurrent(): void {
@@ -116,9 +138,25 @@ export class PromptLabPanel implements vscode.Disposable {
       const active = this.activePrompt();
       this.post('panel/init', { active: active && snapshotOf(active) });
       for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
+      // The webview's saved state may lag behind what it was sent before VS Code unloaded it; the
+      // host's record is the truth, so the comparison is sent as it stands (updates follow).
+      const comparison = PromptLabPanel.actions.currentComparison();
+      if (comparison) this.post('compare/started', { comparison, resumed: true });
     },
     'run/abort': ({ id }) => {
-      if (typeof id === 'string') PromptLabPanel.abortRun(id);
+      if (typeof id === 'string') PromptLabPanel.actions.abortRun(id);
+    },
+    'compare/stop': ({ id, cell }) => {
+      if (typeof id === 'string' && (cell === undefined || Number.isInteger(cell))) PromptLabPanel.actions.stopComparison(id, cell);
+    },
+    'compare/rerunColumn': ({ id, column }) => {
+      if (typeof id === 'string' && Number.isInteger(column)) PromptLabPanel.actions.rerunColumn(id, column);
+    },
+    'compare/export': ({ id, format }) => {
+      if (typeof id === 'string' && EXPORT_FORMATS.includes(format)) PromptLabPanel.actions.exportComparison(id, format);
+    },
+    'compare/copyCell': ({ id, cell }) => {
+      if (typeof id === 'string' && Number.isInteger(cell)) PromptLabPanel.actions.copyCell(id, cell);
     },
   };
 

@@ -5,20 +5,18 @@
 import * as vscode from 'vscode';
 import type { GenerationResult } from '../../backends/backend';
 import { runPrompt } from '../../backends/runPrompt';
-import { InputError, renderChecked, type RenderResult } from '../../core/render';
+import type { RenderResult } from '../../core/render';
 import type { RunResultView } from '../../shared/protocol';
 import type { ApiKeyStore } from '../backends/apiKeys';
 import type { BackendService } from '../backends/backendService';
 import type { OutputLog } from '../backends/outputLog';
-import { describeTarget, runTargetOf, type RunTarget } from '../backends/runTarget';
+import { describeTarget, type RunTarget } from '../backends/runTarget';
 import { Commands } from '../commands';
 import type { PromptChecks } from '../language/promptChecks';
-import { baseName, isPromptDocument } from '../language/promptDocuments';
 import { PromptLabPanel } from '../panel/promptLabPanel';
-import { settingId } from '../settings';
 import type { ActiveRuns } from './activeRuns';
-import { completeInputs } from './promptInputs';
-import { localModelProblem, logLine, offerModelPath, reportFailure, resultView } from './runReport';
+import { preparePrompt } from './preparePrompt';
+import { logLine, reportFailure, resultView } from './runReport';
 import { TokenBatcher } from './tokenBatcher';
 
 /** What the command resolves to. `not-run`: stopped before anything was sent, `reason` says why. */
@@ -61,53 +59,12 @@ export function registerRunCommand(deps: RunDependencies): vscode.Disposable {
   });
 }
 
-async function documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
-  if (!uri) return vscode.window.activeTextEditor?.document;
-  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri);
-}
-
 const notRun = (reason: string): RunOutcome => ({ status: 'not-run', reason });
 
 async function runCommand(deps: RunDependencies, uri: vscode.Uri | undefined, options: RunOptions): Promise<RunOutcome> {
-  const document = await documentFor(uri);
-  if (!document || !isPromptDocument(document)) {
-    void vscode.window.showInformationMessage('Prompt Lab: open a .prompt file to run it.');
-    return notRun('no prompt');
-  }
-  const fileName = baseName(document.uri);
-  const checked = await deps.checks.check(document);
-  if (!checked.ok) {
-    const errors = checked.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    const show = 'Show Problems';
-    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName} has ${errors === 1 ? 'an error' : `${errors} errors`}; fix ${errors === 1 ? 'it' : 'them'} before running.`, show).then((answer) => {
-      if (answer === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
-    });
-    return notRun('the prompt has errors');
-  }
-  const input = await completeInputs(document.uri.toString(), checked, options.input);
-  if (!input) return notRun('cancelled');
-  let rendered: RenderResult;
-  try {
-    rendered = await renderChecked(checked, { input });
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName}: ${error.message}`);
-    return notRun(error.message);
-  }
-  const target = runTargetOf(deps.backends, rendered.model ?? checked.frontmatter.model);
-  if (!target.config) {
-    const open = 'Open Settings';
-    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName} runs on backend '${target.backendId}', which is not configured. Configured: ${deps.backends.registry.list().map((config) => config.id).join(', ')}.`, open).then((answer) => {
-      if (answer === open) void vscode.commands.executeCommand('workbench.action.openSettings', settingId('backends'));
-    });
-    return notRun(`no backend '${target.backendId}'`);
-  }
-  const modelProblem = localModelProblem(target.config);
-  if (modelProblem) {
-    void offerModelPath(modelProblem);
-    return notRun(modelProblem);
-  }
-  return execute(deps, fileName, rendered, target as Required<RunTarget>);
+  const prepared = await preparePrompt(deps, uri, options.input);
+  if ('notRun' in prepared) return notRun(prepared.notRun);
+  return execute(deps, prepared.fileName, prepared.rendered, prepared.target);
 }
 
 async function execute(deps: RunDependencies, fileName: string, rendered: RenderResult, target: Required<RunTarget>): Promise<RunOutcome> {

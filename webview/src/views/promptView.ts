@@ -1,9 +1,6 @@
 import type { PromptSnapshot } from '../../../src/shared/protocol';
 import { el } from '../dom';
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
-}
+import { plural } from '../format';
 
 /** The prompt the panel is about: its name, what it is, and its text. */
 export function promptView(prompt: PromptSnapshot): HTMLElement {

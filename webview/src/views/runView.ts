@@ -3,8 +3,7 @@
 // warnings and the error, inline. Appends text nodes as batches arrive instead of re-rendering.
 import { RUN_TEXT_LIMIT, type RunResultView, type RunSnapshot } from '../../../src/shared/protocol';
 import { el } from '../dom';
-
-const number = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+import { number } from '../format';
 
 function metric(name: string, value: string, className: string): HTMLElement {
   return el('div', { className: `metric ${className}` }, el('dt', {}, name), el('dd', {}, value));
@@ -48,7 +47,7 @@ export class RunView {
       el('header', { className: 'run-header' },
         el('h2', { className: 'run-title' }, `Run · ${run.fileName}`),
         el('span', { className: 'pill run-target' }, `${run.backend}${run.model ? ` · ${run.model}` : ''}`),
-        el('span', { className: 'pill run-status' }, running ? 'running…' : run.result!.error ? 'failed' : run.result!.finishReason === 'abort' ? 'stopped' : 'done'),
+        el('span', { className: 'pill run-status', attributes: { role: 'status' } }, running ? 'running…' : run.result!.error ? 'failed' : run.result!.finishReason === 'abort' ? 'stopped' : 'done'),
         running && stop,
       ),
       this.output,

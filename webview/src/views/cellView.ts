@@ -1,0 +1,145 @@
+// One cell of the comparison grid: its status, its text (streamed in as text nodes, or a word diff
+// against the baseline), its numbers, warnings and error, and its buttons. The grid keeps one
+// CellView per cell and redraws only the cells a batch touched.
+import type { ComparisonRecord } from '../../../src/shared/protocol';
+import { isEnded, type ComparisonCell } from '../compare/comparisonModel';
+import { el } from '../dom';
+import { number } from '../format';
+import type { WordDiff } from '../wordDiff';
+
+export interface CellActions {
+  stop(cell: number): void;
+  copy(cell: number): void;
+  /** Pressed on the baseline cell itself: diffing ends. */
+  toggleBaseline(cell: number): void;
+}
+
+const STATUS_LABEL: Record<ComparisonCell['status'], string> = {
+  queued: 'queued',
+  running: 'running…',
+  done: 'done',
+  failed: 'failed',
+  stopped: 'stopped',
+};
+
+function metric(name: string, value: string, className: string): HTMLElement {
+  return el('div', { className: `metric ${className}` }, el('dt', {}, name), el('dd', {}, value));
+}
+
+function button(label: string, className: string, title: string, onClick: () => void): HTMLButtonElement {
+  const element = el('button', { className: `action ${className}`, attributes: { type: 'button', title } }, label) as HTMLButtonElement;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+export class CellView {
+  readonly element: HTMLElement;
+  private readonly status = el('span', { className: 'pill cell-status' });
+  private readonly baselineMark = el('span', { className: 'pill baseline-mark' }, 'baseline');
+  private readonly stopButton: HTMLButtonElement;
+  private readonly baselineButton: HTMLButtonElement;
+  private readonly text: HTMLElement;
+  private readonly details = el('div', { className: 'cell-details' });
+  /** What the text block shows now, so a batch appends only to a block that shows the plain text. */
+  private showing: 'text' | 'diff' = 'text';
+
+  constructor(private readonly record: ComparisonRecord, readonly index: number, actions: CellActions) {
+    const cell = record.cells[index]!;
+    const where = `${record.columns[cell.column]?.label ?? `column ${cell.column + 1}`}, sample ${cell.sample + 1}`;
+    this.stopButton = button('Stop', 'cell-stop', `Stop ${where}`, () => {
+      this.stopButton.disabled = true;
+      actions.stop(index);
+    });
+    this.baselineButton = button('Baseline', 'cell-baseline', `Diff the other cells against ${where}`, () => actions.toggleBaseline(index));
+    this.baselineButton.setAttribute('aria-pressed', 'false');
+    this.text = el('pre', { className: 'cell-text', attributes: { tabindex: '0', 'aria-label': `Completion of ${where}` } });
+    this.element = el('td', { className: 'cell', attributes: { 'data-cell': String(index) } },
+      el('div', { className: 'cell-bar' },
+        this.status,
+        this.baselineMark,
+        el('span', { className: 'cell-actions' },
+          this.stopButton,
+          button('Copy', 'cell-copy', `Copy the text of ${where}`, () => actions.copy(index)),
+          this.baselineButton,
+        ),
+      ),
+      this.text,
+      this.details,
+    );
+    this.baselineMark.hidden = true;
+    this.refresh();
+  }
+
+  private get cell(): ComparisonCell {
+    return this.record.cells[this.index]!;
+  }
+
+  /** Streamed text: appended as a text node while the block shows the plain text. */
+  append(text: string): void {
+    if (text !== '' && this.showing === 'text') this.text.append(document.createTextNode(text));
+  }
+
+  /** Status, buttons, numbers and the whole text again, from the record. `rerun`: the cell starts
+   * over, so a Stop pressed on its last run no longer holds. */
+  refresh(rerun = false): void {
+    const { cell } = this;
+    const ended = isEnded(cell.status);
+    this.element.className = `cell status-${cell.status}`;
+    this.status.textContent = STATUS_LABEL[cell.status];
+    // A Stop pressed from the keyboard disappears when the cell ends: keep focus in the cell.
+    if (ended && document.activeElement === this.stopButton) this.text.focus();
+    this.stopButton.hidden = ended;
+    if (rerun) this.stopButton.disabled = false;
+    this.text.setAttribute('aria-busy', String(!ended));
+    this.showText();
+    this.details.replaceChildren(...this.detailsOf(cell));
+  }
+
+  /** The cell's own text, as one text node. */
+  showText(): void {
+    this.showing = 'text';
+    this.text.replaceChildren(document.createTextNode(this.cell.text));
+    this.text.classList.remove('diff');
+    this.details.querySelector('.cell-diff-note')?.remove();
+  }
+
+  /** The cell's text as a diff against the baseline: deletions and insertions marked, as text. */
+  showDiff(diff: WordDiff): void {
+    this.showing = 'diff';
+    this.text.classList.add('diff');
+    this.text.replaceChildren(...diff.parts.map((part) =>
+      part.kind === 'same' ? document.createTextNode(part.text) : el(part.kind === 'insert' ? 'ins' : 'del', {}, part.text)));
+    const note = `vs baseline: ${number(diff.inserted)} words added, ${number(diff.deleted)} removed${diff.simplified ? ' · diff simplified (long texts)' : ''}`;
+    const existing = this.details.querySelector('.cell-diff-note');
+    if (existing) existing.textContent = note;
+    else this.details.prepend(el('p', { className: 'note cell-diff-note' }, note));
+  }
+
+  /** Marks this cell as the one the others are diffed against (or not). */
+  markBaseline(isBaseline: boolean): void {
+    this.baselineMark.hidden = !isBaseline;
+    this.baselineButton.setAttribute('aria-pressed', String(isBaseline));
+    this.element.classList.toggle('is-baseline', isBaseline);
+  }
+
+  private detailsOf(cell: ComparisonCell): HTMLElement[] {
+    const { result } = cell;
+    if (!result) return [];
+    const estimated = result.usage.estimated ? ' (estimated)' : '';
+    const parts: HTMLElement[] = [el('dl', { className: 'cell-metrics' },
+      metric('Prompt tokens', `${number(result.usage.promptTokens)}${estimated}`, 'tokens-in'),
+      metric('Completion tokens', `${number(result.usage.completionTokens)}${estimated}`, 'tokens-out'),
+      metric('Latency', `${number(result.latencyMs)} ms`, 'latency'),
+      result.timeToFirstTokenMs !== undefined && metric('First token', `${number(result.timeToFirstTokenMs)} ms`, 'ttft'),
+      result.tokensPerSecond !== undefined && metric('Speed', `${number(result.tokensPerSecond, 1)} tokens/s`, 'speed'),
+      metric('Finish', result.finishReason, 'finish-reason'),
+    )];
+    if (result.warnings.length > 0) parts.push(el('ul', { className: 'cell-warnings' }, ...result.warnings.map((warning) => el('li', {}, warning))));
+    // role=alert inside the cell: the failure is announced and shown where it happened; other cells carry on.
+    if (result.error) {
+      parts.push(el('p', { className: 'cell-error', attributes: { role: 'alert' } },
+        `${result.error.status !== undefined ? `${result.error.status}: ` : ''}${result.error.message}`));
+    }
+    return parts;
+  }
+}

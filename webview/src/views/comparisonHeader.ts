@@ -1,0 +1,111 @@
+// The comparison's header: what ran (file, backend · model, settings × samples, seeds), how far it
+// is (the one live region of the comparison: announced politely as cells end), and the actions on
+// the whole comparison: Stop all, Export ▾ (Markdown, CSV, JSON) and the Diff toggle.
+import type { ComparisonRecord, ExportFormat } from '../../../src/shared/protocol';
+import { isSettled, statusCounts, statusSummary } from '../compare/comparisonModel';
+import { el } from '../dom';
+import { plural } from '../format';
+
+export interface HeaderActions {
+  stopAll(): void;
+  export(format: ExportFormat): void;
+  toggleDiff(): void;
+}
+
+const FORMATS: { format: ExportFormat; label: string }[] = [
+  { format: 'markdown', label: 'Markdown' },
+  { format: 'csv', label: 'CSV' },
+  { format: 'json', label: 'JSON' },
+];
+
+/** Seeds listed up to a handful; past that the list says how many more. */
+function seedsText(seeds: readonly number[]): string {
+  const shown = seeds.slice(0, 8).join(', ');
+  return `${seeds.length === 1 ? 'seed' : 'seeds'} ${shown}${seeds.length > 8 ? `, … (${seeds.length})` : ''}`;
+}
+
+function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
+  const element = el('button', { className: `action ${className}`, attributes: { type: 'button' } }, label) as HTMLButtonElement;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+export class ComparisonHeader {
+  readonly element = el('header', { className: 'compare-header' });
+  private readonly status = el('span', { className: 'pill compare-status', attributes: { role: 'status', 'aria-live': 'polite' } });
+  private readonly stopAll: HTMLButtonElement;
+  private readonly diff: HTMLButtonElement;
+  private readonly exportToggle: HTMLButtonElement;
+  private readonly exportOptions: HTMLElement;
+
+  constructor(actions: HeaderActions) {
+    this.stopAll = button('Stop all', 'compare-stop-all', () => {
+      this.stopAll.disabled = true;
+      actions.stopAll();
+    });
+    this.diff = button('Diff', 'compare-diff', () => actions.toggleDiff());
+    this.diff.title = 'Show each finished cell as a word diff against the baseline cell';
+    this.exportToggle = button('Export', 'export-toggle', () => this.setExportOpen(this.exportOptions.hidden));
+    this.exportToggle.append(el('span', { attributes: { 'aria-hidden': 'true' } }, ' ▾'));
+    this.exportToggle.setAttribute('aria-expanded', 'false');
+    this.exportToggle.setAttribute('aria-controls', 'export-options');
+    this.exportOptions = el('div', { id: 'export-options', className: 'export-options', attributes: { role: 'group', 'aria-label': 'Export as' } },
+      ...FORMATS.map(({ format, label }) => button(label, `export-${format}`, () => {
+        this.setExportOpen(false);
+        this.exportToggle.focus();
+        actions.export(format);
+      })));
+    this.exportOptions.hidden = true;
+    this.exportOptions.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      this.setExportOpen(false);
+      this.exportToggle.focus();
+    });
+    // A click anywhere else closes the menu, as menus do.
+    document.addEventListener('click', (event) => {
+      if (!this.exportOptions.hidden && !this.exportToggle.parentElement!.contains(event.target as Node)) this.setExportOpen(false);
+    });
+  }
+
+  show(record: ComparisonRecord): void {
+    const target = `${record.backend}${record.model ? ` · ${record.model}` : ''}`;
+    this.stopAll.disabled = false;
+    this.setExportOpen(false);
+    this.element.replaceChildren(
+      el('div', { className: 'compare-summary' },
+        el('h2', { className: 'compare-title', attributes: { title: record.prompt.file } }, `Comparison · ${record.prompt.fileName}`),
+        el('span', { className: 'pill compare-target' }, target),
+        el('span', { className: 'pill compare-shape' }, `${plural(record.columns.length, 'setting')} × ${plural(record.samples, 'sample')}`),
+        record.seeds.length > 0 && el('span', { className: 'pill compare-seeds' }, seedsText(record.seeds)),
+        this.status,
+      ),
+      el('div', { className: 'compare-actions' },
+        this.stopAll,
+        el('div', { className: 'export-menu' }, this.exportToggle, this.exportOptions),
+        this.diff,
+      ),
+    );
+    this.update(record);
+  }
+
+  /** The status line and Stop all, after a batch. Text is set only when it changes, so the live
+   * region speaks when a cell ends, not on every batch of tokens. */
+  update(record: ComparisonRecord): void {
+    const summary = statusSummary(statusCounts(record));
+    if (this.status.textContent !== summary) this.status.textContent = summary;
+    const settled = isSettled(record);
+    // Stop all pressed from the keyboard disappears once everything ended: focus stays in the header.
+    if (settled && document.activeElement === this.stopAll) this.exportToggle.focus();
+    this.stopAll.hidden = settled;
+  }
+
+  setDiff(on: boolean): void {
+    this.diff.setAttribute('aria-pressed', String(on));
+  }
+
+  private setExportOpen(open: boolean): void {
+    this.exportOptions.hidden = !open;
+    this.exportToggle.setAttribute('aria-expanded', String(open));
+    if (open) (this.exportOptions.firstElementChild as HTMLElement | null)?.focus();
+  }
+}
