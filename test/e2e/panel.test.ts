@@ -77,4 +77,24 @@ describe('e2e: the packaged extension in code-server', () => {
     console.log(`    completion: ${JSON.stringify(completion.slice(0, 80))}…`);
     console.log(`    screenshot: ${await workbench.screenshot('run-local.png')}`);
   });
+
+  it('compares temperatures on the story prompt from the palette and fills every column', async () => {
+    // story.prompt is open from the test above; the palette offers the command in its editor.
+    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Once upon a time' }).click();
+    await workbench.runCommand('Prompt Lab: Compare Temperatures');
+    await workbench.answerInput('Temperature (1/2)'); // the default temperatures, from the setting
+    await workbench.answerInput('samples (2/2)', '2');
+    const panel = workbench.webview();
+    await panel.locator('.compare-status', { hasText: 'done' }).waitFor({ timeout: 90_000 });
+    assert.deepEqual(await panel.locator('.column-label').allInnerTexts(), ['temperature 0', 'temperature 0.5', 'temperature 1', 'temperature 1.5']);
+    const texts = await panel.locator('.cell-text').allInnerTexts();
+    assert.equal(texts.length, 8, 'four columns of two samples');
+    for (const text of texts) assert.ok(text.trim().split(/\s+/).length >= 5, `a story continuation in every cell, not ${JSON.stringify(text)}`);
+    assert.equal(texts[0], texts[4], 'temperature 0 is greedy: its two samples agree');
+    assert.equal(await panel.locator('.cell-error').count(), 0);
+    // The metrics arrived for every column, and the token view shows the local model as free.
+    assert.equal(await panel.locator('.column-metrics-cell', { hasText: '–' }).count(), 0);
+    assert.match(await panel.locator('.comparison').innerText(), /free \(local\)/);
+    console.log(`    screenshot: ${await workbench.screenshot('compare-local.png')}`);
+  });
 });

@@ -59,6 +59,17 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Answers an input box titled `title` (a quick input step): replaces its value with `value`
+   * when given, else accepts the value it offers. */
+  async answerInput(title: string, value?: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    if (value !== undefined) {
+      await this.page.keyboard.press('Control+A');
+      await this.page.keyboard.type(value);
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
   languageMode(): Promise<string> {
     return this.page.locator('.statusbar-item[id="status.editor.mode"]').innerText();
   }
