@@ -186,6 +186,19 @@ describe('local backend (stories260K in a child process)', function () {
     assert.ok(catTokens! > 0);
   });
 
+  it('measures a prompt as the model sees it: the same tokens a generation reports, and the context size', async () => {
+    const messages = [{ role: 'user' as const, content: OPENING }];
+    const measure = await local.measurePrompt(messages);
+    const result = await run({ temperature: 0, maxOutputTokens: 1 });
+    assert.equal(measure.promptTokens, result.usage.promptTokens);
+    assert.equal(measure.mode, 'completion');
+    assert.equal(measure.contextSize, 2048, "stories260K's own context length (the default, up to 4,096)");
+    assert.equal((await backend({ contextSize: 256 }).measurePrompt(messages)).contextSize, 256, 'or the configured one');
+    const two = await local.measurePrompt([...messages, { role: 'user', content: 'The end.' }]);
+    const [joined] = await local.countTokens([`${OPENING}\nThe end.`]);
+    assert.equal(two.promptTokens, joined! + 1, 'messages one after another on lines, after a BOS token');
+  });
+
   it('stops the child after the idle period and starts it again when needed', async () => {
     const idle = backend({}, { idleMs: 100 });
     await run({ temperature: 0, maxOutputTokens: 2 }, undefined, undefined, idle);

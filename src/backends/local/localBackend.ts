@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Backend, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, StreamedToken, TokenLogprob } from '../backend';
 import type { BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
-import type { HostGenerationOutcome, HostModelOptions, HostReply, HostRequest } from './protocol';
+import type { HostGenerationOutcome, HostModelOptions, HostReply, HostRequest, PromptMeasure } from './protocol';
 
 /** The environment variable that names the GGUF file when the backend's `modelPath` is not set. */
 export const MODEL_PATH_ENV = 'PROMPT_LAB_MODEL';
@@ -40,7 +40,7 @@ interface Job {
   settle(reply: { outcome: HostGenerationOutcome } | { error: string; abort?: boolean }): void;
 }
 
-interface Call { resolve(counts: number[]): void; reject(error: Error): void }
+interface Call { resolve(answer: unknown): void; reject(error: Error): void }
 
 const HOW_TO_SET_MODEL = `Set one in the setting promptLab.backends (the local backend's "modelPath"), with --model-path <file.gguf> on the command line, or in the environment variable ${MODEL_PATH_ENV}.`;
 
@@ -143,21 +143,33 @@ export class LocalBackend implements Backend {
   /** Token counts of `texts` with the model's own tokenizer (no BOS token added), in order. Loads
    * the model like a generation does; rejects when no model is set or the child dies. */
   countTokens(texts: readonly string[]): Promise<number[]> {
+    return this.call<number[]>((id) => ({ type: 'countTokens', id, texts: [...texts] }), texts.length === 0 ? [] : undefined);
+  }
+
+  /** `messages` as this model's prompt: its tokens (BOS or chat template included) and the context
+   * size they share with the completion. Loads the model like a generation does. */
+  measurePrompt(messages: readonly { role: string; content: string }[]): Promise<PromptMeasure> {
+    return this.call<PromptMeasure>((id) => ({ type: 'measurePrompt', id, messages: messages.map(({ role, content }) => ({ role, content })) }));
+  }
+
+  /** A request the child answers with one reply (`counted`, `measured`) or `failed`. */
+  private call<T>(request: (id: number) => HostRequest, nothingToAsk?: T): Promise<T> {
     const modelPath = resolveModelPath(this.config, this.env);
     if ('error' in modelPath) return Promise.reject(new Error(modelPath.error));
-    if (texts.length === 0) return Promise.resolve([]);
+    if (nothingToAsk !== undefined) return Promise.resolve(nothingToAsk);
     const id = this.nextId++;
-    return new Promise<number[]>((resolve, reject) => {
-      this.calls.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (answer: unknown) => void, reject });
       try {
         this.ensureChild(modelPath.path);
-        this.post({ type: 'countTokens', id, texts: [...texts] });
+        this.post(request(id));
       } catch (error) {
         this.calls.delete(id);
         reject(error as Error);
       }
     });
   }
+
 
   async dispose(): Promise<void> {
     clearTimeout(this.idleTimer);
@@ -224,10 +236,10 @@ export class LocalBackend implements Backend {
       job.onToken?.(reply.token);
     } else if (reply.type === 'done') {
       this.jobs.get(reply.id)?.settle({ outcome: reply.outcome });
-    } else if (reply.type === 'counted') {
+    } else if (reply.type === 'counted' || reply.type === 'measured') {
       const call = this.calls.get(reply.id);
       this.calls.delete(reply.id);
-      call?.resolve(reply.counts);
+      call?.resolve(reply.type === 'counted' ? reply.counts : reply.measure);
       this.whenIdle();
     } else if (reply.type === 'failed') {
       this.jobs.get(reply.id)?.settle({ error: reply.error });

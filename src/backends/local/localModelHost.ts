@@ -217,11 +217,18 @@ async function countTokens(id: number, texts: string[]): Promise<void> {
   send({ type: 'counted', id, counts: texts.map((text) => model.tokenize(text, false).length) });
 }
 
+async function measurePrompt(id: number, messages: HostGenerateRequest['messages']): Promise<void> {
+  const state = await loaded();
+  const { tokens, mode } = promptOf(state, { messages, config: {} });
+  send({ type: 'measured', id, measure: { promptTokens: tokens.length, contextSize: state.context.contextSize, mode } });
+}
+
 process.on('message', (message: HostRequest) => {
   const fail = (error: unknown) => send({ type: 'failed', id: message.id, error: error instanceof Error ? error.message : String(error) });
   if (message.type === 'abort') { if (active.has(message.id)) aborted.add(message.id); }
   else if (message.type === 'generate') generate(message.id, message.request).catch(fail);
   else if (message.type === 'countTokens') countTokens(message.id, message.texts).catch(fail);
+  else if (message.type === 'measurePrompt') measurePrompt(message.id, message.messages).catch(fail);
 });
 // The parent went away (or closed the channel to stop this process): nothing is left to answer.
 process.on('disconnect', () => process.exit(0));

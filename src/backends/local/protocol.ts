@@ -27,7 +27,18 @@ export type HostRequest =
   | { type: 'generate'; id: number; request: HostGenerateRequest }
   /** Stop the generation `id`; it still answers with `done` (finish reason `abort`). */
   | { type: 'abort'; id: number }
-  | { type: 'countTokens'; id: number; texts: string[] };
+  | { type: 'countTokens'; id: number; texts: string[] }
+  /** How many tokens `messages` make as this model's prompt, and its context size. */
+  | { type: 'measurePrompt'; id: number; messages: { role: string; content: string }[] };
+
+/** A prompt as the model sees it: for the token view, exact where tiktoken would only estimate. */
+export interface PromptMeasure {
+  /** Tokens of the prompt as a generation would send them (BOS or chat template included). */
+  promptTokens: number;
+  /** Tokens a sequence holds: prompt plus completion. */
+  contextSize: number;
+  mode: 'completion' | 'chat';
+}
 
 /** What a finished generation reports; the parent adds backend, model, latency and warnings. */
 export interface HostGenerationOutcome {
@@ -53,5 +64,6 @@ export type HostReply =
   | { type: 'token'; id: number; token: StreamedToken }
   | { type: 'done'; id: number; outcome: HostGenerationOutcome }
   | { type: 'counted'; id: number; counts: number[] }
+  | { type: 'measured'; id: number; measure: PromptMeasure }
   /** A request failed before generating (the model did not load, bad input). */
   | { type: 'failed'; id: number; error: string };
