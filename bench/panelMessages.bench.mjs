@@ -9,6 +9,8 @@
 // 4 × 5 cells, each streaming a 4-character token every 5 ms (4,000 tokens/s in all, faster than
 // any backend here) for 3 s. Printed per mode: messages/s reaching the webview, the time until the
 // last cell shows its whole text, and the page's worst main-thread stall (a 10 ms timer's lateness).
+// streamInPage runs inside the page (page.evaluate): these are the browser's.
+/* global window, document, performance, setInterval, clearInterval */
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';

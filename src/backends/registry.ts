@@ -63,3 +63,13 @@ export function splitModelId(model: string | undefined): { backend?: string; mod
   const slash = model.indexOf('/');
   return slash === -1 ? { backend: model } : { backend: model.slice(0, slash), model: model.slice(slash + 1) || undefined };
 }
+
+/** Where a model id, as a prompt's `model:` writes it, runs: `openai/gpt-4o-mini` on the backend
+ * `openai`; `local` (a backend's id) on that backend, with its default model; `gpt-4o` (no backend's
+ * id) on `defaultBackend`. `model` is undefined when the id names none. */
+export function resolveModelId(modelId: string | undefined, isBackend: (id: string) => boolean, defaultBackend: string): { backend: string; model?: string } {
+  const split = splitModelId(modelId);
+  if (split.backend === undefined) return { backend: defaultBackend };
+  const namesBackend = modelId!.includes('/') || isBackend(split.backend);
+  return namesBackend ? { backend: split.backend, ...(split.model !== undefined ? { model: split.model } : {}) } : { backend: defaultBackend, model: modelId! };
+}

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { partialNameOf } from '../core/check/checkPrompt';
+import { isVariantName, variantFileName } from '../core/promptFiles';
 import type { RenderRequest } from '../core/render';
 import { all, single, UsageError, type OptionSpec, type ParsedArgs } from './args';
 
@@ -26,9 +27,12 @@ export function promptPath(parsed: ParsedArgs): string {
   const file = parsed.positionals[0]!;
   const variant = single(parsed, 'variant');
   if (variant === undefined) return file;
-  if (!/^[\w-]+$/.test(variant)) throw new UsageError(`--variant '${variant}' is not a variant name (letters, digits, - and _)`);
-  return path.join(path.dirname(file), `${path.basename(file, '.prompt')}.${variant}.prompt`);
+  if (!isVariantName(variant)) throw new UsageError(`--variant '${variant}' is not a variant name (letters, digits, - and _)`);
+  return variantPath(file, variant);
 }
+
+/** The file of `variant` beside `file`. */
+export const variantPath = (file: string, variant: string): string => path.join(path.dirname(file), variantFileName(path.basename(file), variant));
 
 export async function renderRequest(parsed: ParsedArgs): Promise<RenderRequest> {
   const input: Record<string, unknown> = {};

@@ -9,8 +9,12 @@ import { ExitCode, type CliIO } from './io';
 import { readPromptFile } from './promptFiles';
 import { checkOptionsFor, promptPath, renderRequest } from './renderOptions';
 
-export async function analyzeForCli(parsed: ParsedArgs, io: CliIO): Promise<{ file: string; analyzed: AnalyzedPrompt } | number> {
-  const file = promptPath(parsed);
+export function analyzeForCli(parsed: ParsedArgs, io: CliIO): Promise<{ file: string; analyzed: AnalyzedPrompt } | number> {
+  return analyzeFileForCli(promptPath(parsed), parsed, io);
+}
+
+/** `file` (not the positional: a variant of it, say) with the inputs and options `parsed` gives. */
+export async function analyzeFileForCli(file: string, parsed: ParsedArgs, io: CliIO): Promise<{ file: string; analyzed: AnalyzedPrompt } | number> {
   const text = await readPromptFile(file);
   const request = await renderRequest(parsed);
   try {

@@ -48,8 +48,11 @@ export interface CliTarget {
   rendered: RenderResult;
   backend: Backend;
   model: string;
-  /** Dispose it when done: it owns the backend (a local model's process). */
+  /** Dispose it when done: it owns the backends (a local model's process). */
   registry: BackendRegistry;
+  /** Where a model id without a backend runs (`gpt-4o`): --backend or --base-url's, else the
+   * config's defaultBackend, else local. */
+  defaultBackend: string;
 }
 
 /** Renders the prompt and picks its backend and model; an exit code when that fails. */
@@ -94,5 +97,6 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
     registry = cliBackendRegistry([...backends.filter((b) => b.id !== backendId), { ...config, modelPath }], services);
   }
   const model = single(parsed, 'model') ?? (fromFile.backend === backendId || baseURL !== undefined ? fromFile.model : undefined) ?? config.defaultModel ?? '';
-  return { analyzed: analysis.analyzed, rendered, backend: registry.get(backendId), model, registry };
+  const defaultBackend = baseURL !== undefined ? backendId : single(parsed, 'backend') ?? workspace.defaultBackend ?? 'local';
+  return { analyzed: analysis.analyzed, rendered, backend: registry.get(backendId), model, registry, defaultBackend };
 }

@@ -1,7 +1,7 @@
 // The comparison record: plain, serialisable data that the panel, the CLI (`compare --json`), the
 // export formats and later the history all share. A cell's `text` grows while it streams; once the
 // cell ends, `result` holds its result record and `text` equals `result.text`.
-import type { Axis, Column } from './compare';
+import { generationSettingsOf, type Axis, type Column } from './compare';
 import type { GenerationConfig } from './generationConfig';
 import type { ColumnMetrics } from './metrics';
 import type { TextMessage } from './render';
@@ -42,9 +42,13 @@ export interface ComparisonCell {
 }
 
 export interface ComparisonColumn {
-  /** `temperature 0.7`, `temperature 0.7 · shots 1`. */
+  /** `temperature 0.7`, `temperature 0.7 · shots 1`, `model local/stories260K`, `variant formal`. */
   label: string;
   settings: Column;
+  /** The backend this column runs on, when the model is an axis (else the record's). */
+  backend?: string;
+  /** Its model without the provider ('' for the backend's default), when the model is an axis. */
+  model?: string;
   /** Over the column's finished samples; absent until one finished. */
   metrics?: ColumnMetrics;
 }
@@ -80,6 +84,7 @@ export interface ComparisonRecord {
     /** The rendered messages (with the file's own shots; a `shots` axis renders others per cell). */
     messages: TextMessage[];
   };
+  /** The prompt's own backend and model; a column with its own (a `model` axis) says so. */
   backend: string;
   /** Without the provider; empty when the backend picks its default. */
   model: string;
@@ -115,11 +120,17 @@ export interface CellUpdate {
 export const isSettled = (record: Pick<ComparisonRecord, 'cells'>): boolean =>
   record.cells.every((cell) => cell.status !== 'queued' && cell.status !== 'running');
 
-/** The settings a cell runs with: the comparison's fixed ones, its column's (a `shots` axis is no
- * generation setting: it changes the rendered prompt) and its row's seed. */
+/** The settings a cell runs with: the comparison's fixed ones, its column's generation settings (a
+ * `shots`, `model` or `variant` axis is none: it changes the prompt or what runs it) and its row's seed. */
 export function cellSettings(record: Pick<ComparisonRecord, 'settings' | 'columns'>, cell: Pick<ComparisonCell, 'column' | 'seed'>): GenerationConfig {
-  const column = Object.entries(record.columns[cell.column]?.settings ?? {}).filter(([name]) => name !== 'shots');
-  return { ...record.settings, ...Object.fromEntries(column), ...(cell.seed !== undefined ? { seed: cell.seed } : {}) };
+  const column = generationSettingsOf(record.columns[cell.column]?.settings ?? {});
+  return { ...record.settings, ...column, ...(cell.seed !== undefined ? { seed: cell.seed } : {}) };
+}
+
+/** The backend and model a column runs on: its own under a `model` axis, else the record's. */
+export function columnTarget(record: Pick<ComparisonRecord, 'backend' | 'model' | 'columns'>, column: number): { backend: string; model: string } {
+  const own = record.columns[column];
+  return { backend: own?.backend ?? record.backend, model: own?.model ?? record.model };
 }
 
 /** Only the fields of a CellResult: a backend's result record also carries log-probabilities and

@@ -2,7 +2,7 @@
 // per sample, then each column's metrics), CSV for a spreadsheet (a row per cell), JSON for tools.
 // Model text is untrusted: it must not break the Markdown table, inject HTML, or become a formula
 // when the CSV is opened in a spreadsheet.
-import type { ComparisonCell, ComparisonRecord, TokenBudget } from './comparison';
+import { columnTarget, type ComparisonCell, type ComparisonRecord, type TokenBudget } from './comparison';
 import type { ColumnMetrics } from './metrics';
 
 export function comparisonToJson(record: ComparisonRecord): string {
@@ -68,13 +68,29 @@ function metricColumns(record: ComparisonRecord): [string, (metrics: ColumnMetri
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
+/** True when the columns run on backends and models of their own (a `model` axis). */
+const acrossModels = (record: ComparisonRecord) => record.columns.some((column) => column.backend !== undefined);
+
+/** `local/stories260K`; `local/default` when the backend picks its model. */
+const targetText = (record: ComparisonRecord, column: number) => {
+  const { backend, model } = columnTarget(record, column);
+  return `${backend}/${model || 'default'}`;
+};
+
+/** The header's backend/model line: the prompt's own, or what each model axis value ran on. */
+function backendLine(record: ComparisonRecord): string {
+  if (!acrossModels(record)) return `${record.backend}/${record.model || 'default'}`;
+  const byValue = new Map(record.columns.map((column, index) => [column.settings.model, targetText(record, index)]));
+  return [...byValue].map(([value, target]) => `model ${value} → ${target}`).join(' · ');
+}
+
 export function comparisonToMarkdown(record: ComparisonRecord): string {
   const fixed = Object.entries(record.settings).map(([name, value]) => `${name} ${Array.isArray(value) ? value.join(', ') : String(value)}`);
   const lines = [
     `# Comparison: ${markdownLineText(record.prompt.fileName)}`,
     '',
     `- File: ${markdownLineText(record.prompt.file)} (sha256 ${record.prompt.sha256})`,
-    `- Backend/model: ${markdownLineText(`${record.backend}/${record.model || 'default'}`)}`,
+    `- Backend/model: ${markdownLineText(backendLine(record))}`,
     `- Samples: ${record.samples} per setting, seeds ${record.seeds.join(', ')}`,
     ...(fixed.length > 0 ? [`- Fixed settings: ${markdownLineText(fixed.join(' · '))}`] : []),
     `- Date: ${record.createdAt}`,
@@ -116,14 +132,18 @@ const rounded = (value: number | undefined, digits: number) => (value === undefi
 /** One row per cell, row by row as the record keeps them; samples numbered from 1. */
 export function comparisonToCsv(record: ComparisonRecord): string {
   const axes = record.axes.map((axis) => axis.name);
-  const header = ['column', ...axes, 'sample', 'seed', 'status', 'text', 'prompt tokens', 'completion tokens', 'tokens estimated',
+  // Under a model axis, where each column ran: the axis value says what was asked for, these what ran.
+  const targets = acrossModels(record) ? ['backend', 'model name'] : [];
+  const header = ['column', ...axes, ...targets, 'sample', 'seed', 'status', 'text', 'prompt tokens', 'completion tokens', 'tokens estimated',
     'latency ms', 'time to first token ms', 'tokens/s', 'finish reason', 'error'];
   const rows: (string | number | boolean | undefined)[][] = [header];
   for (const cell of record.cells) {
     const column = record.columns[cell.column];
     const result = cell.result;
+    const target = columnTarget(record, cell.column);
     rows.push([
-      column?.label, ...axes.map((axis) => column?.settings[axis]), cell.sample + 1, cell.seed, cell.status, cell.text,
+      column?.label, ...axes.map((axis) => column?.settings[axis]),
+      ...(targets.length > 0 ? [target.backend, target.model] : []), cell.sample + 1, cell.seed, cell.status, cell.text,
       result?.usage.promptTokens, result?.usage.completionTokens, result?.usage.estimated,
       rounded(result?.latencyMs, 0), rounded(result?.timeToFirstTokenMs, 0), rounded(result?.tokensPerSecond, 2),
       result?.finishReason, result?.error?.message,

@@ -4,8 +4,8 @@
 // or all can be stopped, and a column run again while the rest still runs. Running one cell is
 // passed in (the CLI and the extension each call their backends their own way).
 import { createHash, randomUUID } from 'node:crypto';
-import { cellsOf, columnLabel, columnsOf, type Axis } from './compare';
-import { cellResultOf, isSettled, type CellResult, type CellStatus, type CellUpdate, type ComparisonCell, type ComparisonRecord, type TokenBudget } from './comparison';
+import { cellsOf, checkedAxis, columnLabel, columnsOf, type Axis } from './compare';
+import { cellResultOf, columnTarget, isSettled, type CellResult, type CellStatus, type CellUpdate, type ComparisonCell, type ComparisonRecord, type TokenBudget } from './comparison';
 import type { GenerationConfig } from './generationConfig';
 import { columnMetrics, type ColumnMetrics } from './metrics';
 import type { TextMessage } from './render';
@@ -175,13 +175,14 @@ export class ComparisonRun {
   /** A result record for a runCell that threw: the text so far and the thrown message. Stopped
    * rather than failed when the cell was being stopped (an abort often surfaces as a throw). */
   private thrownResult(cell: ComparisonCell, error: unknown, latencyMs: number, aborted: boolean): CellResult {
+    const { backend, model } = columnTarget(this.record, cell.column);
     return {
       text: cell.text,
       finishReason: aborted ? 'abort' : 'error',
       usage: { promptTokens: 0, completionTokens: 0, estimated: true },
       latencyMs,
-      backend: this.record.backend,
-      model: this.record.model,
+      backend,
+      model,
       parameters: {},
       warnings: [],
       error: { message: error instanceof Error ? error.message : String(error) },
@@ -225,6 +226,7 @@ export interface NewComparison {
   /** The prompt file's text: only its hash is kept. */
   text: string;
   messages: TextMessage[];
+  /** The prompt's own backend and model. */
   backend: string;
   model: string;
   axes: Axis[];
@@ -232,13 +234,29 @@ export interface NewComparison {
   seeds: number[];
   settings: GenerationConfig;
   reference?: string;
+  /** Of the prompt itself (its own variant, backend and model), also when columns vary them. */
   tokens?: TokenBudget;
+  /** Where a `model` axis value runs: its backend and model. Needed when the model is an axis. */
+  targetOf?: (modelId: string) => { backend: string; model: string };
+}
+
+/** The token budget as a record with these axes can keep it: with a `model` axis the columns' prices
+ * differ, and the prompt's own would be wrong for the others, so none is given. */
+function budgetFor(axes: readonly Axis[], tokens: TokenBudget): TokenBudget {
+  if (!axes.some((axis) => axis.name === 'model')) return tokens;
+  const withoutPrice = { ...tokens };
+  delete withoutPrice.price;
+  return withoutPrice;
 }
 
 /** A comparison record with every cell queued and no text yet. */
 export function newComparison(params: NewComparison): ComparisonRecord {
-  const settings = columnsOf(params.axes);
+  const axes = params.axes.map((axis) => checkedAxis(axis.name, axis.values));
+  const settings = columnsOf(axes);
   const cells = cellsOf(settings, params.samples, params.seeds);
+  const targetOf = params.targetOf;
+  if (axes.some((axis) => axis.name === 'model') && !targetOf) throw new Error('a comparison across models needs to know where each model runs');
+  const targetFor = (model: string | undefined) => (model === undefined || !targetOf ? {} : targetOf(model));
   return {
     version: 1,
     id: params.id ?? randomUUID(),
@@ -246,13 +264,13 @@ export function newComparison(params: NewComparison): ComparisonRecord {
     prompt: { file: params.file, fileName: params.fileName, sha256: sha256Prefix(params.text), messages: params.messages },
     backend: params.backend,
     model: params.model,
-    axes: params.axes,
+    axes,
     samples: params.samples,
     seeds: params.seeds.slice(0, params.samples),
     settings: params.settings,
     ...(params.reference !== undefined ? { reference: params.reference } : {}),
-    ...(params.tokens !== undefined ? { tokens: params.tokens } : {}),
-    columns: settings.map((column) => ({ label: columnLabel(column), settings: column })),
+    ...(params.tokens !== undefined ? { tokens: budgetFor(axes, params.tokens) } : {}),
+    columns: settings.map((column) => ({ label: columnLabel(column), settings: column, ...targetFor(column.model) })),
     cells: cells.map(({ column, sample, seed, shots }) => ({
       column, sample, ...(seed !== undefined ? { seed } : {}), ...(shots !== undefined ? { shots } : {}), status: 'queued', text: '',
     })),

@@ -97,4 +97,15 @@ describe('e2e: the packaged extension in code-server', () => {
     assert.match(await panel.locator('.comparison').innerText(), /free \(local\)/);
     console.log(`    screenshot: ${await workbench.screenshot('compare-local.png')}`);
   });
+
+  it('brings the comparison back after "Developer: Reload Window", as it was', async () => {
+    const panel = workbench.webview();
+    const before = await panel.locator('.cell-text').allInnerTexts();
+    await workbench.runCommand('Developer: Reload Window');
+    await workbench.waitUntilLoaded();
+    const reloaded = workbench.webview();
+    await reloaded.locator('.compare-status', { hasText: 'done' }).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await reloaded.locator('.cell-text').allInnerTexts(), before);
+    assert.deepEqual(await reloaded.locator('.column-label').allInnerTexts(), ['temperature 0', 'temperature 0.5', 'temperature 1', 'temperature 1.5']);
+  });
 });

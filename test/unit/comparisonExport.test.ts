@@ -134,6 +134,20 @@ describe('comparison exports', () => {
     assert.match(csv, /\r\ntemperature 1,1,1,-3,failed,/, 'our own negative numbers stay numbers, unquoted');
   });
 
+  it('says where each column ran when the model is an axis: Markdown\'s header, CSV\'s backend and model name', () => {
+    const record = newComparison({
+      file: '/w/s.prompt', fileName: 's.prompt', text: 'x', messages: [], backend: 'local', model: '', samples: 1, seeds: [1], settings: {},
+      axes: [{ name: 'model', values: ['local', 'gpt-4o'] }],
+      targetOf: (id) => (id === 'local' ? { backend: 'local', model: '' } : { backend: 'openai', model: id }),
+    });
+    record.cells.forEach((cell, index) => Object.assign(cell, { status: 'done', text: `text ${index}`, result: result(`text ${index}`) }));
+    assert.match(comparisonToMarkdown(record), /^- Backend\/model: model local → local\/default · model gpt-4o → openai\/gpt-4o$/m);
+    const rows = parseCsv(comparisonToCsv(record));
+    assert.deepEqual(rows[0]!.slice(0, 5), ['column', 'model', 'backend', 'model name', 'sample']);
+    assert.deepEqual(rows.slice(1).map((row) => row.slice(0, 5)), [['model local', 'local', 'local', '', '1'], ['model gpt-4o', 'gpt-4o', 'openai', 'gpt-4o', '1']]);
+    assert.ok(rows.every((row) => row.length === rows[0]!.length));
+  });
+
   it('CSV: text that a spreadsheet would run as a formula gets a leading apostrophe', () => {
     const record = finished();
     const starts = ['=HYPERLINK("http://evil","click")', '+1+2', '-2+3', '@SUM(A1)', '\tTAB', '\rCR', 'plain'];

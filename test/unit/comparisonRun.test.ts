@@ -3,7 +3,7 @@
 // newComparison's record.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cellSettings, type CellResult, type CellUpdate, type ComparisonCell, type ComparisonRecord } from '../../src/core/comparison';
+import { cellSettings, columnTarget, type CellResult, type CellUpdate, type ComparisonCell, type ComparisonRecord } from '../../src/core/comparison';
 import { ComparisonRun, newComparison, sha256Prefix, type RunCell } from '../../src/core/comparisonRun';
 import type { ColumnMetrics } from '../../src/core/metrics';
 
@@ -324,6 +324,34 @@ describe('newComparison', () => {
       axes: [{ name: 'temperature', values: [0.3] }, { name: 'shots', values: [1] }],
     });
     assert.deepEqual(cellSettings(record, record.cells[1]!), { topP: 0.5, temperature: 0.3, seed: 2 });
+  });
+
+  it('leaves a model or variant axis out of a cell\'s settings: they pick what runs, not how', () => {
+    const record = newComparison({
+      file: 'f', fileName: 'f', text: '', messages: [], backend: 'b', model: '', samples: 1, seeds: [4], settings: { maxOutputTokens: 9 },
+      axes: [{ name: 'model', values: ['local', 'openai/gpt-4o'] }, { name: 'variant', values: ['', 'short'] }],
+      targetOf: (id) => (id === 'local' ? { backend: 'local', model: '' } : { backend: 'openai', model: 'gpt-4o' }),
+    });
+    assert.deepEqual(record.axes[1], { name: 'variant', values: ['default', 'short'] }, 'the record keeps the checked axes');
+    for (const cell of record.cells) assert.deepEqual(cellSettings(record, cell), { maxOutputTokens: 9, seed: 4 });
+  });
+
+  it('gives each column of a model axis its backend and model, and a failure its column\'s', async () => {
+    const budget = { total: 10, parts: [], overhead: 3, tokenizer: 'o200k_base', exact: false, contextWindow: 128_000, price: { input: 2.5, output: 10, source: 'built-in' } };
+    const record = comparison([0], 1, {
+      axes: [{ name: 'model', values: ['gpt-4o', 'local'] }], tokens: budget,
+      targetOf: (id) => (id === 'local' ? { backend: 'local', model: '' } : { backend: 'openai', model: id }),
+    });
+    assert.deepEqual(record.columns, [
+      { label: 'model gpt-4o', settings: { model: 'gpt-4o' }, backend: 'openai', model: 'gpt-4o' },
+      { label: 'model local', settings: { model: 'local' }, backend: 'local', model: '' },
+    ]);
+    assert.deepEqual(columnTarget(record, 1), { backend: 'local', model: '' });
+    assert.deepEqual(record.tokens, { total: 10, parts: [], overhead: 3, tokenizer: 'o200k_base', exact: false, contextWindow: 128_000 },
+      'the prompt\'s own budget, without a price that holds for one column only');
+    await new ComparisonRun(record, async () => { throw new Error('unreachable'); }, { limit: 2 }).run();
+    assert.deepEqual(record.cells.map((cell) => [cell.result!.backend, cell.result!.model]), [['openai', 'gpt-4o'], ['local', '']]);
+    assert.throws(() => comparison([0], 1, { axes: [{ name: 'model', values: ['x'] }] }), /needs to know where each model runs/);
   });
 
   it('gives each comparison a fresh id and the time it was made', () => {

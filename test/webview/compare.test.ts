@@ -136,6 +136,33 @@ describe('panel webview: comparisons (Chromium, fake host)', () => {
     assert.equal((await lastState())?.comparison?.columns[2]?.metrics?.distinct2, 0.9);
   });
 
+  it('shows a comparison across models: names label the columns and the chart\'s x axis, the header each column\'s target', async () => {
+    const long = 'openai/gpt-4o-mini-2024-07-18';
+    const base = comparisonRecord({}, [0, 1], 1);
+    const record = comparisonRecord({
+      axes: [{ name: 'model', values: ['local', long] }],
+      columns: [
+        { label: 'model local', settings: { model: 'local' }, backend: 'local', model: '' },
+        { label: `model ${long}`, settings: { model: long }, backend: 'openai', model: 'gpt-4o-mini-2024-07-18' },
+      ],
+      tokens: { ...base.tokens!, price: undefined },
+    }, [0, 1], 1);
+    await openStarted(record);
+    assert.deepEqual(await texts('.column-label'), ['model local', `model ${long}`]);
+    assert.equal(await panel.text('.compare-target'), 'local, openai · gpt-4o-mini-2024-07-18');
+    await finishAll(record);
+    await update([], [{ index: 0, metrics: metrics(0.5, 0.25) }, { index: 1, metrics: metrics(0.9, 0.1) }]);
+    const chart = panel.page.locator('.metrics-chart svg[role="img"]');
+    assert.equal(await chart.getAttribute('aria-label'),
+      `Metrics by model, from 0 to 1. diversity (distinct-2): local 0.50, ${long} 0.90. samples alike (ROUGE-L): local 0.25, ${long} 0.10.`);
+    // A long name is cut under its column (the columns are 90 units apart) and whole in its tooltip.
+    assert.deepEqual(await texts('.metrics-chart .chart-tick'), ['0', '0.5', '1', 'local', 'openai/gpt-4o…']);
+    assert.equal(await chart.locator('.chart-column title').textContent(), long);
+    assert.equal(await chart.locator('circle').count(), 4);
+    assert.equal(await panel.text('.token-cost'), 'Cost: cost unknown');
+    assert.equal((await lastState())?.comparison?.columns[1]?.backend, 'openai');
+  });
+
   it('shows reference metrics (ROUGE-1/2/L, BLEU) and their line when the comparison has a reference', async () => {
     await openStarted(comparisonRecord({ reference: 'A fox ran.' }));
     assert.deepEqual(await texts('.column-metrics-cell .bleu dd'), ['–', '–', '–']);

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { promptBudget } from '../../backends/promptBudget';
 import { runPrompt } from '../../backends/runPrompt';
-import { AXIS_NAMES, columnsOf, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
+import { AXIS_NAMES, checkedAxis, columnsOf, isNameAxis, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
 import { cellSettings, type ComparisonCell, type ComparisonRecord } from '../../core/comparison';
-import { cellDisplayText, comparisonToJson } from '../../core/comparisonExport';
+import { cellDisplayText, comparisonToJson, tokenBudgetLine } from '../../core/comparisonExport';
 import { ComparisonRun, newComparison, type RunCell } from '../../core/comparisonRun';
 import type { GenerationConfig } from '../../core/generationConfig';
 import type { ColumnMetrics } from '../../core/metrics';
-import { tokenBudget } from '../../core/modelCatalog';
-import { countInProcess, countPromptTokens } from '../../core/promptTokens';
+import { countInProcess } from '../../core/promptTokens';
 import { renderChecked } from '../../core/render';
 import { all, parseArgs, single, UsageError, type ParsedArgs } from '../args';
 import type { CliCommand } from '../commands';
+import { columnRunsOf, type ColumnRuns } from '../compareColumns';
 import { markdownTable, textTable, type TableColumn } from '../compareTable';
 import { ExitCode, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
@@ -25,12 +26,21 @@ function numbers(text: string, what: string): number[] {
   return values;
 }
 
+/** `name=v1,v2`: numbers, or for `model` and `variant` names (an empty variant is the file itself). */
+function axisOf(spec: string): Axis {
+  const match = /^([A-Za-z]+)=(.*)$/.exec(spec);
+  if (!match || !AXIS_NAMES.includes(match[1] as AxisName)) throw new UsageError(`--axis ${spec}: write name=v1,v2 with name one of ${AXIS_NAMES.join(', ')}`);
+  const name = match[1] as AxisName;
+  const values = isNameAxis(name) ? match[2]!.split(',').map((part) => part.trim()) : numbers(match[2]!, `--axis ${name}`);
+  try {
+    return checkedAxis(name, values);
+  } catch (error) {
+    throw new UsageError(`--axis ${spec}: ${(error as Error).message}`);
+  }
+}
+
 function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
-  const axes: Axis[] = specs.map((spec) => {
-    const match = /^([A-Za-z]+)=(.+)$/.exec(spec);
-    if (!match || !AXIS_NAMES.includes(match[1] as AxisName)) throw new UsageError(`--axis ${spec}: write name=v1,v2 with name one of ${AXIS_NAMES.join(', ')}`);
-    return { name: match[1] as AxisName, values: numbers(match[2]!, `--axis ${match[1]}`) };
-  });
+  const axes = specs.map(axisOf);
   if (temperatures !== undefined || !axes.some((axis) => axis.name === 'temperature')) {
     if (temperatures !== undefined || axes.length === 0) axes.unshift({ name: 'temperature', values: temperatures === undefined ? DEFAULT_TEMPERATURES : numbers(temperatures, '--temperatures') });
   }
@@ -75,7 +85,7 @@ function progressLine(record: ComparisonRecord, cell: ComparisonCell, ended: num
   return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}\n`;
 }
 
-interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; limit: number }
+interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; limit: number; columns: ColumnRuns }
 
 /** Builds the record, runs every cell (Ctrl+C stops them all) and prints the table or the record. */
 async function runComparison(parsed: ParsedArgs, io: CliIO, target: CliTarget, plan: Plan): Promise<number> {
@@ -84,18 +94,25 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, target: CliTarget, p
   // The reference answer, when the prompt names the input holding it (promptlab.reference).
   const referenceInput = checked.frontmatter.referenceInput;
   const reference = referenceInput === undefined ? undefined : rendered.input[referenceInput];
-  const config = registry.config(backend.id);
-  const report = await countPromptTokens(model || rendered.model, rendered.text, parts, countInProcess);
+  const modelPath = registry.config(backend.id)?.modelPath;
+  // The budget is the prompt's own, on its own model, also when columns vary the variant or model.
+  const tokens = await promptBudget({
+    backend, model, rendered, parts, countTexts: countInProcess,
+    ...(modelPath ? { localModelName: path.basename(modelPath, path.extname(modelPath)) } : {}),
+  });
   const record = newComparison({
     file, fileName: path.basename(file), text: readFileSync(file, 'utf8'), messages: rendered.text,
     backend: backend.id, model, axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed,
     ...(typeof reference === 'string' ? { reference } : {}),
-    tokens: tokenBudget(report, { model, ...(config?.kind === 'local' ? { local: { contextSize: config.contextSize } } : {}) }),
+    tokens,
+    targetOf: plan.columns.targetOf,
   });
 
   const runCell: RunCell = async (cell, _index, signal, onText) => {
-    const cellPrompt = cell.shots === undefined ? rendered : await renderChecked(checked, { input: rendered.input, shots: cell.shots });
-    return runPrompt(backend, { rendered: cellPrompt, model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(token.text) });
+    const column = plan.columns.runs[cell.column]!;
+    const own = column.analyzed;
+    const cellPrompt = cell.shots === undefined ? own.result : await renderChecked(own.checked, { input: own.result.input, shots: cell.shots });
+    return runPrompt(column.backend, { rendered: cellPrompt, model: column.model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(token.text) });
   };
   let ended = 0;
   const run = new ComparisonRun(record, runCell, {
@@ -111,7 +128,9 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, target: CliTarget, p
   };
   process.once('SIGINT', onInterrupt);
   const started = Date.now();
-  io.stderr(`prompt-lab compare: ${record.columns.length} settings × ${plan.samples} samples on ${backend.id}${model ? `/${model}` : ''}, seeds ${plan.seeds.join(', ')}\n`);
+  const on = plan.axes.some((axis) => axis.name === 'model') ? 'each column\'s model' : `${backend.id}${model ? `/${model}` : ''}`;
+  io.stderr(`prompt-lab compare: ${record.columns.length} settings × ${plan.samples} samples on ${on}, seeds ${plan.seeds.join(', ')}\n`);
+  if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
   try {
     await run.run();
   } finally {
@@ -133,13 +152,19 @@ export const compareCommand: CliCommand = {
 
   --temperatures <list>  The temperature axis (default ${DEFAULT_TEMPERATURES.join(',')})
   --axis name=v1,v2      Another axis: ${AXIS_NAMES.join(', ')} (at most two axes in all)
+                         model=local,openai/gpt-4o-mini: model ids as a prompt's model: writes them,
+                           each column on its own backend (a bare name is a model of --backend, else
+                           of the default backend)
+                         variant=default,formal: each column renders <file>.<variant>.prompt beside
+                           the file (default: the file itself), with the same inputs
   --samples <n>          Samples per setting (default 3)
   --seed <s>             Sample row i uses seed s + i in every column (default: fresh seeds, printed)
-  --concurrency <n>      Cells run at once (default: the backend's concurrency, else 2)
+  --concurrency <n>      Cells run at once (default: the smallest concurrency of the backends used, else 2)
   --json                 The comparison record    --markdown  A Markdown table
 ${RENDER_USAGE}
 
-Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell failed.`,
+Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell failed; exit 2 before
+anything runs when an axis value cannot (an unknown backend, a missing or broken variant file).`,
   async run(args, io) {
     const parsed = parseArgs(args, {
       ...RUN_OPTIONS, temperatures: { value: true }, axis: { value: true, repeat: true }, samples: { value: true }, concurrency: { value: true }, markdown: {},
@@ -148,15 +173,22 @@ Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell fai
     if (!Number.isInteger(samples) || samples < 1 || samples > 50) throw new UsageError('--samples must be a whole number from 1 to 50');
     const axes = axesOf(single(parsed, 'temperatures'), all(parsed, 'axis'));
     columnsOf(axes); // throws on a bad grid before a backend is started
+    // --model and --variant pick the one the run uses; an axis of them picks one per column.
+    for (const name of ['model', 'variant'] as const) {
+      if (axes.some((axis) => axis.name === name) && parsed.values.has(name)) throw new UsageError(`give --${name} or --axis ${name}, not both`);
+    }
     const { seed, ...fixed } = overridesOf(parsed);
     const seeds = sampleSeeds(samples, seed);
     const target = await resolveCliTarget(parsed, io, 'compare');
     if (typeof target === 'number') return target;
-    const { backend, registry } = target;
+    const { registry } = target;
     try {
-      const limit = Number(single(parsed, 'concurrency') ?? registry.config(backend.id)?.concurrency ?? 2);
+      const columns = await columnRunsOf(parsed, io, target, axes);
+      const backendsUsed = new Set(columns.runs.map((run) => run.backend.id));
+      const limits = [...backendsUsed].map((id) => registry.config(id)?.concurrency ?? 2);
+      const limit = Number(single(parsed, 'concurrency') ?? Math.min(...limits));
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
-      return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, limit });
+      return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, limit, columns });
     } finally {
       await registry.dispose();
     }

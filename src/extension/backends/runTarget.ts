@@ -2,7 +2,7 @@
 // backend (and model); without a provider, `promptLab.defaultBackend`; without a model, the
 // backend's `defaultModel`.
 import { backendOrigin, type BackendConfig } from '../../backends/backendConfig';
-import { splitModelId } from '../../backends/registry';
+import { resolveModelId } from '../../backends/registry';
 import type { BackendService } from './backendService';
 
 export interface RunTarget {
@@ -14,13 +14,11 @@ export interface RunTarget {
 }
 
 export function runTargetOf(backends: BackendService, modelField: string | undefined): RunTarget {
-  const split = splitModelId(modelField);
   // `model: gpt-4o` (no slash) is a model of the default backend unless it names a backend.
-  const namesBackend = split.backend !== undefined && (split.model !== undefined || modelField?.includes('/') || backends.registry.config(split.backend) !== undefined);
-  const backendId = namesBackend ? split.backend! : backends.defaultBackend;
-  const config = backends.registry.config(backendId);
-  const model = (namesBackend ? split.model : modelField) ?? config?.defaultModel ?? '';
-  return { backendId, ...(config ? { config } : {}), model };
+  const resolved = resolveModelId(modelField, (id) => backends.registry.config(id) !== undefined, backends.defaultBackend);
+  const config = backends.registry.config(resolved.backend);
+  const model = resolved.model ?? config?.defaultModel ?? '';
+  return { backendId: resolved.backend, ...(config ? { config } : {}), model };
 }
 
 /** `local · stories260K`, for the status bar and pickers. */

@@ -1,17 +1,15 @@
 // "Prompt Lab: Compare Temperatures" and "Prompt Lab: Compare…" (palette, CodeLens, editor title):
-// prepare the prompt as Run Prompt does, ask what to vary, then run every cell into the panel's
-// grid with cancellable progress. Invoked programmatically with a plan (`{ temperatures | axes,
-// samples, seed, input }`) it skips the quick inputs and resolves to the finished record.
+// prepare the prompt as Run Prompt does, ask what to vary, settle what each column runs on and
+// renders, then run every cell into the panel's grid with cancellable progress. Invoked
+// programmatically with a plan (`{ temperatures | axes, samples, seed, input }`) it skips the quick
+// inputs and resolves to the finished record.
 import * as vscode from 'vscode';
 import { runPrompt } from '../../backends/runPrompt';
-import { AXIS_NAMES, sampleSeeds, type Axis } from '../../core/compare';
-import { cellSettings, type ComparisonRecord, type TokenBudget } from '../../core/comparison';
+import { checkedAxis, SETTING_AXES, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
+import { cellSettings, columnTarget, type ComparisonRecord } from '../../core/comparison';
 import { newComparison, type RunCell } from '../../core/comparisonRun';
-import type { GenerationConfig } from '../../core/generationConfig';
-import { readPriceTable, tokenBudget } from '../../core/modelCatalog';
-import { countPromptTokens, type CountTexts } from '../../core/promptTokens';
+import type { CountTexts } from '../../core/promptTokens';
 import { renderChecked } from '../../core/render';
-import { promptParts } from '../../core/structure';
 import type { ApiKeyStore } from '../backends/apiKeys';
 import type { BackendService } from '../backends/backendService';
 import type { OutputLog } from '../backends/outputLog';
@@ -22,6 +20,8 @@ import { PromptLabPanel } from '../panel/promptLabPanel';
 import { preparePrompt, type PreparedPrompt } from '../run/preparePrompt';
 import { resultView } from '../run/runReport';
 import { readCompareSettings } from '../settings';
+import { budgetOf } from './budgetOf';
+import { columnRunsOf, modelChoices, variantsBeside } from './compareColumns';
 import { askPlan, askTemperaturePlan, MAX_CELLS, type ComparePlan } from './comparePlan';
 import type { ComparisonSessions, StreamedUpdates } from './comparisonSessions';
 
@@ -48,14 +48,19 @@ interface CompareOptions {
   seed?: number;
 }
 
+/** The caller's options; a malformed axis is an error (it says which), not a reason to ask instead. */
 function optionsOf(value: unknown): CompareOptions {
   if (typeof value !== 'object' || value === null) return {};
   const { input, temperatures, axes, samples, seed } = value as Record<string, unknown>;
   const numbers = (list: unknown): list is number[] => Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'number' && Number.isFinite(item));
+  const axisOf = (axis: unknown): Axis => {
+    const { name, values } = (typeof axis === 'object' && axis !== null ? axis : {}) as { name?: unknown; values?: unknown };
+    return checkedAxis(String(name), Array.isArray(values) ? values : []);
+  };
   return {
     ...(typeof input === 'object' && input !== null && !Array.isArray(input) ? { input: input as Record<string, unknown> } : {}),
     ...(numbers(temperatures) ? { temperatures } : {}),
-    ...(Array.isArray(axes) && axes.every((axis: Axis) => AXIS_NAMES.includes(axis?.name) && numbers(axis.values)) ? { axes: axes as Axis[] } : {}),
+    ...(Array.isArray(axes) ? { axes: axes.map(axisOf) } : {}),
     ...(Number.isInteger(samples) ? { samples: samples as number } : {}),
     ...(Number.isInteger(seed) ? { seed: seed as number } : {}),
   };
@@ -73,7 +78,7 @@ function givenPlan(options: CompareOptions, defaultSamples: number): ComparePlan
 
 export function registerCompareCommands(deps: CompareDependencies): vscode.Disposable[] {
   const command = (id: string, choose: 'temperatures' | 'axes') => vscode.commands.registerCommand(id, async (uri?: unknown, options?: unknown): Promise<CompareOutcome> =>
-    compare(deps, uri instanceof vscode.Uri ? uri : undefined, optionsOf(options), choose).catch((error: unknown) => {
+    Promise.resolve().then(() => compare(deps, uri instanceof vscode.Uri ? uri : undefined, optionsOf(options), choose)).catch((error: unknown) => {
       const message = deps.keys.redact(error instanceof Error ? error.message : String(error));
       deps.log.line(`comparison failed before it started: ${message}`);
       void vscode.window.showErrorMessage(`Prompt Lab: ${message}`);
@@ -87,10 +92,13 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
   if ('notRun' in prepared) return { status: 'not-run', reason: prepared.notRun };
   const settings = readCompareSettings(prepared.document.uri);
   const backend = deps.backends.registry.get(prepared.target.backendId);
-  const unsupported = new Set(AXIS_NAMES.filter((name) => name !== 'shots' && !backend.supports.has(name as keyof GenerationConfig)));
+  const unsupported = new Set<AxisName>(SETTING_AXES.filter((name) => !backend.supports.has(name)));
   const plan = givenPlan(options, settings.samples) ?? (choose === 'temperatures'
     ? await askTemperaturePlan(settings.temperatures, settings.samples)
-    : await askPlan(settings.temperatures, settings.samples, prepared.rendered.examples?.available, unsupported));
+    : await askPlan({
+      temperatures: settings.temperatures, examples: prepared.rendered.examples?.available,
+      models: modelChoices(deps.backends, prepared), variants: await variantsBeside(prepared),
+    }, settings.samples, unsupported));
   if (!plan) return { status: 'not-run', reason: 'cancelled' };
   const ignored = plan.axes.filter((axis) => unsupported.has(axis.name)).map((axis) => axis.name);
   if (ignored.length > 0 && options.axes === undefined && options.temperatures === undefined) {
@@ -98,26 +106,34 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
     const answer = await vscode.window.showWarningMessage(`Prompt Lab: ${prepared.target.backendId} cannot honour ${ignored.join(' and ')}: its columns would differ only by chance.`, { modal: true }, go);
     if (answer !== go) return { status: 'not-run', reason: 'cancelled' };
   }
+  const columns = await columnRunsOf(deps, prepared, plan.axes);
+  if ('notRun' in columns) return { status: 'not-run', reason: columns.notRun };
 
   const record = newComparison({
     file: prepared.document.uri.toString(), fileName: prepared.fileName, text: prepared.document.getText(),
     messages: prepared.rendered.text, backend: prepared.target.backendId, model: prepared.target.model,
     axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, options.seed), settings: {},
-    ...referenceOf(prepared), ...await budgetOf(deps, prepared, settings.prices),
+    targetOf: columns.targetOf,
+    ...referenceOf(prepared), ...await budgetOf(deps, prepared, backend, settings.prices),
   });
   PromptLabPanel.show(deps.extensionUri);
   const redact = (text: string) => deps.keys.redact(text);
+  // Each backend once (the registry keeps it); its key, if it needs one, is asked for on its first run.
+  const backends = columns.runs.map((run) => deps.backends.registry.get(run.target.backendId));
   const runCell: RunCell = async (cell, _index, signal, onText) => {
-    const rendered = cell.shots === undefined ? prepared.rendered : await renderChecked(prepared.checked, { input: prepared.input, shots: cell.shots });
+    const { checked, rendered: own, target } = columns.runs[cell.column]!;
+    const rendered = cell.shots === undefined ? own : await renderChecked(checked, { input: prepared.input, shots: cell.shots });
     const overrides = cellSettings(record, cell);
-    const result = await runPrompt(backend, { rendered, model: prepared.target.model, overrides }, { signal, onToken: (token) => onText(redact(token.text)) });
+    const result = await runPrompt(backends[cell.column]!, { rendered, model: target.model, overrides }, { signal, onToken: (token) => onText(redact(token.text)) });
     return resultView(result, redact);
   };
-  const limit = prepared.target.config.concurrency ?? 2;
+  // The strictest backend sets the pace: none gets more requests at once than it allows.
+  const limit = Math.min(...columns.runs.map((run) => run.target.config.concurrency ?? 2));
+  const acrossModels = plan.axes.some((axis) => axis.name === 'model');
   const total = record.cells.length;
   const streamed = await vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification,
-    title: `Prompt Lab: comparing ${prepared.fileName} on ${describeTarget(prepared.target)}`,
+    title: `Prompt Lab: comparing ${prepared.fileName} on ${acrossModels ? 'each column\'s model' : describeTarget(prepared.target)}`,
     cancellable: true,
   }, async (progress, token) => {
     const cancel = token.onCancellationRequested(() => deps.sessions.stop(record.id));
@@ -133,7 +149,8 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
     }
   });
   const failed = record.cells.filter((cell) => cell.status === 'failed');
-  deps.log.line(`comparison ${record.id.slice(0, 8)} ${prepared.fileName} on ${record.backend}/${record.model || 'default'}: ${record.columns.length} settings × ${record.samples} samples, seeds ${record.seeds.join(', ')}; ${failed.length} failed`);
+  const ranOn = [...new Set(record.columns.map((_, column) => columnTarget(record, column)).map(({ backend: id, model }) => `${id}/${model || 'default'}`))];
+  deps.log.line(`comparison ${record.id.slice(0, 8)} ${prepared.fileName} on ${ranOn.join(', ')}: ${record.columns.length} settings × ${record.samples} samples, seeds ${record.seeds.join(', ')}; ${failed.length} failed`);
   if (failed.length > 0) {
     void vscode.window.showWarningMessage(`Prompt Lab: ${failed.length} of ${total} cells failed: ${failed[0]!.result?.error?.message ?? 'unknown error'}`);
   }
@@ -145,25 +162,4 @@ function referenceOf(prepared: PreparedPrompt): { reference?: string } {
   const name = prepared.checked.frontmatter.referenceInput;
   const value = name === undefined ? undefined : prepared.rendered.input[name];
   return typeof value === 'string' ? { reference: value } : {};
-}
-
-/** The token view's numbers; a comparison still runs when they cannot be had. */
-async function budgetOf(deps: CompareDependencies, prepared: PreparedPrompt, prices: unknown): Promise<{ tokens?: TokenBudget }> {
-  try {
-    const { checked, rendered, input, target } = prepared;
-    const parts = await promptParts(checked, rendered, (shots) => renderChecked(checked, { input, shots }));
-    const report = await countPromptTokens(rendered.model ?? checked.frontmatter.model, rendered.text, parts, deps.countTexts);
-    const priceTable = readPriceTable(prices);
-    for (const problem of priceTable.problems) deps.log.line(`promptLab.prices: ${problem}`);
-    return {
-      tokens: tokenBudget(report, {
-        model: target.model,
-        ...(target.config.kind === 'local' ? { local: { ...(target.config.contextSize !== undefined ? { contextSize: target.config.contextSize } : {}) } } : {}),
-        userPrices: priceTable.prices,
-      }),
-    };
-  } catch (error) {
-    deps.log.line(`token view unavailable: ${error instanceof Error ? error.message : String(error)}`);
-    return {};
-  }
 }

@@ -62,17 +62,26 @@ export async function preparePrompt(deps: PrepareDependencies, uri: vscode.Uri |
     return { notRun: error.message };
   }
   const target = runTargetOf(deps.backends, rendered.model ?? checked.frontmatter.model);
+  const problem = targetProblem(deps.backends, target, fileName);
+  if (problem) return { notRun: problem };
+  return { document, fileName, checked, input, rendered, target: target as Required<RunTarget> };
+}
+
+/** Why `target` cannot run, after telling the user (with the action that fixes it): its backend is
+ * not configured, or it is a local backend without a model. `subject` is what would run on it
+ * (`story.prompt`, `the model column 'gpt-4o'`). Undefined when it can run. */
+export function targetProblem(backends: BackendService, target: RunTarget, subject: string): string | undefined {
   if (!target.config) {
     const open = 'Open Settings';
-    void vscode.window.showErrorMessage(`Prompt Lab: ${fileName} runs on backend '${target.backendId}', which is not configured. Configured: ${deps.backends.registry.list().map((config) => config.id).join(', ')}.`, open).then((answer) => {
+    void vscode.window.showErrorMessage(`Prompt Lab: ${subject} runs on backend '${target.backendId}', which is not configured. Configured: ${backends.registry.list().map((config) => config.id).join(', ')}.`, open).then((answer) => {
       if (answer === open) void vscode.commands.executeCommand('workbench.action.openSettings', settingId('backends'));
     });
-    return { notRun: `no backend '${target.backendId}'` };
+    return `no backend '${target.backendId}'`;
   }
   const modelProblem = localModelProblem(target.config);
   if (modelProblem) {
     void offerModelPath(modelProblem);
-    return { notRun: modelProblem };
+    return modelProblem;
   }
-  return { document, fileName, checked, input, rendered, target: target as Required<RunTarget> };
+  return undefined;
 }

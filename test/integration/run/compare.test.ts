@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ComparisonRecord } from '../../../src/core/comparison';
-import { eventually, untitledPrompt } from '../language/helpers';
+import { eventually, untitledPrompt, workspaceUri } from '../language/helpers';
 
 const EXTENSION_ID = 'promptlab.prompt-lab';
 const promptLab = () => vscode.workspace.getConfiguration('promptLab');
@@ -105,5 +105,47 @@ describe('Compare Temperatures in VS Code', function () {
     const result = await vscode.commands.executeCommand<Outcome>('promptLab.compareTemperatures', document.uri, { temperatures: [0, 0.5, 1, 1.5], samples: 30 });
     assert.equal(result.status, 'not-run');
     assert.match((result as { reason: string }).reason, /at most 100 cells/);
+  });
+
+  it('compares prompt variants: each column checks and renders its own file, with the same inputs', async () => {
+    // tale.prompt allows 8 output tokens, tale.short.prompt beside it 4, with a much shorter text.
+    const result = await vscode.commands.executeCommand<Outcome>('promptLab.compare', workspaceUri('tale.prompt'), {
+      axes: [{ name: 'variant', values: ['default', 'short'] }], samples: 1, seed: 3, input: { hero: 'fox' },
+    });
+    assert.equal(result.status, 'finished', JSON.stringify(result));
+    const { comparison } = result as Extract<Outcome, { status: 'finished' }>;
+    assert.deepEqual(comparison.columns.map((column) => column.label), ['variant default', 'variant short']);
+    assert.match(comparison.prompt.messages[0]!.content, /little fox/, 'the record keeps the prompt\'s own messages');
+    const [base, short] = comparison.cells;
+    for (const cell of [base!, short!]) {
+      assert.equal(cell.status, 'done', JSON.stringify(cell));
+      assert.equal(cell.result!.backend, 'local');
+      assert.equal('variant' in cell.result!.parameters, false, 'the variant is no generation setting');
+    }
+    assert.equal(base!.result!.parameters.maxTokens, 8);
+    assert.equal(short!.result!.parameters.maxTokens, 4);
+    assert.ok(short!.result!.usage.promptTokens < base!.result!.usage.promptTokens / 2, `${short!.result!.usage.promptTokens} vs ${base!.result!.usage.promptTokens} prompt tokens`);
+
+    const missing = await vscode.commands.executeCommand<Outcome>('promptLab.compare', workspaceUri('tale.prompt'), { axes: [{ name: 'variant', values: ['default', 'long'] }], samples: 1 });
+    assert.equal(missing.status, 'not-run');
+    assert.match((missing as { reason: string }).reason, /the variant 'long' has no file tale\.long\.prompt beside tale\.prompt/);
+    const numbers = await vscode.commands.executeCommand<Outcome>('promptLab.compare', workspaceUri('tale.prompt'), { axes: [{ name: 'temperature', values: ['hot'] }], samples: 1 });
+    assert.match((numbers as { reason: string }).reason, /temperature: "hot" must be a number/);
+  });
+
+  it('compares models: each column on the target its id names, and none runs when one cannot', async () => {
+    const result = await vscode.commands.executeCommand<Outcome>('promptLab.compare', workspaceUri('tale.prompt'), {
+      axes: [{ name: 'model', values: ['local', 'local/stories260K'] }], samples: 1, seed: 3,
+    });
+    assert.equal(result.status, 'finished', JSON.stringify(result));
+    const { comparison } = result as Extract<Outcome, { status: 'finished' }>;
+    assert.deepEqual(comparison.columns.map(({ label, backend, model }) => [label, backend, model]), [
+      ['model local', 'local', ''], ['model local/stories260K', 'local', 'stories260K'],
+    ]);
+    assert.deepEqual(comparison.cells.map((cell) => [cell.status, cell.result!.model]), [['done', 'stories260K'], ['done', 'stories260K']]);
+    const unknown = await vscode.commands.executeCommand<Outcome>('promptLab.compare', workspaceUri('tale.prompt'), {
+      axes: [{ name: 'model', values: ['local', 'nowhere/x'] }], samples: 1,
+    });
+    assert.deepEqual(unknown, { status: 'not-run', reason: "no backend 'nowhere'" });
   });
 });

@@ -30,6 +30,13 @@ function button(label: string, className: string, onClick: () => void): HTMLButt
   return element;
 }
 
+/** `openai · gpt-4o-mini`; under a model axis, each column's own (`local · stories260K, openai · gpt-4o`). */
+function targetText(record: ComparisonRecord): string {
+  const text = (backend: string, model: string) => `${backend}${model ? ` · ${model}` : ''}`;
+  if (!record.columns.some((column) => column.backend !== undefined)) return text(record.backend, record.model);
+  return [...new Set(record.columns.map((column) => text(column.backend ?? record.backend, column.model ?? record.model)))].join(', ');
+}
+
 export class ComparisonHeader {
   readonly element = el('header', { className: 'compare-header' });
   private readonly status = el('span', { className: 'pill compare-status', attributes: { role: 'status', 'aria-live': 'polite' } });
@@ -68,7 +75,7 @@ export class ComparisonHeader {
   }
 
   show(record: ComparisonRecord): void {
-    const target = `${record.backend}${record.model ? ` · ${record.model}` : ''}`;
+    const target = targetText(record);
     this.stopAll.disabled = false;
     this.setExportOpen(false);
     this.element.replaceChildren(

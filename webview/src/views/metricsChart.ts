@@ -26,6 +26,8 @@ const SERIES: Series[] = [
 const HEIGHT = 150;
 const MARGIN = { left: 34, right: 14, top: 10, bottom: 34 };
 const STEP = 90;
+/** Characters of a column's value that fit under it; a longer one (a model id) is cut, whole in its tooltip. */
+const TICK_CHARACTERS = 14;
 
 function svg(tag: string, attributes: Record<string, string | number> = {}, text?: string): SVGElement {
   const element = document.createElementNS(SVG, tag);
@@ -58,7 +60,16 @@ export function metricsChart(record: ComparisonRecord): HTMLElement | undefined 
     );
   }
   record.columns.forEach((_, column) => {
-    chart.append(svg('text', { class: 'chart-tick', x: x(column), y: HEIGHT - MARGIN.bottom + 16, 'text-anchor': 'middle' }, columnValues(record, column)));
+    const value = columnValues(record, column);
+    const shown = value.length > TICK_CHARACTERS ? `${value.slice(0, TICK_CHARACTERS - 1)}…` : value;
+    const tick = svg('text', { class: 'chart-tick', x: x(column), y: HEIGHT - MARGIN.bottom + 16, 'text-anchor': 'middle' }, shown);
+    if (shown === value) {
+      chart.append(tick);
+    } else {
+      const group = svg('g', { class: 'chart-column' });
+      group.append(svg('title', {}, value), tick);
+      chart.append(group);
+    }
   });
   chart.append(svg('text', { class: 'chart-axis-title', x: MARGIN.left + (width - MARGIN.left - MARGIN.right) / 2, y: HEIGHT - 4, 'text-anchor': 'middle' }, axis));
 
