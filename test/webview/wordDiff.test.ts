@@ -55,6 +55,12 @@ describe('wordDiff (pure)', () => {
     assert.equal(marked(wordDiff('the cat sat on the mat', 'the cat sat')), 'the cat sat[- on the mat]');
   });
 
+  it('keeps the old text\'s last word, deleted, apart from what follows it', () => {
+    // The baseline ends in 'was' (no space after it); the other text goes on with 'said'.
+    assert.equal(marked(wordDiff('The cat was', 'The cat said, "Yes"')), 'The cat [-was ]{+said, "Yes"}');
+    assert.equal(after(wordDiff('The cat was', 'The cat said, "Yes"')), 'The cat said, "Yes"');
+  });
+
   it('stays cheap on long, different texts', () => {
     const words = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i % 97}`).join(' ');
     const started = Date.now();

@@ -66,6 +66,9 @@ export function wordDiff(before: string, after: string, maxCells = DEFAULT_MAX_C
     const last = parts.at(-1);
     // A deletion after the new text's last word (which has no space after it) would run into it.
     if (kind === 'delete' && last && last.kind !== 'delete' && !/\s$/.test(last.text)) text = ` ${text}`;
+    // And the old text's last word, deleted, would run into what follows it (`was` + `said`). The
+    // space goes into the deletion: the kept and inserted parts stay exactly the new text.
+    if (kind !== 'delete' && last?.kind === 'delete' && !/\s$/.test(last.text)) last.text += ' ';
     if (last?.kind === kind) last.text += text;
     else parts.push({ kind, text });
   };
