@@ -6,7 +6,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { cellsOf, checkedAxis, columnLabel, columnsOf, type Axis } from './compare';
 import { cellResultOf, columnTarget, isSettled, type CellResult, type CellStatus, type CellUpdate, type ComparisonCell, type ComparisonRecord, type TokenBudget } from './comparison';
-import type { GenerationConfig } from './generationConfig';
 import { columnMetrics, type ColumnMetrics } from './metrics';
 import type { TextMessage } from './render';
 
@@ -218,24 +217,15 @@ export class ComparisonRun {
 /** First 16 hex digits of the SHA-256 of `text` (UTF-8): which version of the file was run. */
 export const sha256Prefix = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
 
-export interface NewComparison {
+/** What a new comparison is made of: the record's own fields, and the prompt file's text (only its
+ * hash is kept). */
+export interface NewComparison extends Pick<ComparisonRecord, 'backend' | 'model' | 'axes' | 'samples' | 'seeds' | 'settings' | 'reference' | 'tokens'> {
   id?: string;
   createdAt?: Date;
   file: string;
   fileName: string;
-  /** The prompt file's text: only its hash is kept. */
   text: string;
   messages: TextMessage[];
-  /** The prompt's own backend and model. */
-  backend: string;
-  model: string;
-  axes: Axis[];
-  samples: number;
-  seeds: number[];
-  settings: GenerationConfig;
-  reference?: string;
-  /** Of the prompt itself (its own variant, backend and model), also when columns vary them. */
-  tokens?: TokenBudget;
   /** Where a `model` axis value runs: its backend and model. Needed when the model is an axis. */
   targetOf?: (modelId: string) => { backend: string; model: string };
 }

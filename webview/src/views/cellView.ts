@@ -6,6 +6,7 @@ import { isEnded, type ComparisonCell } from '../compare/comparisonModel';
 import { el } from '../dom';
 import { number } from '../format';
 import type { WordDiff } from '../wordDiff';
+import { resultDetails } from './resultDetails';
 
 export interface CellActions {
   stop(cell: number): void;
@@ -21,10 +22,6 @@ const STATUS_LABEL: Record<ComparisonCell['status'], string> = {
   failed: 'failed',
   stopped: 'stopped',
 };
-
-function metric(name: string, value: string, className: string): HTMLElement {
-  return el('div', { className: `metric ${className}` }, el('dt', {}, name), el('dd', {}, value));
-}
 
 function button(label: string, className: string, title: string, onClick: () => void): HTMLButtonElement {
   const element = el('button', { className: `action ${className}`, attributes: { type: 'button', title } }, label) as HTMLButtonElement;
@@ -123,23 +120,6 @@ export class CellView {
   }
 
   private detailsOf(cell: ComparisonCell): HTMLElement[] {
-    const { result } = cell;
-    if (!result) return [];
-    const estimated = result.usage.estimated ? ' (estimated)' : '';
-    const parts: HTMLElement[] = [el('dl', { className: 'cell-metrics' },
-      metric('Prompt tokens', `${number(result.usage.promptTokens)}${estimated}`, 'tokens-in'),
-      metric('Completion tokens', `${number(result.usage.completionTokens)}${estimated}`, 'tokens-out'),
-      metric('Latency', `${number(result.latencyMs)} ms`, 'latency'),
-      result.timeToFirstTokenMs !== undefined && metric('First token', `${number(result.timeToFirstTokenMs)} ms`, 'ttft'),
-      result.tokensPerSecond !== undefined && metric('Speed', `${number(result.tokensPerSecond, 1)} tokens/s`, 'speed'),
-      metric('Finish', result.finishReason, 'finish-reason'),
-    )];
-    if (result.warnings.length > 0) parts.push(el('ul', { className: 'cell-warnings' }, ...result.warnings.map((warning) => el('li', {}, warning))));
-    // role=alert inside the cell: the failure is announced and shown where it happened; other cells carry on.
-    if (result.error) {
-      parts.push(el('p', { className: 'cell-error', attributes: { role: 'alert' } },
-        `${result.error.status !== undefined ? `${result.error.status}: ` : ''}${result.error.message}`));
-    }
-    return parts;
+    return cell.result ? resultDetails(cell.result, 'cell') : [];
   }
 }

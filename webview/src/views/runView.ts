@@ -3,23 +3,7 @@
 // warnings and the error, inline. Appends text nodes as batches arrive instead of re-rendering.
 import { RUN_TEXT_LIMIT, type RunResultView, type RunSnapshot } from '../../../src/shared/protocol';
 import { el } from '../dom';
-import { number } from '../format';
-
-function metric(name: string, value: string, className: string): HTMLElement {
-  return el('div', { className: `metric ${className}` }, el('dt', {}, name), el('dd', {}, value));
-}
-
-function metrics(result: RunResultView): HTMLElement {
-  const estimated = result.usage.estimated ? ' (estimated)' : '';
-  return el('dl', { className: 'run-metrics' },
-    metric('Tokens in', `${number(result.usage.promptTokens)}${estimated}`, 'tokens-in'),
-    metric('Tokens out', `${number(result.usage.completionTokens)}${estimated}`, 'tokens-out'),
-    metric('Latency', `${number(result.latencyMs)} ms`, 'latency'),
-    result.timeToFirstTokenMs !== undefined && metric('First token', `${number(result.timeToFirstTokenMs)} ms`, 'ttft'),
-    result.tokensPerSecond !== undefined && metric('Speed', `${number(result.tokensPerSecond, 1)} tokens/s`, 'speed'),
-    metric('Finish', result.finishReason, 'finish-reason'),
-  );
-}
+import { resultDetails } from './resultDetails';
 
 export class RunView {
   readonly element = el('section', { className: 'run', attributes: { 'aria-label': 'Last run' } });
@@ -73,11 +57,6 @@ export class RunView {
       this.length = result.text.length;
       this.output.setAttribute('aria-busy', 'false');
     }
-    this.element.append(metrics(result));
-    if (result.warnings.length > 0) this.element.append(el('ul', { className: 'run-warnings' }, ...result.warnings.map((warning) => el('li', {}, warning))));
-    if (result.error) {
-      this.element.append(el('p', { className: 'run-error', attributes: { role: 'alert' } },
-        `${result.error.status !== undefined ? `${result.error.status}: ` : ''}${result.error.message}`));
-    }
+    this.element.append(...resultDetails(result, 'run'));
   }
 }
