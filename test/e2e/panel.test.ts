@@ -108,4 +108,21 @@ describe('e2e: the packaged extension in code-server', () => {
     assert.deepEqual(await reloaded.locator('.cell-text').allInnerTexts(), before);
     assert.deepEqual(await reloaded.locator('.column-label').allInnerTexts(), ['temperature 0', 'temperature 0.5', 'temperature 1', 'temperature 1.5']);
   });
+
+  it('compares a prompt with its variant through "Prompt Lab: Compare…", each column from its own file', async () => {
+    await workbench.quickOpen('tale.prompt');
+    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Once upon a time' }).click();
+    await workbench.runCommand('Prompt Lab: Compare…');
+    await workbench.pickMany('choose one or two settings', ['Prompt variant']);
+    await workbench.answerInput('Prompt variant (1/2)'); // offered: default (this file) and short, found beside it
+    await workbench.answerInput('samples (2/2)', '1');
+    const panel = workbench.webview();
+    await panel.locator('.compare-title', { hasText: 'tale.prompt' }).waitFor({ timeout: 60_000 });
+    await panel.locator('.compare-status', { hasText: 'done' }).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await panel.locator('.column-label').allInnerTexts(), ['variant default', 'variant short']);
+    // Each column ran its own file: tale.prompt allows 8 tokens, tale.short.prompt 4.
+    const completionTokens = await panel.locator('.cell .tokens-out dd').allInnerTexts();
+    assert.deepEqual(completionTokens, ['8', '4']);
+    console.log(`    screenshot: ${await workbench.screenshot('compare-variants.png')}`);
+  });
 });

@@ -70,6 +70,20 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** In a multi-select quick pick titled `title`: sets exactly the rows labelled `labels` checked
+   * (clicking their checkboxes, as a user would), then presses OK. */
+  async pickMany(title: string, labels: string[]): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    for (const row of await rows.all()) {
+      const label = (await row.locator('.label-name').first().innerText()).trim();
+      const checkbox = row.locator('.monaco-checkbox, input[type=checkbox]').first();
+      const checked = (await row.getAttribute('aria-checked')) === 'true';
+      if (checked !== labels.includes(label)) await checkbox.click();
+    }
+    await this.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+  }
+
   languageMode(): Promise<string> {
     return this.page.locator('.statusbar-item[id="status.editor.mode"]').innerText();
   }
