@@ -24,6 +24,8 @@ export const SettingKeys = {
   compareTemperatures: 'compare.temperatures',
   /** Samples per setting a comparison offers. */
   compareSamples: 'compare.samples',
+  /** A fixed base seed for comparisons (row i uses seed + i); unset: fresh seeds. */
+  compareSeed: 'compare.seed',
   /** Model prices (USD per million tokens) for cost estimates: `{ model: { input, output } }`. */
   prices: 'prices',
 } as const;
@@ -109,6 +111,8 @@ export const DEFAULT_COMPARE_SAMPLES = 3;
 export interface CompareSettings {
   temperatures: number[];
   samples: number;
+  /** Row i's seed is seed + i; undefined: fresh seeds each comparison. */
+  seed?: number;
   /** The raw `promptLab.prices` value: core/modelCatalog.ts reads it and names bad entries. */
   prices: unknown;
 }
@@ -117,11 +121,13 @@ export function readCompareSettings(scope?: vscode.ConfigurationScope): CompareS
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   const temperatures = config.get<unknown>(SettingKeys.compareTemperatures);
   const samples = config.get<unknown>(SettingKeys.compareSamples);
+  const seed = config.get<unknown>(SettingKeys.compareSeed);
   const valid = Array.isArray(temperatures) && temperatures.length > 0
     && temperatures.every((value) => typeof value === 'number' && value >= 0 && value <= 2);
   return {
     temperatures: valid ? temperatures as number[] : DEFAULT_COMPARE_TEMPERATURES,
     samples: typeof samples === 'number' && Number.isInteger(samples) && samples >= 1 && samples <= 20 ? samples : DEFAULT_COMPARE_SAMPLES,
+    ...(typeof seed === 'number' && Number.isSafeInteger(seed) ? { seed } : {}),
     prices: config.get<unknown>(SettingKeys.prices),
   };
 }

@@ -112,7 +112,7 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
   const record = newComparison({
     file: prepared.document.uri.toString(), fileName: prepared.fileName, text: prepared.document.getText(),
     messages: prepared.rendered.text, backend: prepared.target.backendId, model: prepared.target.model,
-    axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, options.seed), settings: {},
+    axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, options.seed ?? settings.seed), settings: {},
     targetOf: columns.targetOf,
     ...referenceOf(prepared), ...await budgetOf(deps, prepared, backend, settings.prices),
   });

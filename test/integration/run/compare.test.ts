@@ -148,4 +148,23 @@ describe('Compare Temperatures in VS Code', function () {
     });
     assert.deepEqual(unknown, { status: 'not-run', reason: "no backend 'nowhere'" });
   });
+
+  it('reproduces a comparison from the seed in promptLab.compare.seed', async () => {
+    await setGlobal('compare.seed', 100);
+    try {
+      await eventually('the seed setting', () => promptLab().get('compare.seed') === 100);
+      const run = async () => {
+        const result = await vscode.commands.executeCommand<Outcome>('promptLab.compareTemperatures', document.uri, { temperatures: [1], samples: 2 });
+        assert.equal(result.status, 'finished', JSON.stringify(result));
+        return (result as Extract<Outcome, { status: 'finished' }>).comparison;
+      };
+      const first = await run();
+      const second = await run();
+      assert.deepEqual(first.seeds, [100, 101]);
+      assert.deepEqual(second.cells.map((cell) => cell.text), first.cells.map((cell) => cell.text), 'the same seeds sample the same text');
+      assert.notEqual(first.cells[0]!.text, first.cells[1]!.text, 'rows differ: each has its own seed');
+    } finally {
+      await setGlobal('compare.seed', undefined);
+    }
+  });
 });
