@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli/main';
 import { cellsOf, checkedAxis, columnLabel, columnsOf, runLimited, sampleSeeds, variantOf, type Axis } from '../../src/core/compare';
 import type { ComparisonRecord } from '../../src/core/comparison';
 import { variantFileName, variantsAmong } from '../../src/core/promptFiles';
+import { DEFAULT_TOKENS, startFaultServer, type FaultServer } from '../support/faultServer';
 
 describe('comparison grid', () => {
   it('expands one axis, or two as a cross product', () => {
@@ -247,5 +248,40 @@ describe('prompt-lab compare across variants (local model)', function () {
     assert.doesNotMatch(broken.stderr, /\[1\//, 'no cell ran');
     assert.equal((await cli('--axis', 'variant=a.b')).code, 2, 'not a variant name');
     assert.match((await cli('--axis', 'variant=short', '--variant', 'short')).stderr, /give --variant or --axis variant, not both/);
+  });
+});
+
+describe('prompt-lab compare over a server that fails', function () {
+  this.timeout(30_000);
+  const root = path.resolve(__dirname, '../../..');
+  let server: FaultServer;
+  before(async () => { server = await startFaultServer(); });
+  after(() => server.close());
+
+  it('shows each failed cell inline with its error and partial text; the others finish; exit 1', async () => {
+    // One at a time, so the script's faults meet the cells in order: row 0 (T 0, T 1), then row 1.
+    server.script(
+      { kind: 'ok' },
+      { kind: 'status', status: 400, message: 'max_tokens is too large' },
+      { kind: 'reset', afterChunks: 2 },
+      { kind: 'ok' },
+    );
+    let stdout = '';
+    let stderr = '';
+    const args = ['compare', path.join(root, 'prompts/continue-story.prompt'), '--base-url', server.url, '--model', 'gpt-4o-mini',
+      '--temperatures', '0,1', '--samples', '2', '--seed', '1', '--concurrency', '1', '--json'];
+    const code = await runCli(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, 'test');
+    assert.equal(code, 1, 'a failed cell is a finding');
+    const record = JSON.parse(stdout) as ComparisonRecord;
+    assert.deepEqual(record.cells.map((cell) => cell.status), ['done', 'failed', 'failed', 'done']);
+    assert.equal(record.cells[0]!.text, DEFAULT_TOKENS.join(''));
+    assert.match(record.cells[1]!.result!.error!.message, /max_tokens is too large/);
+    assert.equal(record.cells[1]!.result!.error!.status, 400);
+    assert.equal(record.cells[2]!.text, DEFAULT_TOKENS.slice(0, 2).join(''), 'the partial text is kept');
+    assert.ok(record.cells[2]!.result!.error, 'the dropped connection is an error, not a short answer');
+    assert.equal(server.requests.length, 4, 'no retry once text had arrived, none on a 400');
+    // The column with a failure still has metrics over what finished.
+    assert.equal(record.columns[1]!.metrics!.meanLength, 5);
+    assert.match(stderr, /\[2\/4\] temperature 1, sample 1: error: .*max_tokens is too large/);
   });
 });
