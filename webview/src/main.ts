@@ -102,8 +102,9 @@ const handlers: Handlers<HostToWebview> = {
       save({ ...state, comparison });
       comparisonView.show(comparison, baselineCell(state));
     } else {
-      // A new comparison: the last one's baseline means nothing in it.
-      save({ ...withBaseline(state, undefined), comparison, view: resumed ? state.view ?? 'comparison' : 'comparison' });
+      // A comparison this page has not seen (also one that started while the panel was hidden or
+      // loading): it is shown, and the last one's baseline means nothing in it.
+      save({ ...withBaseline(state, undefined), comparison, view: 'comparison' });
       comparisonView.show(comparison);
     }
     showChosenView();

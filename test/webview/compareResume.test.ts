@@ -1,0 +1,44 @@
+// What the panel does when the host sends a comparison whole after the webview's document was
+// reloaded (`compare/started` with `resumed`): the host's record replaces the saved copy, and what
+// the user chose (the view, the baseline) holds; a comparison the page has not seen is shown.
+import * as assert from 'node:assert/strict';
+import type { PanelState } from '../../src/shared/protocol';
+import { cellResult, comparisonRecord } from './comparisonFixture';
+import { panelPages } from './fakeHost';
+
+const run = { id: 'run-1', fileName: 'story.prompt', backend: 'local', model: '', text: 'Once', result: cellResult('Once upon a time') };
+
+describe('panel webview: a comparison resumed after a reload (Chromium, fake host)', () => {
+  const pages = panelPages();
+
+  it('takes the host\'s newer record for the same comparison and keeps the view and baseline', async () => {
+    // Saved while the first cell was half way; then the page was unloaded (the panel hidden).
+    const saved = comparisonRecord();
+    saved.cells[0] = { ...saved.cells[0]!, status: 'running', text: 'Once up' };
+    const state: PanelState = { version: 1, run, comparison: saved, view: 'run', baseline: { comparison: 'cmp-1', cell: 1 } };
+    const panel = await pages.open(state);
+    await panel.ready();
+    const host = comparisonRecord();
+    host.cells.forEach((cell, index) => Object.assign(cell, { status: 'done', text: `whole text ${index}`, result: cellResult(`whole text ${index}`) }));
+    await panel.send({ type: 'compare/started', payload: { comparison: host, resumed: true } });
+    await panel.flush();
+    assert.equal(await panel.page.locator('.run').isVisible(), true, 'still the view the user chose');
+    const after = (await panel.recorded()).states.at(-1)!;
+    assert.equal(after.view, 'run');
+    assert.deepEqual(after.baseline, { comparison: 'cmp-1', cell: 1 });
+    assert.deepEqual(after.comparison!.cells.map((cell) => cell.text), host.cells.map((cell) => cell.text));
+    // Switching shows the host's texts (diffed against the kept baseline, cell 1).
+    await panel.page.locator('.view-comparison').click();
+    assert.equal(await panel.page.locator('.cell[data-cell="1"] .cell-text').textContent(), 'whole text 1');
+    assert.equal(await panel.text('.compare-status'), 'done');
+  });
+
+  it('shows a comparison it has not seen, even when resumed (it started while the panel was hidden)', async () => {
+    const panel = await pages.open({ version: 1, run, view: 'run' });
+    await panel.ready();
+    await panel.send({ type: 'compare/started', payload: { comparison: comparisonRecord({ id: 'cmp-new' }), resumed: true } });
+    await panel.flush();
+    assert.equal(await panel.page.locator('.comparison').isVisible(), true);
+    assert.equal((await panel.recorded()).states.at(-1)!.view, 'comparison');
+  });
+});
