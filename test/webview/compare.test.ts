@@ -246,7 +246,8 @@ describe('panel webview: comparisons (Chromium, fake host)', () => {
     const record = comparisonRecord();
     await openStarted(record);
     const words: Record<number, string> = { 0: 'the cat sat on the mat', 1: 'the dog sat on the mat today', 2: 'the cat sat on the mat' };
-    await update([0, 1, 2, 3, 4].map((index) => ({ index, status: 'done', result: cellResult(words[index] ?? `cell ${index}`) })));
+    await update([0, 1, 2, 3].map((index) => ({ index, status: 'done', result: cellResult(words[index] ?? `cell ${index}`) })));
+    await update([{ index: 4, status: 'failed', result: cellResult('', { finishReason: 'error', error: { message: 'Rate limited', status: 429 } }) }]);
     await update([{ index: 5, status: 'running', append: 'still going' }]);
     const diffButton = panel.page.locator('.compare-diff');
     assert.equal(await diffButton.getAttribute('aria-pressed'), 'false');
@@ -262,6 +263,8 @@ describe('panel webview: comparisons (Chromium, fake host)', () => {
     assert.equal(await cell(1, '.cell-diff-note').textContent(), 'vs baseline: 2 words added, 1 removed');
     assert.equal(await cell(2, 'ins, del').count(), 0, 'an equal text has nothing marked');
     assert.equal(await cell(5, 'ins, del').count(), 0, 'a running cell shows its text');
+    assert.equal(await cell(4, 'ins, del').count(), 0, 'a cell that failed before writing anything is not "every word removed"');
+    assert.equal(await cell(4, '.cell-diff-note').count(), 0);
     assert.deepEqual((await lastState())?.baseline, { comparison: 'cmp-1', cell: 0 });
 
     // The running cell is diffed once it ends.

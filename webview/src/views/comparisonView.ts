@@ -91,7 +91,8 @@ export class ComparisonView {
   }
 
   /** Diffs `only` these cells, or every cell. A cell shows a diff when diffing is on, the baseline
-   * has ended, and the cell itself has ended; otherwise its own text. */
+   * has ended, and the cell itself has ended with some text (a cell that failed before writing
+   * anything is not "every word removed"); otherwise its own text. */
   private renderDiffs(only?: number[]): void {
     const record = this.record;
     if (!record) return;
@@ -102,7 +103,7 @@ export class ComparisonView {
       const cell = record.cells[view.index]!;
       const isBaseline = view.index === this.baseline;
       view.markBaseline(isBaseline);
-      if (baseReady && !isBaseline && isEnded(cell.status)) view.showDiff(wordDiff(base.text, cell.text));
+      if (baseReady && !isBaseline && isEnded(cell.status) && cell.text !== '') view.showDiff(wordDiff(base.text, cell.text));
       else view.showText();
     }
   }
