@@ -69,6 +69,29 @@ describe('metrics', () => {
       assert.equal(lcsLength(['1', '2', '3', '4', '5'], ['8', '9']), 0);
     });
 
+    it('computes the same LCS length bit-parallel as the usual table, across 32-word boundaries', () => {
+      // The table rouge-score fills (_lcs_table), as the reference.
+      const table = (a: string[], b: string[]) => {
+        const rows = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+        for (let i = 1; i <= a.length; i++) {
+          for (let j = 1; j <= b.length; j++) rows[i]![j] = a[i - 1] === b[j - 1] ? rows[i - 1]![j - 1]! + 1 : Math.max(rows[i - 1]![j]!, rows[i]![j - 1]!);
+        }
+        return rows[a.length]![b.length]!;
+      };
+      let seed = 7;
+      const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+      const words = (length: number, vocabulary: number) => Array.from({ length }, () => `w${next() % vocabulary}`);
+      for (const length of [1, 2, 31, 32, 33, 63, 64, 65, 100, 257]) {
+        for (const vocabulary of [2, 5, 40]) {
+          const a = words(length, vocabulary);
+          const b = words(length + (next() % 20) - 10 > 0 ? length + (next() % 20) - 10 : 1, vocabulary);
+          assert.equal(lcsLength(a, b), table(a, b), `${length} words from ${vocabulary}`);
+          assert.equal(lcsLength(b, a), table(a, b), 'symmetric');
+        }
+      }
+      assert.equal(lcsLength([], ['a']), 0);
+    });
+
     // rouge/testdata/target.txt and prediction.txt (lines 1 and 2), scored by ROUGE-1.5.5 in
     // testRouge1AgainstRouge155, testRouge2AgainstRouge155 and testRougeLAgainstRouge155 (5 places).
     // The text is ASCII, so this tokenizer and rouge-score's give the same words.

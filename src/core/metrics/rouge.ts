@@ -44,15 +44,46 @@ export function rougeLTokens(candidate: readonly string[], reference: readonly s
   return { precision, recall, f1: fMeasure(precision, recall) };
 }
 
-/** Length of the longest common subsequence: the usual table, two rows at a time (O(a·b) time, O(b) memory). */
+/**
+ * Length of the longest common subsequence of two word lists, bit-parallel (Hyyrö, "Bit-parallel
+ * LCS-length computation revisited", 2004): one bit per word of `a`, so each word of `b` costs
+ * |a|/32 word operations instead of |a| table cells. The same number as the usual table, about 30×
+ * sooner: five 3,000-word samples (a 4k-token answer each) took 2 s of table in the extension host.
+ */
 export function lcsLength(a: readonly string[], b: readonly string[]): number {
-  let previous = new Array<number>(b.length + 1).fill(0);
-  let current = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1]! + 1 : Math.max(previous[j]!, current[j - 1]!);
+  const n = a.length;
+  if (n === 0 || b.length === 0) return 0;
+  const chunks = Math.ceil(n / 32);
+  // For each distinct word of `a`: the positions where it occurs, as a bit mask.
+  const masks = new Map<string, Uint32Array>();
+  a.forEach((word, i) => {
+    let mask = masks.get(word);
+    if (!mask) masks.set(word, (mask = new Uint32Array(chunks)));
+    mask[i >>> 5]! |= 1 << (i & 31);
+  });
+  // V: a 1 bit where the LCS so far has not used that position of `a`. Each word of `b`:
+  // U = V & M; V = (V + U) | (V & ~M), the addition carrying across the 32-bit chunks.
+  const v = new Uint32Array(chunks).fill(0xffffffff);
+  for (const word of b) {
+    const mask = masks.get(word);
+    if (!mask) continue; // V & M is empty: V stays as it is
+    let carry = 0;
+    for (let k = 0; k < chunks; k++) {
+      const vk = v[k]!;
+      const u = vk & mask[k]!;
+      const sum = (vk >>> 0) + (u >>> 0) + carry;
+      carry = sum > 0xffffffff ? 1 : 0;
+      v[k] = (sum >>> 0) | (vk & ~mask[k]!);
     }
-    [previous, current] = [current, previous];
   }
-  return previous[b.length]!;
+  // The LCS length is the number of 0 bits among the first n.
+  let ones = 0;
+  for (let k = 0; k < chunks; k++) {
+    let x = v[k]!;
+    if (k === chunks - 1 && n % 32 !== 0) x &= (1 << (n % 32)) - 1;
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    ones += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  return n - ones;
 }
