@@ -46,6 +46,8 @@ export class ComparisonSessions implements vscode.Disposable {
     this.sessions.set(record.id, { run, batcher });
     this.latest = record.id;
     this.forgetOld();
+    // A copy: the record changes as soon as cells start, and the panel must get it as it was now
+    // (the updates that follow describe every change after this).
     PromptLabPanel.postRun('compare/started', { comparison: structuredClone(record) });
     await run.run();
     await this.settled(record.id);
