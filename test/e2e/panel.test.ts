@@ -125,4 +125,35 @@ describe('e2e: the packaged extension in code-server', () => {
     assert.deepEqual(completionTokens, ['8', '4']);
     console.log(`    screenshot: ${await workbench.screenshot('compare-variants.png')}`);
   });
+
+  it('keeps streaming a comparison into the panel across the panel being hidden and shown again', async () => {
+    // story.prompt is still open beside the panel (the webview may have the keyboard: click its tab).
+    await workbench.page.locator('.tab', { hasText: 'story.prompt' }).click();
+    await workbench.page.locator('.tab.active', { hasText: 'story.prompt' }).waitFor();
+    await workbench.runCommand('Prompt Lab: Compare…');
+    await workbench.pickMany('choose one or two settings', ['Max output tokens']);
+    await workbench.answerInput('Max output tokens (1/2)', '500, 700'); // long cells: still running when shown again
+    await workbench.answerInput('samples (2/2)', '8');
+    await workbench.webview().locator('.cell-status', { hasText: 'running' }).first().waitFor({ timeout: 30_000 });
+    // Another editor over the panel in its group: VS Code unloads the hidden webview's document.
+    // (A panel VS Code restored after the reload above comes back as a preview tab, which a file
+    // opened from the explorer would replace: keep it open first, as a user would.)
+    await workbench.page.locator('.tab', { hasText: 'Prompt Lab' }).click();
+    await workbench.runCommand('View: Keep Editor');
+    await workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'summarize.prompt' }).click();
+    await workbench.page.locator('.tab.active', { hasText: 'summarize.prompt' }).waitFor();
+    await workbench.page.waitForTimeout(800);
+    await workbench.page.locator('.tab', { hasText: 'Prompt Lab' }).click();
+    const panel = workbench.webview();
+    await panel.locator('.compare-shape', { hasText: '2 settings × 8 samples' }).waitFor({ timeout: 30_000 });
+    const shown = await panel.locator('.cell-text').allInnerTexts();
+    const statuses = await panel.locator('.cell-status').allInnerTexts();
+    assert.ok(statuses.some((status) => status !== 'done'), `still running when shown again: ${statuses.join(', ')}`);
+    await panel.locator('.compare-status', { hasText: 'done' }).waitFor({ timeout: 150_000 });
+    const final = await panel.locator('.cell-text').allInnerTexts();
+    assert.equal(final.length, 16);
+    // What the panel showed again was each cell's text so far: nothing lost, nothing twice.
+    shown.forEach((text, index) => assert.ok(final[index]!.startsWith(text), `cell ${index}: ${JSON.stringify(text.slice(0, 60))}…`));
+    assert.ok(final.every((text) => text.trim().length > 0));
+  });
 });

@@ -52,6 +52,11 @@ export class Workbench {
 
   /** Opens a quick input with `key`, types `text`, waits for a matching row and accepts it. */
   private async pick(key: string, text: string): Promise<void> {
+    // A key pressed while the panel's webview has the focus goes to its frame, not the workbench:
+    // take the focus back first, as a user clicking outside the panel would.
+    if (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) {
+      await this.page.locator('.part.sidebar .composite.title').click();
+    }
     await this.page.keyboard.press(key);
     await this.page.locator('.quick-input-widget input').waitFor();
     await this.page.keyboard.type(text);
