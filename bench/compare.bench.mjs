@@ -10,23 +10,33 @@ import { performance } from 'node:perf_hooks';
 import { analyzeStory, out, startLocalServe } from './localServe.mjs';
 
 const { runPrompt } = out('backends/runPrompt.js');
-const { cellsOf, columnsOf, runLimited, sampleSeeds } = out('core/compare.js');
+const { sampleSeeds } = out('core/compare.js');
+const { cellSettings } = out('core/comparison.js');
+const { ComparisonRun, newComparison } = out('core/comparisonRun.js');
 
 const { result: rendered } = await analyzeStory();
-const cells = cellsOf(columnsOf([{ name: 'temperature', values: [0, 0.5, 1, 1.5] }]), 3, sampleSeeds(3, 1));
+const AXES = [{ name: 'temperature', values: [0, 0.5, 1, 1.5] }];
+/** A fresh record of the grid, as the CLI and the extension make one. */
+const record = () => newComparison({
+  file: 'continue-story.prompt', fileName: 'continue-story.prompt', text: '', messages: rendered.text, backend: 'bench', model: 'stories260K',
+  axes: AXES, samples: 3, seeds: sampleSeeds(3, 1), settings: { maxOutputTokens: 48 },
+});
 
 async function comparison(backend, limit) {
-  const run = (cell) => runPrompt(backend, { rendered, model: 'stories260K', overrides: { ...cell.overrides, maxOutputTokens: 48 } });
-  await run(cells[0]); // warm: the model is loaded
+  const grid = record();
+  const run = (cell) => runPrompt(backend, { rendered, model: 'stories260K', overrides: cellSettings(grid, cell) });
+  await run(grid.cells[0]); // warm: the model is loaded
   const singles = [];
-  for (const cell of cells) {
+  for (const cell of grid.cells) {
     const t0 = performance.now();
     await run(cell);
     singles.push(performance.now() - t0);
   }
+  // The comparison as the product runs it: ComparisonRun, cells streaming into the record.
   const t0 = performance.now();
-  await runLimited(cells, limit, run);
+  await new ComparisonRun(grid, (cell, _index, signal, onText) => runPrompt(backend, { rendered, model: 'stories260K', overrides: cellSettings(grid, cell) }, { signal, onToken: (token) => onText(token.text) }), { limit }).run();
   const wall = performance.now() - t0;
+  if (!grid.cells.every((cell) => cell.status === 'done')) throw new Error('a cell did not finish');
   return { wall, slowest: Math.max(...singles), serial: singles.reduce((a, b) => a + b, 0) };
 }
 
