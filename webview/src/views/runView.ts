@@ -22,7 +22,7 @@ export class RunView {
     }
     const running = run.result === undefined;
     this.output = el('pre', { className: 'run-text', attributes: { tabindex: '0', 'aria-label': 'Completion', 'aria-busy': String(running) } });
-    const stop = el('button', { className: 'run-stop', attributes: { type: 'button', title: 'Stop this run' } }, 'Stop');
+    const stop = el('button', { className: 'action run-stop', attributes: { type: 'button', title: 'Stop this run' } }, 'Stop');
     stop.addEventListener('click', () => {
       stop.setAttribute('disabled', '');
       this.onAbort(run.id);
