@@ -100,14 +100,19 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
       models: modelChoices(deps.backends, prepared), variants: await variantsBeside(prepared),
     }, settings.samples, unsupported));
   if (!plan) return { status: 'not-run', reason: 'cancelled' };
-  const ignored = plan.axes.filter((axis) => unsupported.has(axis.name)).map((axis) => axis.name);
-  if (ignored.length > 0 && options.axes === undefined && options.temperatures === undefined) {
-    const go = 'Compare Anyway';
-    const answer = await vscode.window.showWarningMessage(`Prompt Lab: ${prepared.target.backendId} cannot honour ${ignored.join(' and ')}: its columns would differ only by chance.`, { modal: true }, go);
-    if (answer !== go) return { status: 'not-run', reason: 'cancelled' };
-  }
   const columns = await columnRunsOf(deps, prepared, plan.axes);
   if ('notRun' in columns) return { status: 'not-run', reason: columns.notRun };
+  // Every backend the columns run on (several under a model axis) is asked about the settings varied.
+  const ignoring = [...new Set(columns.runs.map((run) => run.target.backendId))].flatMap((id) => {
+    const supports = deps.backends.registry.get(id).supports;
+    const settingsIgnored = SETTING_AXES.filter((name) => plan.axes.some((axis) => axis.name === name) && !supports.has(name));
+    return settingsIgnored.length > 0 ? [`${id} cannot honour ${settingsIgnored.join(' and ')}`] : [];
+  });
+  if (ignoring.length > 0 && options.axes === undefined && options.temperatures === undefined) {
+    const go = 'Compare Anyway';
+    const answer = await vscode.window.showWarningMessage(`Prompt Lab: ${ignoring.join('; ')}: those columns would differ only by chance.`, { modal: true }, go);
+    if (answer !== go) return { status: 'not-run', reason: 'cancelled' };
+  }
 
   const record = newComparison({
     file: prepared.document.uri.toString(), fileName: prepared.fileName, text: prepared.document.getText(),
