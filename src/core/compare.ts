@@ -1,7 +1,7 @@
 // A comparison: one prompt, a grid of settings (one or two axes, each a list of values) and a
 // number of samples per cell. An axis varies a generation setting, the number of few-shot examples,
 // the model (each column then runs on its own backend/model) or the prompt variant (each column
-// renders its own file). Cells run concurrently up to a limit, each can be cancelled, and sample row
+// renders its own file). ComparisonRun (comparisonRun.ts) runs the cells; sample row
 // i uses the same seed in every column, so rows compare like with like and a comparison can be
 // reproduced. The record is plain data: the panel, the CLI and the history all use it.
 import type { GenerationConfig } from './generationConfig';
@@ -71,8 +71,6 @@ export interface CompareCell {
   column: number;
   sample: number;
   seed?: number;
-  /** The generation settings this cell runs with (the column's, and its seed). */
-  overrides: GenerationConfig;
   shots?: number;
 }
 
@@ -96,7 +94,6 @@ export function cellsOf(columns: readonly Column[], samples: number, seeds?: rea
       const seed = seeds?.[sample];
       cells.push({
         column: index, sample, ...(seed !== undefined ? { seed } : {}), ...(shots !== undefined ? { shots } : {}),
-        overrides: { ...generationSettingsOf(column), ...(seed !== undefined ? { seed } : {}) },
       });
     });
   }
@@ -106,22 +103,6 @@ export function cellsOf(columns: readonly Column[], samples: number, seeds?: rea
 /** Seeds for `samples` rows from one base seed (base, base + 1, …), or fresh random ones. */
 export function sampleSeeds(samples: number, base?: number): number[] {
   return Array.from({ length: samples }, (_, i) => (base !== undefined ? base + i : Math.floor(Math.random() * 2 ** 31)));
-}
-
-/** Runs `work` for each item with at most `limit` at once; results in input order. Stops starting
- * new items once `signal` is aborted (those items get `onSkipped`'s value). */
-export async function runLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>, signal?: AbortSignal, onSkipped?: (item: T) => R): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('the concurrency limit must be a whole number of at least 1');
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) {
-      if (signal?.aborted && onSkipped) results[index] = onSkipped(items[index]!);
-      else results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** A short label for a column: `temperature 0.7`, `temperature 0.7 · shots 1`. */

@@ -4,10 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolveModelId } from '../../src/backends/registry';
 import { runCli } from '../../src/cli/main';
-import { cellsOf, checkedAxis, columnLabel, columnsOf, runLimited, sampleSeeds, variantOf, type Axis } from '../../src/core/compare';
-import type { ComparisonRecord } from '../../src/core/comparison';
+import { cellsOf, checkedAxis, columnLabel, columnsOf, sampleSeeds, variantOf, type Axis, type Column } from '../../src/core/compare';
+import { cellSettings, type ComparisonRecord } from '../../src/core/comparison';
 import { variantFileName, variantsAmong } from '../../src/core/promptFiles';
 import { DEFAULT_TOKENS, startFaultServer, type FaultServer } from '../support/faultServer';
+
+/** The settings each cell of these columns runs with, as a run sends them (no fixed settings). */
+const settingsOf = (columns: Column[], samples: number, seeds?: number[]) => {
+  const record = { settings: {}, columns: columns.map((settings) => ({ label: columnLabel(settings), settings })) };
+  return cellsOf(columns, samples, seeds).map((cell) => ({ ...cell, settings: cellSettings(record, cell) }));
+};
 
 describe('comparison grid', () => {
   it('expands one axis, or two as a cross product', () => {
@@ -20,8 +26,8 @@ describe('comparison grid', () => {
   });
 
   it('gives sample row i the same seed in every column, and shots apart from the settings', () => {
-    const cells = cellsOf(columnsOf([{ name: 'temperature', values: [0.2, 0.9] }, { name: 'shots', values: [1] }]), 2, [7, 8]);
-    assert.deepEqual(cells.map((c) => [c.column, c.sample, c.seed, c.shots, c.overrides]), [
+    const cells = settingsOf(columnsOf([{ name: 'temperature', values: [0.2, 0.9] }, { name: 'shots', values: [1] }]), 2, [7, 8]);
+    assert.deepEqual(cells.map((c) => [c.column, c.sample, c.seed, c.shots, c.settings]), [
       [0, 0, 7, 1, { temperature: 0.2, seed: 7 }], [1, 0, 7, 1, { temperature: 0.9, seed: 7 }],
       [0, 1, 8, 1, { temperature: 0.2, seed: 8 }], [1, 1, 8, 1, { temperature: 0.9, seed: 8 }],
     ]);
@@ -39,9 +45,9 @@ describe('comparison grid', () => {
     assert.deepEqual(columns.map(columnLabel), [
       'model local · temperature 0', 'model local · temperature 1', 'model openai/gpt-4o-mini · temperature 0', 'model openai/gpt-4o-mini · temperature 1',
     ]);
-    const cells = cellsOf(columnsOf([{ name: 'variant', values: ['default', 'formal'] }, { name: 'shots', values: [1] }]), 1, [3]);
-    assert.deepEqual(cells.map((c) => [c.column, c.shots, c.overrides]), [[0, 1, { seed: 3 }], [1, 1, { seed: 3 }]], 'the variant is not sent to the backend');
-    assert.deepEqual(cellsOf(columns, 1)[3]!.overrides, { temperature: 1 }, 'the model is not sent as a setting either');
+    const cells = settingsOf(columnsOf([{ name: 'variant', values: ['default', 'formal'] }, { name: 'shots', values: [1] }]), 1, [3]);
+    assert.deepEqual(cells.map((c) => [c.column, c.shots, c.settings]), [[0, 1, { seed: 3 }], [1, 1, { seed: 3 }]], 'the variant is not sent to the backend');
+    assert.deepEqual(settingsOf(columns, 1)[3]!.settings, { temperature: 1 }, 'the model is not sent as a setting either');
     assert.equal(variantOf({ variant: 'default' }), undefined, 'default is the file itself');
     assert.equal(variantOf({ variant: 'formal' }), 'formal');
     assert.equal(variantOf({ temperature: 1 }), undefined);
@@ -73,31 +79,6 @@ describe('comparison grid', () => {
     assert.deepEqual(resolveModelId('gpt-4o', isBackend, 'openai'), { backend: 'openai', model: 'gpt-4o' }, 'a bare model: the default backend\'s');
     assert.deepEqual(resolveModelId('ollama/llama3', isBackend, 'local'), { backend: 'ollama', model: 'llama3' }, 'a provider names its backend, configured or not');
     assert.deepEqual(resolveModelId(undefined, isBackend, 'local'), { backend: 'local' });
-  });
-
-  it('never runs more than the limit at once, and keeps the order of results', async () => {
-    let running = 0;
-    let most = 0;
-    const results = await runLimited([5, 1, 4, 2, 3], 2, async (delay, index) => {
-      most = Math.max(most, ++running);
-      await new Promise((resolve) => setTimeout(resolve, delay * 5));
-      running--;
-      return index;
-    });
-    assert.deepEqual(results, [0, 1, 2, 3, 4]);
-    assert.equal(most, 2);
-  });
-
-  it('starts nothing more once cancelled', async () => {
-    const controller = new AbortController();
-    const started: number[] = [];
-    const results = await runLimited([1, 2, 3, 4], 1, async (item) => {
-      started.push(item);
-      if (item === 2) controller.abort();
-      return `ran ${item}`;
-    }, controller.signal, (item) => `skipped ${item}`);
-    assert.deepEqual(started, [1, 2]);
-    assert.deepEqual(results, ['ran 1', 'ran 2', 'skipped 3', 'skipped 4']);
   });
 });
 
