@@ -54,5 +54,10 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
 ];
 
 
+/** Whether `value` is a value `rule` accepts: a finite number in its range (whole when it says so). */
+export const fitsRule = (rule: NumberRule, value: unknown): boolean =>
+  typeof value === 'number' && Number.isFinite(value) && value >= rule.min
+  && (rule.max === undefined || value <= rule.max) && (!rule.integer || Number.isInteger(value));
+
 export const findTopLevelKey = (key: string) => TOP_LEVEL_KEYS.find((doc) => doc.key === key);
 export const findConfigKey = (key: string) => CONFIG_KEYS.find((doc) => doc.key === key);

@@ -3,7 +3,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { InputField } from '../inputSchema';
 import { findField } from '../inputSchema';
-import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, TOP_LEVEL_KEYS } from '../frontmatterKeys';
+import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '../frontmatterKeys';
 import type { Report } from './report';
 import { checkSchema } from './picoschema';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
@@ -120,10 +120,7 @@ function checkConfig(value: AnyNode, report: Report): void {
     const known = CONFIG_RULES.get(key);
     const rule = known?.rule;
     if (rule) {
-      const number = isScalar(setting) ? setting.value : undefined;
-      const ok = typeof number === 'number' && Number.isFinite(number) && number >= rule.min
-        && (rule.max === undefined || number <= rule.max) && (!rule.integer || Number.isInteger(number));
-      if (!ok) report.error('config-range', `config.${key} must be ${known.range}, not ${describeNode(setting)}.`, start, end);
+      if (!fitsRule(rule, isScalar(setting) ? setting.value : undefined)) report.error('config-range', `config.${key} must be ${known.range}, not ${describeNode(setting)}.`, start, end);
     } else if (key === 'stopSequences') {
       if (!isSeq(setting) || !setting.items.every((item) => isScalar(item) && typeof item.value === 'string')) {
         report.error('config-range', `config.stopSequences must be a list of strings, e.g. ["\\n\\n"], not ${describeNode(setting)}.`, start, end);

@@ -4,7 +4,8 @@
 // model or backend, the prompt variant). Escape at any step cancels; every value is checked as
 // typed, with the reason shown inline.
 import * as vscode from 'vscode';
-import { checkedAxis, DEFAULT_VARIANT, type Axis, type AxisName } from '../../core/compare';
+import { checkedAxis, DEFAULT_VARIANT, type Axis, type AxisName, type SettingAxisName } from '../../core/compare';
+import { findConfigKey, fitsRule } from '../../core/frontmatterKeys';
 
 export interface ComparePlan {
   axes: Axis[];
@@ -24,7 +25,11 @@ interface AxisSpec {
 }
 
 const whole = (min: number) => (value: number) => (Number.isInteger(value) && value >= min ? undefined : `a whole number of at least ${min}`);
-const between = (min: number, max: number) => (value: number) => (value >= min && value <= max ? undefined : `from ${min} to ${max}`);
+/** The range the frontmatter's `config.<key>` accepts (core/frontmatterKeys.ts): one table for both. */
+const asInConfig = (key: SettingAxisName) => {
+  const { rule, range } = findConfigKey(key)!;
+  return (value: number) => (fitsRule(rule!, value) ? undefined : range);
+};
 
 /** Parses `0, 0.5, 1` against `spec`; a message when it does not fit. */
 export function parseValues(text: string, spec: { label: string; check(value: number): string | undefined }): { values?: number[]; error?: string } {
@@ -69,10 +74,10 @@ export interface PlanChoices {
 
 function axisSpecs({ temperatures, examples, models, variants }: PlanChoices): Record<AxisName, AxisSpec> {
   return {
-    temperature: numberSpec('Temperature', 'How random sampling is: 0 always takes the likeliest token.', temperatures, between(0, 2)),
-    topP: numberSpec('Top-p', 'Sample only from the likeliest tokens whose probabilities add up to p.', [0.5, 0.9, 1], between(0, 1)),
-    topK: numberSpec('Top-k', 'Sample only from the k likeliest tokens.', [1, 10, 50], whole(1)),
-    maxOutputTokens: numberSpec('Max output tokens', 'Where the completion is cut off.', [16, 64, 256], whole(1)),
+    temperature: numberSpec('Temperature', 'How random sampling is: 0 always takes the likeliest token.', temperatures, asInConfig('temperature')),
+    topP: numberSpec('Top-p', 'Sample only from the likeliest tokens whose probabilities add up to p.', [0.5, 0.9, 1], asInConfig('topP')),
+    topK: numberSpec('Top-k', 'Sample only from the k likeliest tokens.', [1, 10, 50], asInConfig('topK')),
+    maxOutputTokens: numberSpec('Max output tokens', 'Where the completion is cut off.', [16, 64, 256], asInConfig('maxOutputTokens')),
     shots: numberSpec(
       'Few-shot examples',
       examples === undefined ? 'This prompt names no examples input (promptlab.examples).' : `0 (zero-shot) to ${examples} examples from the prompt.`,
