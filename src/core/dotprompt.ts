@@ -14,6 +14,8 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { DOTPROMPT_RESERVED_KEYS } from './frontmatterKeys';
 import { FRONTMATTER_AND_BODY } from './promptSource';
+import { maskMarkers, newMask, unmaskMessages } from './markerMask';
+import { unsafeKeyPart } from './safeKeys';
 
 export interface DotpromptRegistry {
   /** Partials registered up front, by name. */
@@ -62,14 +64,19 @@ export function parsePrompt(source: string, frontmatterData?: { data: unknown })
   const raw: Record<string, unknown> = { ...(data as object) };
   const pruned: Record<string, unknown> = base();
   const ext: Record<string, Record<string, unknown>> = {};
-  for (const key in raw) {
+  // Dotprompt's own copy (`ext[namespace] = ext[namespace] || {}` over for-in) lets a key
+  // `__proto__.X` write into Object.prototype and `toString.X` into a built-in function. Here only own
+  // keys are read, a key with __proto__/constructor/prototype in it is skipped (the check reports it:
+  // 'unsafe-key'), and a namespace is looked up as an own property only.
+  for (const key of Object.keys(raw)) {
+    if (unsafeKeyPart(key) !== undefined) continue;
     if (DOTPROMPT_RESERVED_KEYS.has(key)) pruned[key] = raw[key];
     else if (key.includes('.')) {
       // `a.b.c: v` becomes ext['a.b'].c = v
       const dot = key.lastIndexOf('.');
       const namespace = key.slice(0, dot);
-      ext[namespace] = ext[namespace] ?? {};
-      ext[namespace][key.slice(dot + 1)] = raw[key];
+      if (!Object.hasOwn(ext, namespace)) ext[namespace] = {};
+      ext[namespace]![key.slice(dot + 1)] = raw[key];
     }
   }
   return { ...pruned, raw, ext, template: match[2]!.trim() } as ParsedPrompt;
@@ -88,9 +95,18 @@ export async function prepareDotprompt(source: string, registry: DotpromptRegist
  * `input` out and ignores the options' metadata, so the metadata comes from `renderMetadata`.
  */
 export async function renderPrepared(prepared: PreparedDotprompt, data: DataArgument = {}, options?: PromptMetadata): Promise<RenderedPrompt> {
-  const rendered = await prepared.renderer(data, options);
+  // Input text cannot make role or media markers (markerMask.ts); the template's helpers still do.
+  const mask = newMask();
+  const masked: DataArgument = data.input === undefined ? data : { ...data, input: maskMarkers(data.input, mask) };
+  const rendered = await prepared.renderer(masked, options === undefined ? undefined : maskedOptions(options, mask));
   const metadata = options === undefined ? await metadataOf(prepared) : await prepared.dotprompt.renderMetadata(prepared.parsed, options);
-  return { ...metadata, messages: rendered.messages };
+  return { ...metadata, messages: unmaskMessages(rendered.messages, mask) };
+}
+
+/** Render options can carry input defaults (`input.default`): masked like the input. */
+function maskedOptions(options: PromptMetadata, mask: string): PromptMetadata {
+  const defaults = options.input?.default;
+  return defaults === undefined ? options : { ...options, input: { ...options.input, default: maskMarkers(defaults, mask) } };
 }
 
 export async function renderDotprompt(source: string, data: DataArgument = {}, options?: PromptMetadata, registry: DotpromptRegistry = {}): Promise<RenderedPrompt> {

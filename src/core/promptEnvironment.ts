@@ -16,6 +16,6 @@ export interface PromptEnvironment {
 /** An environment with a fixed set of partials, and none when `partials` is omitted. */
 export function memoryEnvironment(partials: Record<string, string> = {}): PromptEnvironment {
   return {
-    readPartial: async (name) => (name in partials ? { name, location: `_${name}.prompt`, text: partials[name]! } : undefined),
+    readPartial: async (name) => (Object.hasOwn(partials, name) ? { name, location: `_${name}.prompt`, text: partials[name]! } : undefined),
   };
 }

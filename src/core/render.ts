@@ -6,6 +6,7 @@ import { metadataOf, parsePrompt, prepareDotprompt, renderPrepared, type Prepare
 import type { PromptDiagnostic } from './diagnostics';
 import { validateInput, type InputProblem, type JsonSchema } from './inputValidation';
 import type { PromptEnvironment } from './promptEnvironment';
+import { findUnsafeKey, unsafeKeyMessage } from './safeKeys';
 
 export interface RenderRequest {
   /** Input values; they override `input.default`. */
@@ -83,6 +84,10 @@ function preparedFor(checked: CheckedPrompt): Promise<PreparedDotprompt> {
 /** Renders an already checked prompt (see `renderPrompt`). */
 export async function renderChecked(checked: CheckedPrompt, request: RenderRequest = {}): Promise<RenderResult> {
   if (!checked.ok) throw new PromptError(checked.diagnostics);
+  // Input values come from files and forms (--input-file, a dataset, an input box): a key such as
+  // __proto__ would be copied key by key into Dotprompt's and Handlebars' objects (safeKeys.ts).
+  const unsafe = findUnsafeKey(request.input);
+  if (unsafe !== undefined) throw new InputError([{ path: unsafe, message: unsafeKeyMessage(unsafe) }]);
   const input: Record<string, unknown> = { ...checked.frontmatter.defaults, ...request.input };
   let examples: RenderResult['examples'];
   const examplesInput = checked.frontmatter.examplesInput;

@@ -93,8 +93,9 @@ describe('comparison exports', () => {
     assert.equal(first!.length, 3, 'the hostile text stays in its cell');
     assert.equal(first![0], '1 (seed -3)');
     assert.equal(first![1], markdownCellText(HOSTILE.trim()));
-    assert.match(first![2]!, /^\[error\] rate \\\| limited<br>retry$/);
-    assert.equal(second![1], '[stopped] half a');
+    // Brackets are escaped (no Markdown link or image from model text); they read the same rendered.
+    assert.match(first![2]!, /^\\\[error\\\] rate \\\| limited<br>retry$/);
+    assert.equal(second![1], '\\[stopped\\] half a');
     assert.equal(second![2], '-1 is a number');
     assert.doesNotMatch(markdown, /<script>|<\/script>/);
     assert.match(markdown, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);

@@ -1,10 +1,11 @@
 // Checks the YAML frontmatter: syntax, the shape Dotprompt expects, generation config ranges,
 // Prompt Lab's extension keys and the input schema. Everything is reported where it is written.
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from 'yaml';
 import type { InputField } from '../inputSchema';
 import { findField } from '../inputSchema';
 import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '../frontmatterKeys';
 import type { Report } from './report';
+import { unsafeKeyMessage, unsafeKeyPart } from '../safeKeys';
 import { checkSchema } from './picoschema';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
 
@@ -45,6 +46,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
     return { broken: true };
   }
 
+  reportUnsafeKeys(root, report);
   const info: FrontmatterInfo = { broken: false, data: document.toJS() };
   let examplesPair: Pair<Node, Node | null> | undefined;
   let referencePair: Pair<Node, Node | null> | undefined;
@@ -95,6 +97,19 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   info.examplesInput = checkInputReference(examplesPair, info, 'array', report);
   info.referenceInput = checkInputReference(referencePair, info, undefined, report);
   return info;
+}
+
+/** `__proto__`, `constructor` or `prototype` as a key (or a dotted part of one), at any depth: an
+ * error where it is written (see safeKeys.ts for why). Rendering skips such keys too. */
+function reportUnsafeKeys(root: Node, report: Report): void {
+  visit(root, {
+    Pair: (_, pair) => {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (typeof key !== 'string' || unsafeKeyPart(key) === undefined) return;
+      const [start, end] = nodeSpan(pair.key as Node);
+      report.error('unsafe-key', unsafeKeyMessage(key), start, end);
+    },
+  });
 }
 
 function typeError(value: AnyNode, key: string, expected: string, report: Report): void {
@@ -175,7 +190,7 @@ function checkInputReference(pair: Pair<Node, Node | null> | undefined, info: Fr
   }
   const name = value.value;
   const declared = findField(info.inputs, name);
-  const inDefaults = info.defaults !== undefined && name in info.defaults;
+  const inDefaults = info.defaults !== undefined && Object.hasOwn(info.defaults, name);
   if (!declared && !inDefaults) {
     report.error('extension-key', `'${key}' names the input '${name}', which input.schema does not declare.`, start, end);
   } else if (type && declared?.type && declared.type !== type) {
