@@ -1,7 +1,7 @@
 // Diagnostics in the real editor: where they are, that they follow edits, and partials.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { editedDocuments, eventually, openPrompt, replaceText, revertAndClose, workspaceUri } from './helpers';
+import { editedDocuments, eventually, openPrompt, replaceText, revertAndClose, untitledPrompt, workspaceUri } from './helpers';
 
 const promptLab = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Prompt Lab');
 const summary = (diagnostic: vscode.Diagnostic) => {
@@ -82,5 +82,15 @@ describe('Prompt Lab diagnostics', () => {
       await vscode.languages.setTextDocumentLanguage(plain, 'dotprompt');
     }
     await eventually('the diagnostics to come back with the language', () => promptLab(document.uri).length === 2);
+  });
+
+  it('refuses a __proto__ key as an error where it is written, and the extension host stays unpolluted', async () => {
+    // Opening a file is enough for the checks and the token count to parse it (Restricted Mode too).
+    const document = await untitledPrompt('---\n__proto__.PROMPT_LAB_POLLUTED: "--import=data:text/javascript,1"\n---\nHi');
+    await vscode.window.showTextDocument(document);
+    const [unsafe] = await eventually('unsafe-key', () => codes(document.uri).includes('unsafe-key') && promptLab(document.uri).filter((d) => d.code === 'unsafe-key'));
+    assert.equal(summary(unsafe!), 'unsafe-key Error 1:0-1:29');
+    assert.equal((({}) as Record<string, unknown>).PROMPT_LAB_POLLUTED, undefined);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
