@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { partialNameOf } from '../core/check/checkPrompt';
 import { isVariantName, variantFileName } from '../core/promptFiles';
 import type { RenderRequest } from '../core/render';
+import { findUnsafeKey, unsafeKeyMessage, unsafeKeyPart } from '../core/safeKeys';
 import { all, single, UsageError, type OptionSpec, type ParsedArgs } from './args';
 
 export const RENDER_OPTIONS: Record<string, OptionSpec> = {
@@ -45,11 +46,16 @@ export async function renderRequest(parsed: ParsedArgs): Promise<RenderRequest> 
       throw new UsageError(`--input-file ${inputFile}: ${(error as Error).message}`);
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError(`--input-file ${inputFile} must hold a JSON object`);
+    // Object.assign would run the __proto__ setter for a JSON key "__proto__" (safeKeys.ts).
+    const unsafe = findUnsafeKey(data);
+    if (unsafe !== undefined) throw new UsageError(`--input-file ${inputFile}: ${unsafeKeyMessage(unsafe)}`);
     Object.assign(input, data);
   }
   for (const pair of all(parsed, 'input')) {
     const json = /^([^=:]+):=(.*)$/s.exec(pair);
     const text = /^([^=]+)=(.*)$/s.exec(pair);
+    const name = (json ?? text)?.[1];
+    if (name !== undefined && unsafeKeyPart(name) !== undefined) throw new UsageError(`--input ${pair}: ${unsafeKeyMessage(name)}`);
     if (json) {
       try {
         input[json[1]!] = JSON.parse(json[2]!);

@@ -1,6 +1,8 @@
 // Security regressions: what a cloned repository's .prompt file, an input file or model text could
 // do before these fixes. Each test would fail on the code it guards against.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { checkPrompt } from '../../src/core/check/checkPrompt';
@@ -80,6 +82,25 @@ describe('hostile input', () => {
         return true;
       });
       assertNotPolluted();
+    });
+
+    it('prompt-lab render refuses such keys in --input-file and --input with exit 2, and pollutes nothing', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'promptlab-hostile-'));
+      try {
+        const prompt = path.join(dir, 'hi.prompt');
+        writeFileSync(prompt, 'Hi {{who}}');
+        const inputFile = path.join(dir, 'input.json');
+        writeFileSync(inputFile, '{"who": "Ada", "__proto__": {"PROMPT_LAB_POLLUTED": 1}}');
+        const fromFile = await cli('render', prompt, '--input-file', inputFile);
+        assert.equal(fromFile.code, 2);
+        assert.match(fromFile.stderr, /--input-file .*input\.json: The key '__proto__' is refused/);
+        const fromFlag = await cli('render', prompt, '--input', '__proto__:={"PROMPT_LAB_POLLUTED": 1}');
+        assert.equal(fromFlag.code, 2);
+        assert.match(fromFlag.stderr, /--input __proto__:=.*The key '__proto__' is refused/);
+        assertNotPolluted();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('findUnsafeKey names the path of the first unsafe key, through arrays', () => {
