@@ -40,14 +40,14 @@ class Problems {
 export function loadDataset(text: string, file: string): Dataset {
   const source = parseSource(text, file);
   const fileProblems: DatasetProblem[] = source.problems.map((problem) => ({ file, position: problem.position, field: '', message: problem.message }));
-  if (fileProblems.length > 0) return { file, tests: [], problems: fileProblems };
+  if (source.value === undefined && !source.rows) return { file, tests: [], problems: fileProblems };
 
   if (source.rows) {
     const tests = source.rows.map(({ row, locate }, index) => {
       const problems = new Problems(file, locate, [], index);
       return loaded(testFromCsvRow(row, problems), index, file, locate([]), problems, csvVarPositions(row, locate));
     });
-    return { file, tests, problems: tests.flatMap((test) => test.problems) };
+    return { file, tests, problems: [...fileProblems, ...tests.flatMap((test) => test.problems)] };
   }
 
   const value = source.value;
@@ -81,7 +81,8 @@ export function loadDataset(text: string, file: string): Dataset {
   const own = tests.flatMap((test) => test.problems);
   // A test cannot run with broken defaults: it carries their problems too.
   for (const test of tests) test.problems.push(...defaultProblems.list.map((problem) => ({ ...problem, test: test.index })));
-  return { file, tests, problems: [...defaultProblems.list, ...own] };
+  // JSONL: lines that do not parse are reported, and the other lines load.
+  return { file, tests, problems: [...fileProblems, ...defaultProblems.list, ...own] };
 }
 
 function loaded(test: TestCase, index: number, file: string, position: Position, problems: Problems, varPositions: Record<string, Position>): LoadedTest {

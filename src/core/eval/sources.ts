@@ -120,18 +120,23 @@ function parseJsonLines(text: string, lines: LineIndex): ParsedSource {
 
 function parseCsvSource(text: string, lines: LineIndex): ParsedSource {
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
-  let records: { record: string[]; raw: string }[];
+  const bytes = Buffer.from(text.slice(bom), 'utf8');
+  let records: { record: string[]; info: { bytes: number } }[];
   try {
-    records = parseCsv(text.slice(bom), { info: true, raw: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as { record: string[]; raw: string }[];
+    records = parseCsv(bytes, { info: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] }) as unknown as typeof records;
   } catch (error) {
     const line = error instanceof CsvError && typeof (error as CsvError & { lines?: number }).lines === 'number' ? (error as CsvError & { lines: number }).lines : 1;
     return { value: undefined, locate: () => ({ line: 0, character: 0 }), problems: [{ position: { line: Math.max(0, line - 1), character: 0 }, message: `CSV: ${(error as Error).message}` }] };
   }
-  // Each record's raw text follows the previous one's: the running sum is its offset in the file.
-  let offset = bom;
-  const placed = records.map(({ record, raw }) => {
-    const start = offset + (raw.length - raw.replace(/^[\r\n]+/, '').length);
-    offset += raw.length;
+  // csv-parse tells how many bytes it had read when each record ended (its line break included):
+  // a record starts where the previous one ended, after any blank lines.
+  let endBytes = 0;
+  let endChars = bom;
+  const placed = records.map(({ record, info }) => {
+    let start = endChars;
+    while (text[start] === '\r' || text[start] === '\n') start++;
+    endChars += bytes.subarray(endBytes, info.bytes).toString('utf8').length;
+    endBytes = info.bytes;
     return { record, position: lines.positionAt(start) };
   });
   const [header, ...body] = placed;
