@@ -5,12 +5,14 @@
 // any Node API, a memory limit and a deadline enforced by an interrupt. Where promptfoo runs the code
 // in Node, Prompt Lab does not: a dataset is data another person may have written. When the host
 // does not allow code (VS Code's Restricted Mode) the assertion is an error that says so.
-import { getQuickJS, shouldInterruptAfterDeadline, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { newQuickJSWASMModule, shouldInterruptAfterDeadline, type QuickJSWASMModule } from 'quickjs-emscripten';
 import type { Assertion, AssertionContext } from '../types';
 import { failure, verdict, type Verdict } from './verdict';
 
 export const SANDBOX_MEMORY_LIMIT = 32 * 1024 * 1024;
-export const SANDBOX_STACK_LIMIT = 1024 * 1024;
+/** QuickJS's own stack check: deeper recursion is a catchable `stack overflow`. At 1 MB the WebAssembly
+ * stack runs out first and the host sees a RangeError instead. */
+export const SANDBOX_STACK_LIMIT = 256 * 1024;
 export const SANDBOX_TIME_LIMIT_MS = 1000;
 
 let quickjs: Promise<QuickJSWASMModule> | undefined;
@@ -28,8 +30,19 @@ export interface SandboxLimits {
 
 /** Runs the assertion's code in a fresh QuickJS runtime; returns what it returned, as JSON text. */
 export async function runInSandbox(code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits = {}): Promise<{ json?: string; error?: string }> {
-  quickjs ??= getQuickJS();
-  const runtime = (await quickjs).newRuntime();
+  quickjs ??= newQuickJSWASMModule();
+  const module = quickjs;
+  try {
+    return await runInRuntime(await module, code, output, context, limits);
+  } catch (error) {
+    // The WebAssembly module aborted (it cannot be used again): the next run gets a fresh one.
+    if (quickjs === module) quickjs = undefined;
+    return { error: `the sandbox failed: ${(error as Error).message}` };
+  }
+}
+
+async function runInRuntime(module: QuickJSWASMModule, code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits): Promise<{ json?: string; error?: string }> {
+  const runtime = module.newRuntime();
   try {
     runtime.setMemoryLimit(limits.memoryBytes ?? SANDBOX_MEMORY_LIMIT);
     runtime.setMaxStackSize(SANDBOX_STACK_LIMIT);
