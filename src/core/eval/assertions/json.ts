@@ -38,14 +38,19 @@ export function isJson(output: string, assertion: Assertion): Verdict {
   return problem ? verdict(false, `Output is JSON but does not match the schema: ${problem}`) : verdict(true, validate ? 'Output is JSON matching the schema' : 'Output is valid JSON');
 }
 
+/** JSON.parse attempts one search may make: a long output full of braces costs O(n²) otherwise. */
+const MAX_PARSE_ATTEMPTS = 2000;
+
 /** Every JSON object or array inside a text: from each `{` or `[`, the longest span that parses. */
 export function extractJsonValues(text: string): unknown[] {
   const found: unknown[] = [];
-  for (let start = 0; start < text.length; start++) {
+  let attempts = 0;
+  for (let start = 0; start < text.length && attempts < MAX_PARSE_ATTEMPTS; start++) {
     const open = text[start];
     if (open !== '{' && open !== '[') continue;
     const close = open === '{' ? '}' : ']';
-    for (let end = text.lastIndexOf(close); end > start; end = text.lastIndexOf(close, end - 1)) {
+    for (let end = text.lastIndexOf(close); end > start && attempts < MAX_PARSE_ATTEMPTS; end = text.lastIndexOf(close, end - 1)) {
+      attempts++;
       try {
         found.push(JSON.parse(text.slice(start, end + 1)));
         start = end;
