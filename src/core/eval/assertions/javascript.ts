@@ -5,7 +5,8 @@
 // any Node API, a memory limit and a deadline enforced by an interrupt. Where promptfoo runs the code
 // in Node, Prompt Lab does not: a dataset is data another person may have written. When the host
 // does not allow code (VS Code's Restricted Mode) the assertion is an error that says so.
-import { newQuickJSWASMModule, shouldInterruptAfterDeadline, type QuickJSWASMModule } from 'quickjs-emscripten';
+import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
+import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import type { Assertion, AssertionContext } from '../types';
 import { failure, verdict, type Verdict } from './verdict';
 
@@ -30,7 +31,8 @@ export interface SandboxLimits {
 
 /** Runs the assertion's code in a fresh QuickJS runtime; returns what it returned, as JSON text. */
 export async function runInSandbox(code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits = {}): Promise<{ json?: string; error?: string }> {
-  quickjs ??= newQuickJSWASMModule();
+  // One variant only (release, synchronous): the .vsix ships just its WebAssembly file.
+  quickjs ??= newQuickJSWASMModuleFromVariant(RELEASE_SYNC);
   const module = quickjs;
   try {
     return await runInRuntime(await module, code, output, context, limits);
