@@ -16,7 +16,7 @@ export type EngineProblem =
   /** Rendering failed otherwise (`shots` for a prompt without examples, a helper's error). */
   | { kind: 'render'; subject: string; message: string; ref: string; fileName: string }
   /** The backend it runs on is not configured. */
-  | { kind: 'no-backend'; subject: string; message: string; backend: string; configured: string[] }
+  | { kind: 'no-backend'; subject: string; message: string; backend: string; configured: string[]; model?: string }
   /** It runs on a local backend without a model file. */
   | { kind: 'no-local-model'; subject: string; message: string; config: BackendConfig }
   /** A variant's file is not there; `ref` undefined: the prompt has no folder (it is unsaved). */

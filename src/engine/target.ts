@@ -37,7 +37,7 @@ export function resolveTarget(host: Backends, modelId: string | undefined, subje
   const config = backends.config(backendId);
   if (!config) {
     const configured = backends.list().map((c) => c.id);
-    return { problem: { kind: 'no-backend', subject, backend: backendId, configured, message: `${subject} runs on backend '${backendId}', which is not configured. Configured: ${configured.join(', ')}` } };
+    return { problem: { kind: 'no-backend', subject, backend: backendId, configured, ...(resolved.model !== undefined ? { model: resolved.model } : {}), message: `${subject} runs on backend '${backendId}', which is not configured. Configured: ${configured.join(', ')}` } };
   }
   const ownModel = resolved.backend === backendId || pins.keepModelName ? resolved.model : undefined;
   return { backendId, config, model: pins.model ?? ownModel ?? config.defaultModel ?? '' };
