@@ -19,6 +19,7 @@ import { promptParts } from '../core/structure';
 import { concurrencyOf, type ColumnRun, type ColumnRuns } from './columns';
 import type { EngineHost } from './host';
 import type { PreparedPrompt } from './prompt';
+import { RUN_TEXT_LIMIT } from '../shared/protocol';
 import { resultView } from './resultView';
 
 /** What a cell sends: the prompt rendered for it. */
@@ -93,7 +94,8 @@ export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact'>, record
     backends.set(cell.column, backend);
     const rendered = await cellPrompt(cell, column);
     const result = await runPrompt(backend, { rendered, model: column.target.model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(redact(token.text)) });
-    return resultView(result, redact);
+    // The cell's text becomes the result's when it ends: scrubbed like the streamed pieces were.
+    return { ...resultView(result, redact), text: redact(result.text).slice(0, RUN_TEXT_LIMIT) };
   };
 }
 
