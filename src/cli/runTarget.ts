@@ -1,6 +1,6 @@
 // What `run` and `compare` share: the backend and sampling flags, and picking the backend, model
 // and rendered prompt from them, the workspace config file and the prompt's `model:`.
-import type { BackendConfig } from '../backends/backendConfig';
+import { apiKeyEnvProblem, type BackendConfig } from '../backends/backendConfig';
 import type { Backend } from '../backends/backend';
 import { splitModelId, type BackendRegistry } from '../backends/registry';
 import type { AnalyzedPrompt } from '../core/analyzePrompt';
@@ -61,6 +61,8 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   if (baseURL !== undefined && parsed.values.has('backend')) throw new UsageError('give --backend or --base-url, not both');
   if (baseURL !== undefined && !/^https?:\/\//.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, not '${baseURL}'`);
   if (parsed.values.has('api-key-env') && baseURL === undefined) throw new UsageError('--api-key-env goes with --base-url (configured backends name theirs in apiKeyEnv)');
+  const keyEnvProblem = parsed.values.has('api-key-env') ? apiKeyEnvProblem(single(parsed, 'api-key-env'), '--api-key-env') : undefined;
+  if (keyEnvProblem) throw new UsageError(keyEnvProblem);
   let workspace;
   try {
     workspace = await readWorkspaceConfig(single(parsed, 'config'));
