@@ -12,7 +12,7 @@ export interface BackendConfig {
   baseURL?: string;
   /** The model when a prompt names none, or names only the provider. */
   defaultModel?: string;
-  /** CLI only: the environment variable holding the API key. */
+  /** CLI only: the environment variable holding the API key; a name matching API_KEY_ENV_PATTERN. */
   apiKeyEnv?: string;
   /** azure-openai: https://<resource>.openai.azure.com, the deployment and the API version. */
   endpoint?: string;
@@ -46,6 +46,21 @@ export function backendOrigin(config: BackendConfig): string | undefined {
   }
 }
 
+/** The names `apiKeyEnv` (and the CLI's --api-key-env) may give: OPENAI_API_KEY,
+ * AZURE_OPENAI_API_KEY, OPENROUTER_API_KEY… A config file often comes with a cloned repository, and
+ * the variable it names is read and sent to the backend's server: without this rule it could name
+ * any secret in the environment (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN). Keys under another name can
+ * be copied: `export HF_API_KEY=$HF_TOKEN`. package.json's setting schema has the same pattern. */
+export const API_KEY_ENV_PATTERN = /^[A-Z][A-Z0-9_]*_API_KEY$/;
+
+/** Why `name` cannot be an apiKeyEnv, or undefined when it can; `field` names it in the message. */
+export function apiKeyEnvProblem(name: unknown, field = 'apiKeyEnv'): string | undefined {
+  if (typeof name === 'string' && API_KEY_ENV_PATTERN.test(name)) return undefined;
+  const shown = typeof name === 'string' ? `'${name}'` : `a ${name === null ? 'null' : typeof name}`;
+  return `${field} must name an environment variable ending in _API_KEY (capitals, digits, _; e.g. OPENAI_API_KEY), not ${shown}: `
+    + 'only such variables are read, so a configuration cannot send another secret of yours to a server (copy a key under another name: export MY_API_KEY=...)';
+}
+
 export interface ConfigProblem { path: string; message: string }
 
 /** Checks a list of backend entries as found in settings or a config file; returns the valid ones
@@ -66,6 +81,10 @@ export function readBackendConfigs(value: unknown): { backends: BackendConfig[];
     if (!BACKEND_KINDS.includes(config.kind as BackendKind)) return bad(`kind must be one of ${BACKEND_KINDS.join(', ')}`);
     for (const key of ['baseURL', 'endpoint'] as const) {
       if (config[key] !== undefined && !(typeof config[key] === 'string' && /^https?:\/\//.test(config[key] as string))) return bad(`${key} must be an http(s) URL`);
+    }
+    if (config.apiKeyEnv !== undefined) {
+      const problem = apiKeyEnvProblem(config.apiKeyEnv);
+      if (problem) return bad(problem);
     }
     if (config.kind === 'azure-openai' && (typeof config.endpoint !== 'string' || typeof config.deployment !== 'string')) return bad('azure-openai needs endpoint and deployment');
     for (const key of ['threads', 'contextSize', 'concurrency', 'timeoutMs', 'maxRetries'] as const) {

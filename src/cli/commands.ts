@@ -17,5 +17,6 @@ import { renderCommand } from './commands/render';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { tokensCommand } from './commands/tokens';
+import { trustCommand } from './commands/trust';
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand, trustCommand];

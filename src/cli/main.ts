@@ -1,6 +1,7 @@
 import { COMMANDS, type CliCommand } from './commands';
 import { UsageError } from './args';
 import { ExitCode, type CliIO } from './io';
+import { ConfigError } from './workspaceConfig';
 
 function usage(commands: readonly CliCommand[]): string {
   const width = Math.max(8, ...commands.map((command) => command.name.length));
@@ -53,6 +54,12 @@ export async function runCli(
   try {
     return await command.run(rest, io);
   } catch (error) {
+    // A config file that cannot be used (or may not send a key) is bad usage too, but the
+    // command's usage would not help: its message says what to do.
+    if (error instanceof ConfigError) {
+      io.stderr(`prompt-lab ${command.name}: ${error.message}\n`);
+      return ExitCode.usage;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`prompt-lab ${command.name}: ${error.message}\n${command.usage}\n`);
     return ExitCode.usage;

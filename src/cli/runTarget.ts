@@ -1,7 +1,7 @@
 // What `run` and `compare` share: the backend and sampling flags, and the engine's host on the
 // command line. Where the prompt runs is the engine's resolution (src/engine/target.ts) under the
 // flags' pins (--backend, --base-url, --model); its problems become messages and exit codes here.
-import type { BackendConfig } from '../backends/backendConfig';
+import { apiKeyEnvProblem, type BackendConfig } from '../backends/backendConfig';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { resolveModelPath } from '../backends/local/localBackend';
@@ -108,6 +108,8 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   if (baseURL !== undefined && parsed.values.has('backend')) throw new UsageError('give --backend or --base-url, not both');
   if (baseURL !== undefined && !/^https?:\/\//.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, not '${baseURL}'`);
   if (parsed.values.has('api-key-env') && baseURL === undefined) throw new UsageError('--api-key-env goes with --base-url (configured backends name theirs in apiKeyEnv)');
+  const keyEnvProblem = parsed.values.has('api-key-env') ? apiKeyEnvProblem(single(parsed, 'api-key-env'), '--api-key-env') : undefined;
+  if (keyEnvProblem) throw new UsageError(keyEnvProblem);
   let workspace;
   try {
     workspace = await readWorkspaceConfig(single(parsed, 'config'));
@@ -153,5 +155,8 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
     io.stderr(`prompt-lab ${command}: error: ${problem.message}\n`);
     return ExitCode.findings;
   }
+  // Created now: a backend a config file may not send keys to is refused before anything runs
+  // (ConfigError → exit 2), also when the first use would be a token count.
+  registry.get(target.backendId);
   return { prepared: { ...rendered, target }, host, registry };
 }

@@ -8,10 +8,24 @@ export interface PartialFile {
   text: string;
 }
 
-export interface PromptEnvironment {
-  /** The partial `{{> name}}` refers to: `_name.prompt` beside the prompt, then in the prompts folders. */
-  readPartial(name: string): Promise<PartialFile | undefined>;
+/** A partial file that exists but is not read: `reason` says why, for the diagnostic (e.g. a
+ * symbolic link to a file outside the prompt's folders). It has no text, so it cannot be used. */
+export interface RefusedPartial {
+  name: string;
+  location: string;
+  refused: string;
 }
+
+export interface PromptEnvironment {
+  /** The partial `{{> name}}` refers to: `_name.prompt` beside the prompt, then in the prompts
+   * folders; a refusal when the file found must not be read; undefined when there is none. */
+  readPartial(name: string): Promise<PartialFile | RefusedPartial | undefined>;
+}
+
+/** The refusal of a partial whose real path (links resolved) is outside the folders partials come from. */
+export const OUTSIDE_FOLDERS = 'is a link to a file outside the prompt\'s folders';
+
+export const isRefused = (file: PartialFile | RefusedPartial | undefined): file is RefusedPartial => file !== undefined && 'refused' in file;
 
 /** An environment with a fixed set of partials, and none when `partials` is omitted. */
 export function memoryEnvironment(partials: Record<string, string> = {}): PromptEnvironment {

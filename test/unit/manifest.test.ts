@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
-import { BACKEND_KINDS } from '../../src/backends/backendConfig';
+import { API_KEY_ENV_PATTERN, BACKEND_KINDS } from '../../src/backends/backendConfig';
 import { DOTPROMPT_LANGUAGE_ID } from '../../src/core/promptFiles';
 import { Commands } from '../../src/extension/commands';
 
@@ -56,6 +56,8 @@ describe('manifest', () => {
     assert.equal(items.additionalProperties, false);
     assert.deepEqual(items.required, ['id', 'kind']);
     assert.deepEqual(items.properties.kind.enum, [...BACKEND_KINDS]);
+    // The settings editor refuses the names the CLI refuses (backendConfig.ts).
+    assert.equal(items.properties.apiKeyEnv.pattern, API_KEY_ENV_PATTERN.source);
     for (const [name, property] of Object.entries<{ description?: string; markdownDescription?: string }>(items.properties)) {
       assert.ok(property.description ?? property.markdownDescription, `backends[].${name} has a description`);
     }

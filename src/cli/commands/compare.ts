@@ -101,6 +101,9 @@ function columnProblem(io: CliIO, problem: EngineProblem): UsageError {
 async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: CliTarget, plan: Plan): Promise<number> {
   const columns = await columnRunsOf(host, prepared, plan.axes);
   if ('problem' in columns) throw columnProblem(io, columns.problem);
+  // Every backend the columns run on is created now: one a config file may not send keys to is
+  // refused here (ConfigError, exit 2) before any cell runs, not as a grid of failed cells.
+  for (const column of columns.runs) host.backends.get(column.target.backendId);
   const { record, runCell, limit: strictest } = await newEngineComparison(host, prepared, columns, {
     axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed,
   });

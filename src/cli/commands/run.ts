@@ -19,10 +19,11 @@ export const runCommand: CliCommand = {
   --backend <id>        A backend from promptlab.config.json, or 'local' (default: the file's
                         model: provider/name, else the config's defaultBackend, else local)
   --base-url <url>      An OpenAI-compatible server instead (e.g. http://127.0.0.1:8080/v1)
-  --api-key-env <VAR>   The environment variable holding its API key
+  --api-key-env <VAR>   The environment variable holding its API key (a name ending in _API_KEY)
   --model <name>        The model (default: the file's, else the backend's defaultModel)
   --model-path <file>   The GGUF file for the local backend (else modelPath, else $PROMPT_LAB_MODEL)
-  --config <file>       The backends file (default: ./promptlab.config.json)
+  --config <file>       The backends file (default: ./promptlab.config.json, which sends no API key
+                        until trusted: this flag, or 'prompt-lab trust')
   --temperature <t>     0–2            --top-p <p>    0–1           --top-k <k>   ≥ 1
   --max-tokens <n>      ≥ 1            --seed <s>     whole number  --stop <s>    a stop sequence (repeatable)
   --logprobs <k>        Ask for log-probabilities with k alternatives per token (0–20)

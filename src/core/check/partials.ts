@@ -1,6 +1,6 @@
 // Partials must exist, and must not include themselves (directly or through others): Dotprompt
 // would recurse until the stack overflows.
-import type { PartialFile, PromptEnvironment } from '../promptEnvironment';
+import { isRefused, type PartialFile, type PromptEnvironment, type RefusedPartial } from '../promptEnvironment';
 import { parseHandlebars } from './handlebarsParse';
 import type { Reporter } from './report';
 import type { Located } from './template';
@@ -28,11 +28,12 @@ export function partialNames(template: string): string[] {
 export async function checkPartials(references: Located[], environment: PromptEnvironment, report: Reporter, self?: string): Promise<Map<string, PartialFile>> {
   const found = new Map<string, PartialFile>();
   const missing = new Set<string>();
+  const refused = new Map<string, RefusedPartial>();
   const load = async (name: string) => {
-    if (found.has(name) || missing.has(name)) return found.get(name);
+    if (found.has(name) || missing.has(name) || refused.has(name)) return found.get(name);
     const file = await environment.readPartial(name);
-    if (file) found.set(name, file); else missing.add(name);
-    return file;
+    if (isRefused(file)) refused.set(name, file); else if (file) found.set(name, file); else missing.add(name);
+    return found.get(name);
   };
   /** The first cycle through `name`, as a path of names, or undefined. */
   const cycleFrom = async (name: string, path: string[]): Promise<string[] | undefined> => {
@@ -48,6 +49,12 @@ export async function checkPartials(references: Located[], environment: PromptEn
   };
   for (const reference of references) {
     const file = await load(reference.name);
+    const refusal = refused.get(reference.name);
+    if (refusal) {
+      // Still "not found" (what it means for rendering), with the reason the file was not read.
+      report.error('partial-not-found', `Partial '${reference.name}' (${refusal.location}) ${refusal.refused}; refused.`, reference.start, reference.end);
+      continue;
+    }
     if (!file) {
       report.error('partial-not-found', `Partial '${reference.name}' not found: expected a file _${reference.name}.prompt beside this prompt or in a prompts folder.`, reference.start, reference.end);
       continue;
