@@ -156,9 +156,11 @@ describe('local backend (stories260K in a child process)', function () {
 
   it('says so when the file is not a model', async () => {
     const notAModel = path.join(__dirname, 'localBackend.test.js');
-    const result = await run({}, undefined, undefined, backend({ modelPath: notAModel }));
+    const wrong = backend({ modelPath: notAModel });
+    const result = await run({}, undefined, undefined, wrong);
     assert.equal(result.finishReason, 'error');
     assert.match(result.error!.message, /^the model .*localBackend\.test\.js did not load: .*GGUF/);
+    assert.equal(wrong.processId, undefined, 'the header was checked before a process was started');
   });
 
   it('ends with a clear error when the child dies mid-generation, and the next request works', async () => {

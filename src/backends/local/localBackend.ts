@@ -2,22 +2,31 @@
 // (localModelHost.ts) so that a native crash or a long evaluation never takes the extension host or
 // the CLI with it. Nothing starts until the first request; the model then stays warm while used and
 // the child is stopped after an idle period and on dispose. If the child dies, what it owed ends
-// with a clear error (partial text kept) and the next request starts a new one.
+// with a clear error (partial text kept) and the next request starts a new one. A file that is not
+// a plausible GGUF model never gets a process; a load that hangs is stopped after a while, or as
+// soon as every request waiting for it was aborted.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import type { Backend, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, StreamedToken, TokenLogprob } from '../backend';
 import type { BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
+import { ggufHeaderProblem } from './ggufHeader';
 import type { HostGenerationOutcome, HostModelOptions, HostReply, HostRequest, PromptMeasure } from './protocol';
 
 /** The environment variable that names the GGUF file when the backend's `modelPath` is not set. */
 export const MODEL_PATH_ENV = 'PROMPT_LAB_MODEL';
 export const DEFAULT_IDLE_MS = 5 * 60_000;
+/** How long the child may take to load its model (node-llama-cpp included): the test model takes a
+ * few seconds on a busy machine; past a minute the load is taken as stuck (a file whose header lies
+ * in a way the parent's check cannot see, a hung read). */
+export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
 const DEFAULT_CONCURRENCY = 2;
 /** After an abort, how long the child gets to answer with its partial text before we stop waiting. */
 const ABORT_GRACE_MS = 2_000;
+/** After SIGTERM, how long a child stuck in native code gets before SIGKILL. */
+const KILL_GRACE_MS = 2_000;
 
 export interface LocalBackendOptions {
   /** The child's script. Default: `localModelHost.js` beside this file: dist/ when bundled
@@ -25,6 +34,8 @@ export interface LocalBackendOptions {
   hostPath?: string;
   /** Stop the child (and free the model's memory) after this long without a request. */
   idleMs?: number;
+  /** Stop the child, failing what it owed, when its model has not loaded after this long. */
+  loadTimeoutMs?: number;
   /** Where `PROMPT_LAB_MODEL` is read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -37,6 +48,8 @@ interface Job {
   onToken?: (token: StreamedToken) => void;
   text: string;
   firstTokenAt?: number;
+  /** Its signal fired: it waits only for the child's answer (or the grace period). */
+  aborted?: boolean;
   settle(reply: { outcome: HostGenerationOutcome } | { error: string; abort?: boolean }): void;
 }
 
@@ -50,8 +63,30 @@ export function resolveModelPath(config: BackendConfig, env: NodeJS.ProcessEnv =
   const from = config.modelPath !== undefined ? `modelPath of backend '${config.id}'` : MODEL_PATH_ENV;
   if (!given) return { error: `No model file for the local backend '${config.id}'. ${howToSet}` };
   const file = path.resolve(given);
-  if (!existsSync(file)) return { error: `The local model file ${file} (from ${from}) does not exist. ${howToSet}` };
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return { error: `The local model file ${file} (from ${from}) does not exist. ${howToSet}` };
+  }
+  // Reading a FIFO or a device would never end; a folder is a likely slip for the file inside it.
+  if (stat.isDirectory()) return { error: `The local model file ${file} (from ${from}) is a folder, not a GGUF file. ${howToSet}` };
+  if (!stat.isFile()) return { error: `The local model file ${file} (from ${from}) is not a regular file (a pipe, a device or a socket), not a GGUF file. ${howToSet}` };
   return { path: file };
+}
+
+/** The environment the child starts with: the parent's own variables only. Node's child_process
+ * reads `env` with for-in, so a plain object would also hand over anything added to
+ * Object.prototype (NODE_OPTIONS=--import=data:… runs code in the child). */
+function childEnvironment(): Record<string, string> {
+  const env = Object.create(null) as Record<string, string>;
+  for (const key of Object.keys(process.env)) {
+    const value = process.env[key];
+    if (typeof value === 'string') env[key] = value;
+  }
+  // In VS Code, run the Electron binary as plain Node.
+  env.ELECTRON_RUN_AS_NODE = '1';
+  return env;
 }
 
 export class LocalBackend implements Backend {
@@ -59,6 +94,9 @@ export class LocalBackend implements Backend {
   readonly supports = SUPPORTS;
   private child: ChildProcess | undefined;
   private childModel: string | undefined;
+  /** The child said `loaded`: until then, requests wait for the model and the load timer runs. */
+  private childLoaded = false;
+  private loadTimer: NodeJS.Timeout | undefined;
   private stderrTail = '';
   private readonly jobs = new Map<number, Job>();
   private readonly calls = new Map<number, Call>();
@@ -66,11 +104,13 @@ export class LocalBackend implements Backend {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly hostPath: string;
   private readonly idleMs: number;
+  private readonly loadTimeoutMs: number;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly config: BackendConfig, private readonly services: Pick<BackendServices, 'log'> = {}, options: LocalBackendOptions = {}) {
     this.hostPath = options.hostPath ?? path.join(__dirname, 'localModelHost.js');
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.loadTimeoutMs = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
     this.env = options.env ?? process.env;
   }
 
@@ -108,11 +148,16 @@ export class LocalBackend implements Backend {
     };
     if ('error' in modelPath) return result({ text: '', finishReason: 'error' }, undefined, modelPath.error);
     if (options.signal?.aborted) return result({ text: '', finishReason: 'abort' });
+    const unfit = await this.modelFileProblem(modelPath.path);
+    if (unfit) return result({ text: '', finishReason: 'error' }, undefined, unfit);
+    if (options.signal?.aborted) return result({ text: '', finishReason: 'abort' });
 
     const id = this.nextId++;
     return new Promise<GenerationResult>((resolve) => {
       let graceTimer: NodeJS.Timeout | undefined;
       const onAbort = () => {
+        job.aborted = true;
+        if (this.abandonLoad()) return;
         this.post({ type: 'abort', id });
         graceTimer = setTimeout(() => job.settle({ error: 'aborted', abort: true }), ABORT_GRACE_MS);
       };
@@ -153,10 +198,12 @@ export class LocalBackend implements Backend {
   }
 
   /** A request the child answers with one reply (`counted`, `measured`) or `failed`. */
-  private call<T>(request: (id: number) => HostRequest, nothingToAsk?: T): Promise<T> {
+  private async call<T>(request: (id: number) => HostRequest, nothingToAsk?: T): Promise<T> {
     const modelPath = resolveModelPath(this.config, this.env);
-    if ('error' in modelPath) return Promise.reject(new Error(modelPath.error));
-    if (nothingToAsk !== undefined) return Promise.resolve(nothingToAsk);
+    if ('error' in modelPath) throw new Error(modelPath.error);
+    if (nothingToAsk !== undefined) return nothingToAsk;
+    const unfit = await this.modelFileProblem(modelPath.path);
+    if (unfit) throw new Error(unfit);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.calls.set(id, { resolve: resolve as (answer: unknown) => void, reject });
@@ -170,6 +217,28 @@ export class LocalBackend implements Backend {
     });
   }
 
+  /** Why `modelPath` must not be given to a new child (not a regular file, an implausible GGUF
+   * header); nothing to say when a child already runs it. */
+  private async modelFileProblem(modelPath: string): Promise<string | undefined> {
+    if (this.child && this.childModel === modelPath) return undefined;
+    try {
+      return await ggufHeaderProblem(modelPath);
+    } catch (error) {
+      return `the model ${modelPath} could not be read: ${(error as Error).message}`;
+    }
+  }
+
+  /** When the model has not loaded yet and every request waiting for it was aborted, a user who
+   * pressed Stop on a load that may never end gets the process back: the child is stopped and those
+   * requests end as aborted. True when it did so. */
+  private abandonLoad(): boolean {
+    const child = this.child;
+    if (!child || this.childLoaded || this.calls.size > 0) return false;
+    const jobs = [...this.jobs.values()];
+    if (!jobs.every((job) => job.aborted)) return false;
+    this.lose(child, 'aborted while the model was loading');
+    return true;
+  }
 
   async dispose(): Promise<void> {
     clearTimeout(this.idleTimer);
@@ -198,15 +267,22 @@ export class LocalBackend implements Backend {
       ...(this.config.contextSize !== undefined ? { contextSize: this.config.contextSize } : {}),
     };
     const child = fork(this.hostPath, [JSON.stringify(options)], {
-      // No inherited --inspect or loader flags; in VS Code, run the Electron binary as plain Node.
+      // No inherited --inspect or loader flags.
       execArgv: [],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: childEnvironment(),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
     this.child = child;
     this.childModel = modelPath;
+    this.childLoaded = false;
     this.stderrTail = '';
+    clearTimeout(this.loadTimer);
+    this.loadTimer = setTimeout(() => {
+      if (this.child === child && !this.childLoaded) this.lose(child, `the model ${modelPath} did not load within ${this.loadTimeoutMs / 1000} s`);
+    }, this.loadTimeoutMs);
+    // Owed answers keep the process alive through the child (busy); the timer alone never does.
+    this.loadTimer.unref();
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => { this.stderrTail = (this.stderrTail + chunk).slice(-2_000); });
     child.on('message', (reply: HostReply) => this.onReply(reply));
@@ -227,6 +303,8 @@ export class LocalBackend implements Backend {
 
   private onReply(reply: HostReply): void {
     if (reply.type === 'loaded') {
+      this.childLoaded = true;
+      clearTimeout(this.loadTimer);
       this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'})`);
     } else if (reply.type === 'token') {
       const job = this.jobs.get(reply.id);
@@ -255,6 +333,7 @@ export class LocalBackend implements Backend {
     if (!child || this.child !== child) return;
     this.child = undefined;
     this.childModel = undefined;
+    clearTimeout(this.loadTimer);
     this.stopChild(child);
     for (const job of [...this.jobs.values()]) job.settle({ error: reason });
     const calls = [...this.calls.values()];
@@ -265,7 +344,13 @@ export class LocalBackend implements Backend {
   private stopChild(child: ChildProcess): void {
     if (this.child === child) this.child = undefined;
     if (child.connected) child.disconnect();
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      // A child stuck in native code (a hung load) may not act on SIGTERM.
+      const force = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      force.unref();
+      child.once('exit', () => clearTimeout(force));
+    }
   }
 
   /** Owed answers keep the process (the CLI, a test run) alive; an idle child never does. */

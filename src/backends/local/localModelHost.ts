@@ -18,13 +18,17 @@ interface Loaded {
    * Llama-2 chat format with a default system prompt, which a completion model never saw. */
   chatWrapper?: ChatWrapper;
   free: LlamaContextSequence[];
+  /** Generations waiting for a free sequence, first come first served. */
   waiters: ((sequence: LlamaContextSequence) => void)[];
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostModelOptions;
-/** Generations under way, and those of them asked to stop. */
+/** Generations under way (waiting for the model or a sequence, or evaluating), and those of them
+ * asked to stop. */
 const active = new Set<number>();
 const aborted = new Set<number>();
+/** Per generation under way: ends its wait for the model or a sequence when its abort arrives. */
+const cancels = new Map<number, () => void>();
 let loading: Promise<Loaded> | undefined;
 
 // node-llama-cpp is ESM with top-level await: only a real import() loads it. tsc (module commonjs)
@@ -59,9 +63,20 @@ function loaded(): Promise<Loaded> {
   return loading;
 }
 
-function acquire(state: Loaded): Promise<LlamaContextSequence> {
+/** A free sequence, or undefined when `cancelled` settles first: the request then leaves the queue,
+ * so an abandoned request never holds up the ones behind it. */
+function acquire(state: Loaded, cancelled: Promise<void>): Promise<LlamaContextSequence | undefined> {
   const sequence = state.free.pop();
-  return sequence ? Promise.resolve(sequence) : new Promise((resolve) => state.waiters.push(resolve));
+  if (sequence) return Promise.resolve(sequence);
+  return new Promise((resolve) => {
+    state.waiters.push(resolve);
+    void cancelled.then(() => {
+      const at = state.waiters.indexOf(resolve);
+      if (at === -1) return; // already handed a sequence: the caller sees the abort and releases it
+      state.waiters.splice(at, 1);
+      resolve(undefined);
+    });
+  });
 }
 
 function release(state: Loaded, sequence: LlamaContextSequence): void {
@@ -101,11 +116,25 @@ function heldBack(text: string, stops: readonly string[]): number {
 
 const logprobOf = (probability: number) => (probability > 0 ? Math.log(probability) : -9999);
 
+/** The answer to a generation stopped before it evaluated anything. */
+function answerAborted(id: number, state?: Loaded): void {
+  send({
+    type: 'done', id,
+    outcome: { text: '', finishReason: 'abort', promptTokens: 0, completionTokens: 0, generationMs: 0, parameters: {}, mode: state?.chatWrapper ? 'chat' : 'completion' },
+  });
+}
+
 async function generate(id: number, request: HostGenerateRequest): Promise<void> {
   active.add(id);
-  const state = await loaded().catch((error: unknown) => { active.delete(id); throw error; });
+  const cancelled = new Promise<void>((resolve) => cancels.set(id, resolve));
+  const forget = () => { active.delete(id); aborted.delete(id); cancels.delete(id); };
+  // Waiting for the model (which may take long, or never come): an abort answers at once.
+  const state = await Promise.race([loaded(), cancelled]).catch((error: unknown) => { forget(); throw error; });
+  if (!state || aborted.has(id)) { forget(); answerAborted(id, state || undefined); return; }
+  const sequence = await acquire(state, cancelled);
+  if (!sequence) { forget(); answerAborted(id, state); return; }
+  if (aborted.has(id)) { forget(); release(state, sequence); answerAborted(id, state); return; }
   const { model } = state;
-  const sequence = await acquire(state);
   try {
     await sequence.clearHistory();
     const { tokens: promptTokens, mode, stopTriggers } = promptOf(state, request);
@@ -206,8 +235,7 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
     };
     send({ type: 'done', id, outcome });
   } finally {
-    active.delete(id);
-    aborted.delete(id);
+    forget();
     release(state, sequence);
   }
 }
@@ -225,7 +253,10 @@ async function measurePrompt(id: number, messages: HostGenerateRequest['messages
 
 process.on('message', (message: HostRequest) => {
   const fail = (error: unknown) => send({ type: 'failed', id: message.id, error: error instanceof Error ? error.message : String(error) });
-  if (message.type === 'abort') { if (active.has(message.id)) aborted.add(message.id); }
+  if (message.type === 'abort') {
+    if (active.has(message.id)) aborted.add(message.id);
+    cancels.get(message.id)?.();
+  }
   else if (message.type === 'generate') generate(message.id, message.request).catch(fail);
   else if (message.type === 'countTokens') countTokens(message.id, message.texts).catch(fail);
   else if (message.type === 'measurePrompt') measurePrompt(message.id, message.messages).catch(fail);
