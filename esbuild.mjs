@@ -38,7 +38,10 @@ const common = {
 
 // node-llama-cpp is never bundled: it is ESM with native binaries, shipped in the .vsix's
 // node_modules, and only the local model's child process (dist/localModelHost.js) loads it.
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['node-llama-cpp'] };
+// QuickJS (the sandbox of `javascript` assertions) is not bundled either: its loader finds its
+// WebAssembly file beside its own module (import.meta.url), so it runs from node_modules.
+const NODE_EXTERNALS = ['node-llama-cpp', 'quickjs-emscripten-core', '@jitl/*'];
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: NODE_EXTERNALS };
 
 /** tiktoken files the bundles load at run time from their `__dirname` (src/core/tokens/tiktokenFiles.ts):
  * the lite WASM, which `tiktoken/lite` itself looks for beside the bundle, and the ranks, which
@@ -56,7 +59,7 @@ async function copyTiktokenFiles() {
 }
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'node-llama-cpp'], plugins: plugins('extension') },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('extension') },
   // Token counting off the extension host thread (src/extension/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
   { ...node, entryPoints: ['src/extension/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },

@@ -1,5 +1,6 @@
 // Lint enforces the layering of DESIGN.md: src/core is pure (no `vscode`, runs in the CLI and plain
-// mocha), backends and the CLI never reach into the extension, the webview only shares the protocol.
+// mocha), so is src/engine (run and compare, behind EngineHost), backends and the CLI never reach
+// into the extension, the webview only shares the protocol.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,6 +33,11 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: restrict('src/core is pure: no vscode, no extension, backends or CLI code (DESIGN.md, Layers).',
       [...VSCODE, ...EXTENSION, ...CLI, ...BACKENDS]),
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: restrict('src/engine runs every host (CLI, extension, tests): no vscode, no extension or CLI code; hosts come in through EngineHost.',
+      [...VSCODE, ...EXTENSION, ...CLI]),
   },
   {
     files: ['src/backends/**/*.ts'],

@@ -1,15 +1,24 @@
-// What `run` and `compare` share: the backend and sampling flags, and picking the backend, model
-// and rendered prompt from them, the workspace config file and the prompt's `model:`.
+// What `run` and `compare` share: the backend and sampling flags, and the engine's host on the
+// command line. Where the prompt runs is the engine's resolution (src/engine/target.ts) under the
+// flags' pins (--backend, --base-url, --model); its problems become messages and exit codes here.
 import type { BackendConfig } from '../backends/backendConfig';
-import type { Backend } from '../backends/backend';
-import { splitModelId, type BackendRegistry } from '../backends/registry';
-import type { AnalyzedPrompt } from '../core/analyzePrompt';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { resolveModelPath } from '../backends/local/localBackend';
+import type { BackendRegistry } from '../backends/registry';
 import type { GenerationConfig } from '../core/generationConfig';
-import type { RenderResult } from '../core/render';
+import { countInProcess } from '../core/promptTokens';
+import type { RenderRequest } from '../core/render';
+import type { EngineHost } from '../engine/host';
+import type { EngineProblem } from '../engine/problems';
+import { loadPrompt, renderLoaded, type PreparedPrompt, type RenderedPrompt } from '../engine/prompt';
+import { resolveTarget, targetProblem } from '../engine/target';
 import { all, single, UsageError, type ParsedArgs } from './args';
+import { formatDiagnostic, toFileDiagnostic } from './diagnosticsOutput';
+import { fileEnvironment } from './fileEnvironment';
 import { ExitCode, type CliIO } from './io';
-import { RENDER_OPTIONS } from './renderOptions';
-import { analyzeForCli } from './runPromptCommand';
+import { promptPath, RENDER_OPTIONS, renderRequest } from './renderOptions';
+import { readPromptFile } from './promptFiles';
 import { cliBackendRegistry, cliBackendServices, ConfigError, readWorkspaceConfig } from './workspaceConfig';
 
 export const RUN_OPTIONS = {
@@ -44,15 +53,53 @@ export function overridesOf(parsed: ParsedArgs): GenerationConfig {
 
 
 export interface CliTarget {
-  analyzed: AnalyzedPrompt;
-  rendered: RenderResult;
-  backend: Backend;
-  model: string;
+  /** The prompt, rendered with the flags' inputs, on its backend and model. */
+  prepared: PreparedPrompt;
+  /** What the engine asks of the CLI; its registry is the target's. */
+  host: EngineHost;
   /** Dispose it when done: it owns the backends (a local model's process). */
   registry: BackendRegistry;
-  /** Where a model id without a backend runs (`gpt-4o`): --backend or --base-url's, else the
-   * config's defaultBackend, else local. */
-  defaultBackend: string;
+}
+
+/** The engine's host on the command line: files by path, partials beside the file and in
+ * --prompts-dir, keys from environment variables (the registry's services), notes to stderr. */
+function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string): EngineHost {
+  return {
+    readPrompt: async (file) => (existsSync(file) ? { ref: file, fileName: path.basename(file), text: await readPromptFile(file) } : undefined),
+    beside: (file, fileName) => path.join(path.dirname(file), fileName),
+    environment: (file) => fileEnvironment(file, all(parsed, 'prompts-dir')),
+    get backends() { return registry(); },
+    defaultBackend,
+    localModelProblem: (config) => {
+      if (config.kind !== 'local') return undefined;
+      const modelPath = resolveModelPath(config);
+      return 'error' in modelPath ? modelPath.error : undefined;
+    },
+    countTexts: countInProcess,
+    log: (line) => io.stderr(`prompt-lab ${command}: note: ${line}\n`),
+  };
+}
+
+/** A prompt that cannot be checked or rendered, as `render` reports it: where, and exit 1. */
+export function reportPromptProblem(io: CliIO, file: string, problem: EngineProblem): number {
+  if (problem.kind === 'prompt-broken') {
+    for (const diagnostic of problem.diagnostics) io.stderr(`${formatDiagnostic(toFileDiagnostic(file, diagnostic))}\n`);
+  } else if (problem.kind === 'input') {
+    for (const inputProblem of problem.problems) io.stderr(`${file}: input: ${inputProblem.message}\n`);
+  } else {
+    io.stderr(`${file}: ${problem.message}\n`);
+  }
+  return ExitCode.findings;
+}
+
+/** Reads, checks and renders `file` with the flags' inputs; the problem when it cannot be. */
+export async function renderForCli(host: EngineHost, file: string, request: RenderRequest): Promise<RenderedPrompt | { problem: EngineProblem }> {
+  const loaded = await loadPrompt(host, file);
+  if ('problem' in loaded) {
+    if (loaded.problem.kind === 'no-prompt') throw new UsageError(`cannot read '${file}': ENOENT`);
+    return loaded;
+  }
+  return renderLoaded(loaded, request);
 }
 
 /** Renders the prompt and picks its backend and model; an exit code when that fails. */
@@ -70,33 +117,41 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
     return ExitCode.usage;
   }
   if (workspace.promptsFolder && !parsed.values.has('prompts-dir')) parsed.values.set('prompts-dir', [workspace.promptsFolder]);
-  const analysis = await analyzeForCli(parsed, io);
-  if (typeof analysis === 'number') return analysis;
-  const rendered = analysis.analyzed.result;
 
-  const fromFile = splitModelId(rendered.model);
   const backends: BackendConfig[] = [...workspace.backends];
-  let backendId: string;
-  if (baseURL !== undefined) {
-    const apiKeyEnv = single(parsed, 'api-key-env');
-    backends.push({ id: 'cli', kind: 'openai', baseURL, ...(apiKeyEnv ? { apiKeyEnv } : {}) });
-    backendId = 'cli';
-  } else {
-    backendId = single(parsed, 'backend') ?? fromFile.backend ?? workspace.defaultBackend ?? 'local';
-  }
+  const apiKeyEnv = single(parsed, 'api-key-env');
+  if (baseURL !== undefined) backends.push({ id: 'cli', kind: 'openai', baseURL, ...(apiKeyEnv ? { apiKeyEnv } : {}) });
   const services = cliBackendServices(process.env);
   let registry = cliBackendRegistry(backends, services);
-  const config = registry.config(backendId);
-  if (!config) {
-    io.stderr(`prompt-lab ${command}: no backend '${backendId}'${single(parsed, 'backend') ? '' : ` (from the file's model '${rendered.model}')`}. Configured: ${registry.list().map((c) => c.id).join(', ')}; add it to ${workspace.file ?? 'promptlab.config.json'} or pass --backend.\n`);
+  // Where a model id without a backend runs (`gpt-4o`): --backend or --base-url's, else the config's
+  // defaultBackend, else local.
+  const pinned = baseURL !== undefined ? 'cli' : single(parsed, 'backend');
+  const host = cliHost(parsed, io, command, () => registry, pinned ?? workspace.defaultBackend ?? 'local');
+
+  const file = promptPath(parsed);
+  const rendered = await renderForCli(host, file, await renderRequest(parsed));
+  if ('problem' in rendered) return reportPromptProblem(io, file, rendered.problem);
+  const model = single(parsed, 'model');
+  const fileModel = rendered.rendered.model ?? rendered.checked.frontmatter.model;
+  const target = resolveTarget(host, fileModel, rendered.fileName, {
+    ...(pinned !== undefined ? { backend: pinned } : {}), ...(model !== undefined ? { model } : {}), keepModelName: baseURL !== undefined,
+  });
+  if ('problem' in target) {
+    const problem = target.problem as Extract<EngineProblem, { kind: 'no-backend' }>;
+    io.stderr(`prompt-lab ${command}: no backend '${problem.backend}'${single(parsed, 'backend') ? '' : ` (from the file's model '${fileModel}')`}. Configured: ${problem.configured.join(', ')}; add it to ${workspace.file ?? 'promptlab.config.json'} or pass --backend.\n`);
     return ExitCode.usage;
   }
   const modelPath = single(parsed, 'model-path');
   if (modelPath !== undefined) {
-    if (config.kind !== 'local') throw new UsageError(`--model-path is for the local backend; backend '${backendId}' is ${config.kind}`);
-    registry = cliBackendRegistry([...backends.filter((b) => b.id !== backendId), { ...config, modelPath }], services);
+    if (target.config.kind !== 'local') throw new UsageError(`--model-path is for the local backend; backend '${target.backendId}' is ${target.config.kind}`);
+    target.config = { ...target.config, modelPath };
+    registry = cliBackendRegistry([...backends.filter((b) => b.id !== target.backendId), target.config], services);
   }
-  const model = single(parsed, 'model') ?? (fromFile.backend === backendId || baseURL !== undefined ? fromFile.model : undefined) ?? config.defaultModel ?? '';
-  const defaultBackend = baseURL !== undefined ? backendId : single(parsed, 'backend') ?? workspace.defaultBackend ?? 'local';
-  return { analyzed: analysis.analyzed, rendered, backend: registry.get(backendId), model, registry, defaultBackend };
+  // A local backend without its model fails as a run would (exit 1), before anything starts.
+  const problem = targetProblem(host, target, rendered.fileName);
+  if (problem) {
+    io.stderr(`prompt-lab ${command}: error: ${problem.message}\n`);
+    return ExitCode.findings;
+  }
+  return { prepared: { ...rendered, target }, host, registry };
 }

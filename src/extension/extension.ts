@@ -18,6 +18,7 @@ import { workerCounter } from './language/promptTokenCounts';
 import { registerPanelSerializer } from './panel/panelSerializer';
 import { PromptLabPanel } from './panel/promptLabPanel';
 import { ActiveRuns } from './run/activeRuns';
+import { extensionEngineHost } from './run/engineHost';
 import { registerRunCommand } from './run/runCommand';
 import { TokenCountService } from './tokens/tokenCountService';
 
@@ -47,8 +48,9 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerPanelSerializer(extensionUri));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
-  store.add(registerRunCommand({ extensionUri, checks, backends, keys, log, runs }));
-  for (const command of registerCompareCommands({ extensionUri, checks, backends, keys, log, sessions, countTexts })) store.add(command);
+  const engine = extensionEngineHost(backends, keys, log, countTexts);
+  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
+  for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));
   store.add(registerSelectBackend(backends));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);

@@ -45,7 +45,7 @@ describe('prompt-lab check', () => {
 
   it('expands folders and globs, and says when nothing matches (exit 2)', async () => {
     const { stderr } = await cli('check', path.join(fixtures, '*.formal.prompt'), path.join(root, 'prompts'));
-    assert.match(stderr, /^8 files checked: 0 errors, 0 warnings/);
+    assert.match(stderr, /^13 files checked: 0 errors, 0 warnings/);
     const none = await cli('check', path.join(fixtures, '*.nothing'));
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no file matches/);

@@ -73,6 +73,34 @@ describe('hostile input', () => {
     });
   });
 
+  describe('a YAML alias bomb in the frontmatter', () => {
+    // Ten lists of ten aliases to the one before: 10^9 nodes if expanded, from 9 lines.
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0, previous = 'a'; i < 8; i += 1, previous = `b${i - 1}`) lines.push(`b${i}: &b${i} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    const bomb = `---\n${lines.join('\n')}\n---\nHi`;
+
+    it('is a positioned YAML error at its first alias, not an exception', async () => {
+      const checked = await checkPrompt(bomb, memoryEnvironment());
+      assert.equal(checked.ok, false);
+      const [error] = checked.diagnostics;
+      assert.equal(error!.code, 'yaml-syntax');
+      assert.deepEqual([error!.range.start.line, error!.range.start.character], [2, 9]); // line 3, the first *a after 'b0: &b0 ['
+      assert.match(error!.message, /aliases .* expand to too much data/);
+    });
+
+    it('prompt-lab check reports it with exit 1 (not 70)', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'promptlab-bomb-'));
+      try {
+        writeFileSync(path.join(dir, 'bomb.prompt'), bomb);
+        const { code, stdout } = await cli('check', path.join(dir, 'bomb.prompt'));
+        assert.equal(code, 1);
+        assert.match(stdout, /bomb\.prompt:3:10: error: YAML: Excessive alias count/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('prototype keys in input values', () => {
     it('an input from JSON with __proto__ is refused with the field named, and pollutes nothing', async () => {
       const input = JSON.parse('{"who": {"__proto__": {"PROMPT_LAB_POLLUTED": 1}}}') as Record<string, unknown>;

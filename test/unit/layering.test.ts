@@ -22,7 +22,7 @@ const importVscode = "import * as vscode from 'vscode';\nexport const v = vscode
 describe('layering', function () {
   this.timeout(60000);
 
-  for (const layer of ['src/core', 'src/backends', 'src/cli', 'src/shared', 'webview/src']) {
+  for (const layer of ['src/core', 'src/engine', 'src/backends', 'src/cli', 'src/shared', 'webview/src']) {
     it(`${layer} cannot import vscode`, async () => {
       const found = await restrictedImports(`${layer}/probe.ts`, importVscode);
       assert.equal(found.length, 1, JSON.stringify(found));
@@ -38,6 +38,13 @@ describe('layering', function () {
   it('src/core cannot reach into the extension, the backends or the CLI', async () => {
     const code = ["import '../extension/extension';", "import '../backends/openai';", "import '../cli/main';", ''].join('\n');
     assert.equal((await restrictedImports('src/core/probe.ts', code)).length, 3);
+  });
+
+  it('src/engine cannot import vscode by type, by import() or by require(), nor reach into the extension or the CLI', async () => {
+    const code = "import type { Uri } from 'vscode';\nexport type U = Uri;\nexport const a = () => import('vscode');\nexport const b = () => require('vscode');\n";
+    assert.equal((await restrictedImports('src/engine/probe.ts', code)).length, 3);
+    const reach = ["import '../extension/extension';", "import '../cli/main';", "import '../backends/registry';", ''].join('\n');
+    assert.equal((await restrictedImports('src/engine/probe.ts', reach)).length, 2, 'the backends are the engine\'s to use');
   });
 
   it('the webview shares only the protocol', async () => {

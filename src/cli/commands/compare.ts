@@ -1,22 +1,18 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { promptBudget } from '../../backends/promptBudget';
-import { runPrompt } from '../../backends/runPrompt';
 import { AXIS_NAMES, checkedAxis, columnsOf, isNameAxis, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
-import { cellSettings, type ComparisonCell, type ComparisonRecord } from '../../core/comparison';
+import type { ComparisonCell, ComparisonRecord } from '../../core/comparison';
 import { cellDisplayText, comparisonToJson, tokenBudgetLine } from '../../core/comparisonExport';
-import { ComparisonRun, newComparison, type RunCell } from '../../core/comparisonRun';
+import { ComparisonRun } from '../../core/comparisonRun';
 import type { GenerationConfig } from '../../core/generationConfig';
 import type { ColumnMetrics } from '../../core/metrics';
-import { countInProcess } from '../../core/promptTokens';
-import { renderChecked } from '../../core/render';
+import { columnRunsOf } from '../../engine/columns';
+import { newEngineComparison } from '../../engine/comparison';
+import type { EngineProblem } from '../../engine/problems';
 import { all, parseArgs, single, UsageError, type ParsedArgs } from '../args';
 import type { CliCommand } from '../commands';
-import { columnRunsOf, type ColumnRuns } from '../compareColumns';
 import { markdownTable, textTable, type TableColumn } from '../compareTable';
 import { ExitCode, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
-import { overridesOf, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
+import { overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
 
@@ -85,38 +81,32 @@ function progressLine(record: ComparisonRecord, cell: ComparisonCell, ended: num
   return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}\n`;
 }
 
-interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; limit: number; columns: ColumnRuns }
+interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; concurrency: number | undefined }
 
-/** Builds the record, runs every cell (Ctrl+C stops them all) and prints the table or the record. */
-async function runComparison(parsed: ParsedArgs, io: CliIO, target: CliTarget, plan: Plan): Promise<number> {
-  const { analyzed: { result: rendered, checked, parts }, backend, model, registry } = target;
-  const file = parsed.positionals[0]!;
-  // The reference answer, when the prompt names the input holding it (promptlab.reference).
-  const referenceInput = checked.frontmatter.referenceInput;
-  const reference = referenceInput === undefined ? undefined : rendered.input[referenceInput];
-  const modelPath = registry.config(backend.id)?.modelPath;
-  // The budget is the prompt's own, on its own model, also when columns vary the variant or model.
-  const tokens = await promptBudget({
-    backend, model, rendered, parts, countTexts: countInProcess,
-    ...(modelPath ? { localModelName: path.basename(modelPath, path.extname(modelPath)) } : {}),
-  });
-  const record = newComparison({
-    file, fileName: path.basename(file), text: readFileSync(file, 'utf8'), messages: rendered.text,
-    backend: backend.id, model, axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed,
-    ...(typeof reference === 'string' ? { reference } : {}),
-    tokens,
-    targetOf: plan.columns.targetOf,
-  });
+/** A column that cannot run, as bad usage naming the axis value (after a broken variant's diagnostics). */
+function columnProblem(io: CliIO, problem: EngineProblem): UsageError {
+  switch (problem.kind) {
+    case 'no-backend': return new UsageError(`--axis model: ${problem.message}`);
+    case 'no-local-model': return new UsageError(`--axis model: ${problem.subject}: ${problem.message}`);
+    case 'variant-missing': return new UsageError(`--axis variant: '${problem.variant}' has no file ${problem.ref ?? problem.fileName}`);
+    case 'variant-broken':
+      reportPromptProblem(io, problem.cause.ref, problem.cause);
+      return new UsageError(`--axis variant: '${problem.variant}': ${problem.cause.ref} cannot be rendered (see above)`);
+    default: return new UsageError(problem.message);
+  }
+}
 
-  const runCell: RunCell = async (cell, _index, signal, onText) => {
-    const column = plan.columns.runs[cell.column]!;
-    const own = column.analyzed;
-    const cellPrompt = cell.shots === undefined ? own.result : await renderChecked(own.checked, { input: own.result.input, shots: cell.shots });
-    return runPrompt(column.backend, { rendered: cellPrompt, model: column.model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(token.text) });
-  };
+/** Settles the columns, builds the record, runs every cell (Ctrl+C stops them all) and prints the
+ * table or the record. */
+async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: CliTarget, plan: Plan): Promise<number> {
+  const columns = await columnRunsOf(host, prepared, plan.axes);
+  if ('problem' in columns) throw columnProblem(io, columns.problem);
+  const { record, runCell, limit: strictest } = await newEngineComparison(host, prepared, columns, {
+    axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed,
+  });
   let ended = 0;
   const run = new ComparisonRun(record, runCell, {
-    limit: plan.limit,
+    limit: plan.concurrency ?? strictest,
     onUpdate: (update) => {
       if (update.result) io.stderr(progressLine(record, record.cells[update.index]!, ++ended));
     },
@@ -128,7 +118,8 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, target: CliTarget, p
   };
   process.once('SIGINT', onInterrupt);
   const started = Date.now();
-  const on = plan.axes.some((axis) => axis.name === 'model') ? 'each column\'s model' : `${backend.id}${model ? `/${model}` : ''}`;
+  const { backendId, model } = prepared.target;
+  const on = plan.axes.some((axis) => axis.name === 'model') ? 'each column\'s model' : `${backendId}${model ? `/${model}` : ''}`;
   io.stderr(`prompt-lab compare: ${record.columns.length} settings × ${plan.samples} samples on ${on}, seeds ${plan.seeds.join(', ')}\n`);
   if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
   try {
@@ -177,20 +168,17 @@ anything runs when an axis value cannot (an unknown backend, a missing or broken
     for (const name of ['model', 'variant'] as const) {
       if (axes.some((axis) => axis.name === name) && parsed.values.has(name)) throw new UsageError(`give --${name} or --axis ${name}, not both`);
     }
+    const concurrencyText = single(parsed, 'concurrency');
+    const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError('--concurrency must be a whole number of at least 1');
     const { seed, ...fixed } = overridesOf(parsed);
     const seeds = sampleSeeds(samples, seed);
     const target = await resolveCliTarget(parsed, io, 'compare');
     if (typeof target === 'number') return target;
-    const { registry } = target;
     try {
-      const columns = await columnRunsOf(parsed, io, target, axes);
-      const backendsUsed = new Set(columns.runs.map((run) => run.backend.id));
-      const limits = [...backendsUsed].map((id) => registry.config(id)?.concurrency ?? 2);
-      const limit = Number(single(parsed, 'concurrency') ?? Math.min(...limits));
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
-      return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, limit, columns });
+      return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, concurrency });
     } finally {
-      await registry.dispose();
+      await target.registry.dispose();
     }
   },
 };

@@ -36,7 +36,8 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
     const overrides = overridesOf(parsed);
     const target = await resolveCliTarget(parsed, io, 'run');
     if (typeof target === 'number') return target;
-    const { rendered, backend, model, registry } = target;
+    const { prepared: { rendered, target: { backendId, model } }, host, registry } = target;
+    const backend = host.backends.get(backendId);
     const json = parsed.flags.has('json');
 
     // Warn before the run starts, so a user sees a dropped setting while the text streams.

@@ -1,6 +1,6 @@
 // Checks the YAML frontmatter: syntax, the shape Dotprompt expects, generation config ranges,
 // Prompt Lab's extension keys and the input schema. Everything is reported where it is written.
-import { isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { InputField } from '../inputSchema';
 import { findField } from '../inputSchema';
 import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '../frontmatterKeys';
@@ -47,7 +47,9 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   }
 
   reportUnsafeKeys(root, report);
-  const info: FrontmatterInfo = { broken: false, data: document.toJS() };
+  const data = plainData(document, report);
+  if (!data.ok) return { broken: true };
+  const info: FrontmatterInfo = { broken: false, data: data.value };
   let examplesPair: Pair<Node, Node | null> | undefined;
   let referencePair: Pair<Node, Node | null> | undefined;
   for (const pair of pairsOf(root)) {
@@ -97,6 +99,20 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   info.examplesInput = checkInputReference(examplesPair, info, 'array', report);
   info.referenceInput = checkInputReference(referencePair, info, undefined, report);
   return info;
+}
+
+/** The frontmatter as plain data. `toJS` throws where the text is valid YAML but its aliases would
+ * expand beyond yaml's limit (an "alias bomb": a few lines that unfold into millions of nodes);
+ * that is reported at the first alias, like a syntax error, instead of escaping as an exception. */
+function plainData(document: Document.Parsed, report: Report): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: document.toJS() };
+  } catch (error) {
+    let at: [number, number] = [0, 0];
+    visit(document, { Alias: (_, alias) => { at = nodeSpan(alias as unknown as Node); return visit.BREAK; } });
+    report.error('yaml-syntax', `YAML: ${(error as Error).message.replace(/\.$/, '')}: the aliases (*name) here expand to too much data.`, at[0], at[1]);
+    return { ok: false };
+  }
 }
 
 /** `__proto__`, `constructor` or `prototype` as a key (or a dotted part of one), at any depth: an

@@ -1,8 +1,8 @@
-// Which backend and model a prompt runs on: `model: provider/name` in its frontmatter names the
-// backend (and model); without a provider, `promptLab.defaultBackend`; without a model, the
-// backend's `defaultModel`.
+// Which backend and model a prompt runs on, for the status bar and the frontmatter's diagnostics:
+// the engine's one resolution (src/engine/target.ts) over the configured backends, with
+// `promptLab.defaultBackend` for a model id that names none.
 import { backendOrigin, type BackendConfig } from '../../backends/backendConfig';
-import { resolveModelId } from '../../backends/registry';
+import { resolveTarget } from '../../engine/target';
 import type { BackendService } from './backendService';
 
 export interface RunTarget {
@@ -14,11 +14,10 @@ export interface RunTarget {
 }
 
 export function runTargetOf(backends: BackendService, modelField: string | undefined): RunTarget {
-  // `model: gpt-4o` (no slash) is a model of the default backend unless it names a backend.
-  const resolved = resolveModelId(modelField, (id) => backends.registry.config(id) !== undefined, backends.defaultBackend);
-  const config = backends.registry.config(resolved.backend);
-  const model = resolved.model ?? config?.defaultModel ?? '';
-  return { backendId: resolved.backend, ...(config ? { config } : {}), model };
+  const target = resolveTarget({ backends: backends.registry, defaultBackend: backends.defaultBackend }, modelField, 'the prompt');
+  if (!('problem' in target)) return target;
+  const problem = target.problem;
+  return problem.kind === 'no-backend' ? { backendId: problem.backend, model: problem.model ?? '' } : { backendId: backends.defaultBackend, model: '' };
 }
 
 /** `local · stories260K`, for the status bar and pickers. */

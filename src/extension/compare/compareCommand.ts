@@ -1,38 +1,35 @@
 // "Prompt Lab: Compare Temperatures" and "Prompt Lab: Compare…" (palette, CodeLens, editor title):
-// prepare the prompt as Run Prompt does, ask what to vary, settle what each column runs on and
-// renders, then run every cell into the panel's grid with cancellable progress. Invoked
+// prepare the prompt as Run Prompt does, ask what to vary, let the engine settle what each column
+// runs on and renders and build the record and its cell runner, then run every cell into the panel's
+// grid with cancellable progress. Invoked
 // programmatically with a plan (`{ temperatures | axes, samples, seed, input }`) it skips the quick
 // inputs and resolves to the finished record.
 import * as vscode from 'vscode';
-import { runPrompt } from '../../backends/runPrompt';
 import { checkedAxis, SETTING_AXES, sampleSeeds, type Axis, type AxisName } from '../../core/compare';
-import { cellSettings, columnTarget, type ComparisonRecord } from '../../core/comparison';
-import { newComparison, type RunCell } from '../../core/comparisonRun';
-import type { CountTexts } from '../../core/promptTokens';
-import { renderChecked } from '../../core/render';
+import { columnTarget, type ComparisonRecord } from '../../core/comparison';
+import { readPriceTable } from '../../core/modelCatalog';
+import { newEngineComparison, settingsIgnored } from '../../engine/comparison';
+import type { EngineHost } from '../../engine/host';
 import type { ApiKeyStore } from '../backends/apiKeys';
 import type { BackendService } from '../backends/backendService';
 import type { OutputLog } from '../backends/outputLog';
 import { describeTarget } from '../backends/runTarget';
 import { Commands } from '../commands';
-import type { PromptChecks } from '../language/promptChecks';
 import { PromptLabPanel } from '../panel/promptLabPanel';
-import { preparePrompt, type PreparedPrompt } from '../run/preparePrompt';
-import { resultView } from '../run/runReport';
+import { preparePrompt } from '../run/preparePrompt';
 import { readCompareSettings } from '../settings';
-import { budgetOf } from './budgetOf';
 import { columnRunsOf, modelChoices, variantsBeside } from './compareColumns';
 import { askPlan, askTemperaturePlan, MAX_CELLS, type ComparePlan } from './comparePlan';
 import type { ComparisonSessions, StreamedUpdates } from './comparisonSessions';
 
 export interface CompareDependencies {
   extensionUri: vscode.Uri;
-  checks: PromptChecks;
+  /** The engine's host: prompts, partials, backends, the log, redaction. */
+  engine: EngineHost;
   backends: BackendService;
   keys: ApiKeyStore;
   log: OutputLog;
   sessions: ComparisonSessions;
-  countTexts: CountTexts;
 }
 
 export type CompareOutcome =
@@ -100,40 +97,22 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
       models: modelChoices(deps.backends, prepared), variants: await variantsBeside(prepared),
     }, settings.samples, unsupported));
   if (!plan) return { status: 'not-run', reason: 'cancelled' };
-  const columns = await columnRunsOf(deps, prepared, plan.axes);
+  const columns = await columnRunsOf(deps.engine, prepared, plan.axes);
   if ('notRun' in columns) return { status: 'not-run', reason: columns.notRun };
   // Every backend the columns run on (several under a model axis) is asked about the settings varied.
-  const ignoring = [...new Set(columns.runs.map((run) => run.target.backendId))].flatMap((id) => {
-    const supports = deps.backends.registry.get(id).supports;
-    const settingsIgnored = SETTING_AXES.filter((name) => plan.axes.some((axis) => axis.name === name) && !supports.has(name));
-    return settingsIgnored.length > 0 ? [`${id} cannot honour ${settingsIgnored.join(' and ')}`] : [];
-  });
+  const ignoring = settingsIgnored(deps.engine, columns, plan.axes);
   if (ignoring.length > 0 && options.axes === undefined && options.temperatures === undefined) {
     const go = 'Compare Anyway';
     const answer = await vscode.window.showWarningMessage(`Prompt Lab: ${ignoring.join('; ')}: those columns would differ only by chance.`, { modal: true }, go);
     if (answer !== go) return { status: 'not-run', reason: 'cancelled' };
   }
 
-  const record = newComparison({
-    file: prepared.document.uri.toString(), fileName: prepared.fileName, text: prepared.document.getText(),
-    messages: prepared.rendered.text, backend: prepared.target.backendId, model: prepared.target.model,
-    axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, options.seed ?? settings.seed), settings: {},
-    targetOf: columns.targetOf,
-    ...referenceOf(prepared), ...await budgetOf(deps, prepared, backend, settings.prices),
+  const priceTable = readPriceTable(settings.prices);
+  for (const problem of priceTable.problems) deps.log.line(`promptLab.prices: ${problem}`);
+  const { record, runCell, limit } = await newEngineComparison(deps.engine, prepared, columns, {
+    axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, options.seed ?? settings.seed), userPrices: priceTable.prices,
   });
   PromptLabPanel.show(deps.extensionUri);
-  const redact = (text: string) => deps.keys.redact(text);
-  // Each backend once (the registry keeps it); its key, if it needs one, is asked for on its first run.
-  const backends = columns.runs.map((run) => deps.backends.registry.get(run.target.backendId));
-  const runCell: RunCell = async (cell, _index, signal, onText) => {
-    const { checked, rendered: own, target } = columns.runs[cell.column]!;
-    const rendered = cell.shots === undefined ? own : await renderChecked(checked, { input: prepared.input, shots: cell.shots });
-    const overrides = cellSettings(record, cell);
-    const result = await runPrompt(backends[cell.column]!, { rendered, model: target.model, overrides }, { signal, onToken: (token) => onText(redact(token.text)) });
-    return resultView(result, redact);
-  };
-  // The strictest backend sets the pace: none gets more requests at once than it allows.
-  const limit = Math.min(...columns.runs.map((run) => run.target.config.concurrency ?? 2));
   const acrossModels = plan.axes.some((axis) => axis.name === 'model');
   const total = record.cells.length;
   const streamed = await vscode.window.withProgress({
@@ -160,11 +139,4 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
     void vscode.window.showWarningMessage(`Prompt Lab: ${failed.length} of ${total} cells failed: ${failed[0]!.result?.error?.message ?? 'unknown error'}`);
   }
   return { status: 'finished', comparison: structuredClone(record), streamed };
-}
-
-/** The reference answer: the input the prompt names in `promptlab.reference`, when it is text. */
-function referenceOf(prepared: PreparedPrompt): { reference?: string } {
-  const name = prepared.checked.frontmatter.referenceInput;
-  const value = name === undefined ? undefined : prepared.rendered.input[name];
-  return typeof value === 'string' ? { reference: value } : {};
 }

@@ -6,13 +6,14 @@ import * as vscode from 'vscode';
 import type { GenerationResult } from '../../backends/backend';
 import { runPrompt } from '../../backends/runPrompt';
 import type { RenderResult } from '../../core/render';
+import type { EngineHost } from '../../engine/host';
+import type { Target } from '../../engine/target';
 import type { RunResultView } from '../../shared/protocol';
 import type { ApiKeyStore } from '../backends/apiKeys';
 import type { BackendService } from '../backends/backendService';
 import type { OutputLog } from '../backends/outputLog';
-import { describeTarget, type RunTarget } from '../backends/runTarget';
+import { describeTarget } from '../backends/runTarget';
 import { Commands } from '../commands';
-import type { PromptChecks } from '../language/promptChecks';
 import { PromptLabPanel } from '../panel/promptLabPanel';
 import type { ActiveRuns } from './activeRuns';
 import { preparePrompt } from './preparePrompt';
@@ -40,7 +41,8 @@ function optionsOf(value: unknown): RunOptions {
 
 export interface RunDependencies {
   extensionUri: vscode.Uri;
-  checks: PromptChecks;
+  /** The engine's host: prompts, partials, backends, the log, redaction. */
+  engine: EngineHost;
   backends: BackendService;
   keys: ApiKeyStore;
   log: OutputLog;
@@ -67,7 +69,7 @@ async function runCommand(deps: RunDependencies, uri: vscode.Uri | undefined, op
   return execute(deps, prepared.fileName, prepared.rendered, prepared.target);
 }
 
-async function execute(deps: RunDependencies, fileName: string, rendered: RenderResult, target: Required<RunTarget>): Promise<RunOutcome> {
+async function execute(deps: RunDependencies, fileName: string, rendered: RenderResult, target: Target): Promise<RunOutcome> {
   const backend = deps.backends.registry.get(target.backendId);
   const { id, controller } = deps.runs.start();
   PromptLabPanel.show(deps.extensionUri);
@@ -115,7 +117,7 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
   return { status, id, result: view, streamed };
 }
 
-function failedResult(target: RunTarget, message: string): GenerationResult {
+function failedResult(target: Target, message: string): GenerationResult {
   return {
     text: '', finishReason: 'error', usage: { promptTokens: 0, completionTokens: 0, estimated: true }, latencyMs: 0,
     backend: target.backendId, model: target.model, parameters: {}, warnings: [], error: { message },

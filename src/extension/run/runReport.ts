@@ -3,30 +3,13 @@
 // that fixes them (Set API Key on a 401, Set Model Path for a missing local model).
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
-import type { GenerationResult } from '../../backends/backend';
 import { backendOrigin, type BackendConfig } from '../../backends/backendConfig';
 import { MODEL_PATH_ENV, resolveModelPath } from '../../backends/local/localBackend';
-import { RUN_TEXT_LIMIT, type RunResultView } from '../../shared/protocol';
+import type { RunResultView } from '../../shared/protocol';
 import { Commands } from '../commands';
 import { settingId } from '../settings';
 
-/** The result as the panel and the command's caller see it: every string scrubbed of keys. */
-export function resultView(result: GenerationResult, redact: (text: string) => string): RunResultView {
-  const parameters = JSON.parse(redact(JSON.stringify(result.parameters ?? {}))) as Record<string, unknown>;
-  return {
-    text: result.text.slice(0, RUN_TEXT_LIMIT),
-    finishReason: result.finishReason,
-    usage: { ...result.usage },
-    latencyMs: result.latencyMs,
-    ...(result.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: result.timeToFirstTokenMs } : {}),
-    ...(result.tokensPerSecond !== undefined ? { tokensPerSecond: result.tokensPerSecond } : {}),
-    backend: result.backend,
-    model: result.model,
-    parameters,
-    warnings: result.warnings.map(redact),
-    ...(result.error ? { error: { message: redact(result.error.message), ...(result.error.status !== undefined ? { status: result.error.status } : {}) } } : {}),
-  };
-}
+export { resultView } from '../../engine/resultView';
 
 const round = (value: number | undefined, digits = 0) => (value === undefined ? '–' : value.toFixed(digits));
 

@@ -1,0 +1,105 @@
+// javascript assertions, as promptfoo's (docs: expected-outputs/javascript): a one-line expression,
+// or a function body (several lines) over `output` and `context` ({ vars, prompt }), returning a
+// boolean, a number (a score: passes above 0, or at the threshold if given) or { pass, score, reason }.
+// The code runs ONLY inside a QuickJS sandbox (WebAssembly): it has no require, process, fetch or
+// any Node API, a memory limit and a deadline enforced by an interrupt. Where promptfoo runs the code
+// in Node, Prompt Lab does not: a dataset is data another person may have written. When the host
+// does not allow code (VS Code's Restricted Mode) the assertion is an error that says so.
+import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
+import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { Assertion, AssertionContext } from '../types';
+import { failure, verdict, type Verdict } from './verdict';
+
+export const SANDBOX_MEMORY_LIMIT = 32 * 1024 * 1024;
+/** QuickJS's own stack check: deeper recursion is a catchable `stack overflow`. At 1 MB the WebAssembly
+ * stack runs out first and the host sees a RangeError instead. */
+export const SANDBOX_STACK_LIMIT = 256 * 1024;
+export const SANDBOX_TIME_LIMIT_MS = 1000;
+
+let quickjs: Promise<QuickJSWASMModule> | undefined;
+
+/** The code as promptfoo reads it: several lines are a function body, one line is an expression. */
+export function functionSource(code: string): string {
+  const body = code.includes('\n') ? code : `return ${code}`;
+  return `(function (output, context) {\n${body}\n})`;
+}
+
+export interface SandboxLimits {
+  memoryBytes?: number;
+  timeMs?: number;
+}
+
+/** Runs the assertion's code in a fresh QuickJS runtime; returns what it returned, as JSON text. */
+export async function runInSandbox(code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits = {}): Promise<{ json?: string; error?: string }> {
+  // One variant only (release, synchronous): the .vsix ships just its WebAssembly file.
+  quickjs ??= newQuickJSWASMModuleFromVariant(RELEASE_SYNC);
+  const module = quickjs;
+  try {
+    return await runInRuntime(await module, code, output, context, limits);
+  } catch (error) {
+    // The WebAssembly module aborted (it cannot be used again): the next run gets a fresh one.
+    if (quickjs === module) quickjs = undefined;
+    return { error: `the sandbox failed: ${(error as Error).message}` };
+  }
+}
+
+async function runInRuntime(module: QuickJSWASMModule, code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits): Promise<{ json?: string; error?: string }> {
+  const runtime = module.newRuntime();
+  try {
+    runtime.setMemoryLimit(limits.memoryBytes ?? SANDBOX_MEMORY_LIMIT);
+    runtime.setMaxStackSize(SANDBOX_STACK_LIMIT);
+    runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + (limits.timeMs ?? SANDBOX_TIME_LIMIT_MS)));
+    const vm = runtime.newContext();
+    try {
+      // Data goes in as JSON text and is parsed inside: no host object is ever visible to the code.
+      const input = vm.newString(JSON.stringify({ output, context }));
+      vm.setProp(vm.global, '__input', input);
+      input.dispose();
+      const program = `(() => { const { output, context } = JSON.parse(__input); delete globalThis.__input;\n` +
+        `const result = ${functionSource(code)}(output, context);\n` +
+        `return result === undefined ? undefined : JSON.stringify(result); })()`;
+      const result = vm.evalCode(program, 'assertion.js');
+      if (result.error) {
+        const error = vm.dump(result.error) as { name?: string; message?: string } | string;
+        result.error.dispose();
+        const message = typeof error === 'object' && error !== null ? `${error.name ?? 'Error'}: ${error.message ?? ''}` : String(error);
+        return { error: message };
+      }
+      const value = vm.dump(result.value) as unknown;
+      result.value.dispose();
+      return typeof value === 'string' ? { json: value } : {};
+    } finally {
+      vm.dispose();
+    }
+  } finally {
+    runtime.dispose();
+  }
+}
+
+export async function javascript(context: AssertionContext, assertion: Assertion): Promise<Verdict> {
+  if (!context.allowCode) {
+    return failure('javascript assertions are not run here: this workspace is not trusted (Restricted Mode), and the assertion is code from the workspace. Trust the workspace to run it.');
+  }
+  if (typeof assertion.value !== 'string' || assertion.value.trim() === '') return failure('javascript needs code as its value, e.g. `output.length < 100`');
+  const { json, error } = await runInSandbox(assertion.value, context.output, { vars: context.vars ?? {}, prompt: context.prompt });
+  if (error !== undefined) {
+    const reason = /interrupted/i.test(error) ? `javascript took longer than ${SANDBOX_TIME_LIMIT_MS} ms and was stopped`
+      : /out of memory/i.test(error) ? `javascript used more than ${SANDBOX_MEMORY_LIMIT / 1024 / 1024} MB and was stopped` : `javascript threw ${error}`;
+    return failure(reason);
+  }
+  const result: unknown = json === undefined ? undefined : JSON.parse(json);
+  if (typeof result === 'boolean') return verdict(result, `javascript returned ${result}`);
+  if (typeof result === 'number' && Number.isFinite(result)) {
+    // As promptfoo: without a threshold a number passes above 0; with one, at or above it
+    // (negated: below it), and the score is the number itself.
+    const threshold = assertion.threshold;
+    const pass = threshold === undefined ? result > 0 : result >= threshold;
+    return { pass, score: Math.max(0, Math.min(1, result)), reason: `javascript returned ${result}${threshold === undefined ? '' : ` (threshold ${threshold})`}` };
+  }
+  if (typeof result === 'object' && result !== null && typeof (result as { pass?: unknown }).pass === 'boolean') {
+    const graded = result as { pass: boolean; score?: unknown; reason?: unknown };
+    const score = typeof graded.score === 'number' && Number.isFinite(graded.score) ? Math.max(0, Math.min(1, graded.score)) : graded.pass ? 1 : 0;
+    return { pass: graded.pass, score, reason: typeof graded.reason === 'string' ? graded.reason : `javascript returned pass: ${graded.pass}` };
+  }
+  return failure(`javascript must return a boolean, a number or { pass, score, reason }, but returned ${json ?? 'undefined'}`);
+}
