@@ -20,8 +20,23 @@ done
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need_apt[@]}" >/dev/null
+  # A fresh Debian runs unattended upgrades at boot: wait for the locks they hold (10 minutes at most)
+  # instead of failing at once. DPkg::Lock::Timeout makes apt-get wait for dpkg's locks, but not
+  # `update` for the package lists' lock (apt 2.6 fails at once on it), so that one is retried here.
+  APT_LOCK_WAIT_S=600
+  apt_update() {
+    local deadline=$(( $(date +%s) + APT_LOCK_WAIT_S )) errors
+    until errors=$($SUDO apt-get -o DPkg::Lock::Timeout=$APT_LOCK_WAIT_S update -qq 2>&1 >/dev/null); do
+      if ! grep -q 'Could not get lock' <<<"$errors" || [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "$errors" >&2
+        return 1
+      fi
+      say "another apt-get holds the package lists: waiting"
+      sleep 5
+    done
+  }
+  apt_update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=$APT_LOCK_WAIT_S install -y -q --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
 if [ -f "$ROOT/.stamp" ] && [ "$(cat "$ROOT/.stamp")" = "$STAMP" ]; then

@@ -1,21 +1,38 @@
 // The packaged .vsix in a real VS Code (code-server), driven in Chromium like a user would.
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { startFaultServer, type FaultServer } from '../support/faultServer';
 import { ROOT, Workbench } from './workbench';
 
 const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
 const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
 
+/** What the gated server answers a request: its temperature and seed, so each cell's text says
+ * which cell it is, then a short story. Gate 0 holds it before ':' and gate 1 before ' a'. */
+const gatedReply = (body: Record<string, unknown>): string[] =>
+  ['Cell', ` t=${String(body.temperature)}`, ` seed=${String(body.seed ?? '-')}`, ':', ' once', ' upon', ' a', ' time', ' there', ' was', ' a', ' test', '.'];
+const GATES = [3, 6];
+const GATED_PROMPT = '---\nmodel: gated/echo\nconfig:\n  maxOutputTokens: 40\n---\nTell me a story about a gate.\n';
+
 describe('e2e: the packaged extension in code-server', () => {
   let workbench: Workbench;
+  /** An OpenAI-protocol backend whose streams wait at gates the tests open: cells run for exactly
+   * as long as a test needs, on a fast machine or a slow one. */
+  let gated: FaultServer;
 
   before(async function () {
     this.timeout(180_000);
     assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
+    gated = await startFaultServer({ fault: { kind: 'gated', at: GATES }, replyOf: gatedReply });
     // The local model from ../shared, as a user would set it: the packaged extension must load
-    // node-llama-cpp from its own node_modules.
-    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), { 'promptLab.local.modelPath': MODEL });
+    // node-llama-cpp from its own node_modules. The gated backend is on loopback (no key), with an
+    // idle timeout far beyond any hold.
+    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), {
+      'promptLab.local.modelPath': MODEL,
+      'promptLab.backends': [{ id: 'gated', kind: 'openai', baseURL: gated.url, defaultModel: 'echo', concurrency: 4, maxRetries: 0, timeoutMs: 600_000 }],
+    });
+    writeFileSync(path.join(workbench.folder, 'gated.prompt'), GATED_PROMPT);
   });
 
   afterEach(async function () {
@@ -26,6 +43,7 @@ describe('e2e: the packaged extension in code-server', () => {
 
   after(async () => {
     await workbench?.stop();
+    await gated?.close();
   });
 
   it('opens a .prompt file in the Dotprompt language', async () => {
@@ -127,14 +145,21 @@ describe('e2e: the packaged extension in code-server', () => {
   });
 
   it('keeps streaming a comparison into the panel across the panel being hidden and shown again', async () => {
-    // story.prompt is still open beside the panel (the webview may have the keyboard: click its tab).
+    // Six cells on the gated backend, four at once: cells 0–3 stream up to gate 0 and wait there,
+    // 4 and 5 stay queued. Nothing races the clock: each step waits for a state the server holds.
     await workbench.page.locator('.tab', { hasText: 'story.prompt' }).click();
-    await workbench.page.locator('.tab.active', { hasText: 'story.prompt' }).waitFor();
-    await workbench.runCommand('Prompt Lab: Compare…');
-    await workbench.pickMany('choose one or two settings', ['Max output tokens']);
-    await workbench.answerInput('Max output tokens (1/2)', '500, 700'); // long cells: still running when shown again
-    await workbench.answerInput('samples (2/2)', '8');
-    await workbench.webview().locator('.cell-status', { hasText: 'running' }).first().waitFor({ timeout: 30_000 });
+    await workbench.quickOpen('gated.prompt');
+    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Tell me a story' }).click();
+    await workbench.runCommand('Prompt Lab: Compare Temperatures');
+    await workbench.answerInput('Temperature (1/2)', '0, 1');
+    await workbench.answerInput('samples (2/2)', '3');
+    await gated.whenWaiting(0, 4);
+    const cellText = (frame: ReturnType<Workbench['webview']>, index: number) => frame.locator(`.cell[data-cell="${index}"] .cell-text`);
+    let panel = workbench.webview();
+    for (const index of [0, 1, 2, 3]) await cellText(panel, index).filter({ hasText: /^Cell t=\S+ seed=\S+$/ }).waitFor({ timeout: 30_000 });
+    // textContent, not innerText: the text the page holds, whatever CSS does to its whitespace.
+    const beforeHiding = await panel.locator('.cell-text').allTextContents();
+
     // Another editor over the panel in its group: VS Code unloads the hidden webview's document.
     // (A panel VS Code restored after the reload above comes back as a preview tab, which a file
     // opened from the explorer would replace: keep it open first, as a user would.)
@@ -142,18 +167,33 @@ describe('e2e: the packaged extension in code-server', () => {
     await workbench.runCommand('View: Keep Editor');
     await workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'summarize.prompt' }).click();
     await workbench.page.locator('.tab.active', { hasText: 'summarize.prompt' }).waitFor();
-    await workbench.page.waitForTimeout(800);
+    await workbench.page.locator('iframe.webview').waitFor({ state: 'detached' });
+    // While no page is there to receive them, the running cells stream on to gate 1.
+    gated.openGate(0);
+    await gated.whenWaiting(1, 4);
+
     await workbench.page.locator('.tab', { hasText: 'Prompt Lab' }).click();
-    const panel = workbench.webview();
-    await panel.locator('.compare-shape', { hasText: '2 settings × 8 samples' }).waitFor({ timeout: 30_000 });
-    const shown = await panel.locator('.cell-text').allInnerTexts();
-    const statuses = await panel.locator('.cell-status').allInnerTexts();
-    assert.ok(statuses.some((status) => status !== 'done'), `still running when shown again: ${statuses.join(', ')}`);
-    await panel.locator('.compare-status', { hasText: 'done' }).waitFor({ timeout: 150_000 });
-    const final = await panel.locator('.cell-text').allInnerTexts();
-    assert.equal(final.length, 16);
-    // What the panel showed again was each cell's text so far: nothing lost, nothing twice.
-    shown.forEach((text, index) => assert.ok(final[index]!.startsWith(text), `cell ${index}: ${JSON.stringify(text.slice(0, 60))}…`));
-    assert.ok(final.every((text) => text.trim().length > 0));
+    panel = workbench.webview();
+    await panel.locator('.compare-shape', { hasText: '2 settings × 3 samples' }).waitFor({ timeout: 30_000 });
+    // The text streamed while hidden arrives with the host's record of the comparison.
+    for (const index of [0, 1, 2, 3]) await cellText(panel, index).filter({ hasText: /: once upon$/ }).waitFor({ timeout: 30_000 });
+    const shown = await panel.locator('.cell-text').allTextContents();
+    // Provably still running: the server holds cells 0–3 at gate 1, and 4 and 5 have not started.
+    assert.deepEqual(await panel.locator('.cell-status').allTextContents(), ['running…', 'running…', 'running…', 'running…', 'queued', 'queued']);
+    assert.equal(gated.requests.length, 4);
+
+    gated.openGate(1);
+    await panel.locator('.compare-status', { hasText: 'done' }).waitFor({ timeout: 60_000 });
+    const final = await panel.locator('.cell-text').allTextContents();
+    assert.equal(final.length, 6);
+    // Each cell ends with exactly what the server sent for it: nothing lost, nothing twice.
+    const sent = gated.requests.map((request) => gatedReply(request.body ?? {}).join(''));
+    assert.deepEqual([...final].sort(), [...sent].sort());
+    assert.deepEqual(final.map((text) => /t=(\S+)/.exec(text)?.[1]), ['0', '1', '0', '1', '0', '1'], 'each column on its own temperature');
+    // What the panel showed before it was hidden and after it was shown again was each cell's text
+    // so far.
+    for (const [when, texts] of [['before hiding', beforeHiding], ['shown again', shown]] as const) {
+      texts.forEach((text, index) => assert.ok(final[index]!.startsWith(text), `${when}, cell ${index}: ${JSON.stringify(text)} is not the start of ${JSON.stringify(final[index])}`));
+    }
   });
 });

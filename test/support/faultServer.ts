@@ -1,7 +1,9 @@
 // A local server that speaks OpenAI's chat-completions protocol (JSON and SSE streaming, usage,
 // logprobs) and misbehaves on cue: each request takes the next scripted fault, and runs normally
-// once the script is used up. It records every request (path, query, headers, body, arrival time)
-// so tests can check what was sent, where, and how long a client waited between retries.
+// (or as `options.fault` says) once the script is used up. It records every request (path, query,
+// headers, body, arrival time) so tests can check what was sent, where, and how long a client
+// waited between retries. Gates hold streams part way until the test opens them, so a test can act
+// while requests are provably running, on a fast machine or a slow one.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,7 +23,10 @@ export type Fault =
   /** 200 with a content-type of JSON and a body that is not JSON (and not SSE). */
   | { kind: 'invalidJson' }
   /** A redirect to `location` (307 keeps the POST). */
-  | { kind: 'redirect'; location: string; status?: number };
+  | { kind: 'redirect'; location: string; status?: number }
+  /** A normal stream that stops before content chunk `at[g]` until gate `g` is opened (`openGate`),
+   * then goes on; past the last gate it finishes as 'ok' does. */
+  | { kind: 'gated'; at: number[] };
 
 export interface RecordedRequest {
   method: string;
@@ -40,8 +45,14 @@ export interface FaultServer {
   readonly requests: RecordedRequest[];
   /** Queues faults for the next requests, in order. */
   script(...faults: Fault[]): void;
-  /** Clears the script and the recorded requests. */
+  /** Clears the script and the recorded requests (gates stay as they are). */
   reset(): void;
+  /** Streams waiting at gate `gate` now. */
+  waitingAt(gate: number): number;
+  /** Resolves once `count` streams wait at gate `gate` (rejects after `timeoutMs`, saying how many do). */
+  whenWaiting(gate: number, count: number, timeoutMs?: number): Promise<void>;
+  /** Lets every stream waiting at gate `gate` go on, and every later one pass it. */
+  openGate(gate: number): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +61,11 @@ export interface FaultServerOptions {
   tokens?: string[];
   /** Milliseconds between stream chunks (default 5), so a client can abort part way. */
   chunkDelayMs?: number;
+  /** The reply to a request, token by token, from its body (overrides `tokens`): so each request of
+   * a comparison can say which cell it is. */
+  replyOf?: (body: Record<string, unknown>) => string[];
+  /** What a request does once the script is used up (default: 'ok'). */
+  fault?: Fault;
 }
 
 export const DEFAULT_TOKENS = ['Hello', ',', ' world', '!', ' How', ' are', ' you', '?'];
@@ -68,6 +84,22 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   let queue: Fault[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const chunkDelayMs = options.chunkDelayMs ?? 5;
+  const gates = new Map<number, { open: boolean; waiting: number; release: (() => void)[] }>();
+  let gateWatchers: (() => void)[] = [];
+  const gate = (index: number) => {
+    let found = gates.get(index);
+    if (!found) gates.set(index, found = { open: false, waiting: 0, release: [] });
+    return found;
+  };
+  /** Resolves when gate `index` is open: at once, or when the test opens it. */
+  async function pass(index: number): Promise<void> {
+    const held = gate(index);
+    if (held.open) return;
+    held.waiting++;
+    for (const watcher of gateWatchers) watcher();
+    await new Promise<void>((resolve) => held.release.push(resolve));
+    held.waiting--;
+  }
 
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -78,7 +110,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       let body: Record<string, unknown> | undefined;
       try { body = raw ? JSON.parse(raw) as Record<string, unknown> : undefined; } catch { body = undefined; }
       requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, at: Date.now() });
-      const fault = queue.shift() ?? { kind: 'ok' };
+      const fault = queue.shift() ?? options.fault ?? { kind: 'ok' };
       respond(fault, body ?? {}, req, res).catch(() => res.destroy());
     });
   });
@@ -112,7 +144,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   }
 
   async function complete(fault: Exclude<Fault, { kind: 'hang' | 'status' | 'redirect' | 'invalidJson' }>, body: Record<string, unknown>, res: http.ServerResponse) {
-    const allTokens = (fault.kind === 'ok' ? fault.tokens : undefined) ?? options.tokens ?? DEFAULT_TOKENS;
+    const allTokens = (fault.kind === 'ok' ? fault.tokens : undefined) ?? options.replyOf?.(body) ?? options.tokens ?? DEFAULT_TOKENS;
     const maxTokens = (body.max_completion_tokens ?? body.max_tokens) as number | undefined;
     const tokens = maxTokens !== undefined ? allTokens.slice(0, maxTokens) : allTokens;
     const finishReason = fault.kind === 'ok' && fault.finishReason ? fault.finishReason : maxTokens !== undefined && maxTokens < allTokens.length ? 'length' : 'stop';
@@ -148,6 +180,10 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         res.write(': a comment line\nthis line is garbage\nnot-a-field\n\n');
         if (fault.invalidJson !== false) { await send('{"choices": [ {"delta": {"content": "x"'); res.end(); return; }
       }
+      if (fault.kind === 'gated' && fault.at.includes(i)) {
+        await pass(fault.at.indexOf(i));
+        if (res.destroyed) return; // the client gave up meanwhile
+      }
       await sleep(chunkDelayMs);
       if (res.destroyed) return;
       await chunk({ content: token }, { logprobs: k === undefined ? null : { content: [logprobOf(token, i, k)], refusal: null } });
@@ -168,7 +204,28 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     requests,
     script: (...faults) => { queue.push(...faults); },
     reset: () => { queue = []; requests.length = 0; },
+    waitingAt: (index) => gates.get(index)?.waiting ?? 0,
+    whenWaiting: (index, count, timeoutMs = 30_000) => new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (gate(index).waiting < count) return;
+        clearTimeout(timer);
+        gateWatchers = gateWatchers.filter((watcher) => watcher !== check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        gateWatchers = gateWatchers.filter((watcher) => watcher !== check);
+        reject(new Error(`${gate(index).waiting} of ${count} streams wait at gate ${index} after ${timeoutMs} ms (${requests.length} requests)`));
+      }, timeoutMs);
+      gateWatchers.push(check);
+      check();
+    }),
+    openGate: (index) => {
+      const opened = gate(index);
+      opened.open = true;
+      for (const release of opened.release.splice(0)) release();
+    },
     close: () => new Promise<void>((resolve) => {
+      for (const held of gates.values()) for (const release of held.release.splice(0)) release();
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     }),

@@ -17,6 +17,11 @@ registerToolkit();
 
 const app = document.getElementById('app') as HTMLElement;
 let state: PanelState = readPanelState(loadState()) ?? { version: 1 };
+/** The comparison the host sent this document (`compare/started`), whose updates it may apply. A
+ * copy restored from saved state takes none: it may be older than the host thinks (saves are
+ * throttled, and a hidden panel's last save can be lost), and an update appended to it would show
+ * text the cell never had. The host sends its own record when this document is ready. */
+let hostComparison: string | undefined;
 const saver = new SaveThrottle(() => saveState(state));
 const runView = new RunView((id) => post('run/abort', { id }));
 const comparisonView = new ComparisonView({
@@ -96,6 +101,7 @@ const handlers: Handlers<HostToWebview> = {
     runView.finish(result);
   },
   'compare/started': ({ comparison, resumed }) => {
+    hostComparison = comparison.id;
     if (resumed && state.comparison?.id === comparison.id) {
       // The host's copy after this document was reloaded: newer than the saved one, same baseline
       // and the same view as the user left them.
@@ -112,6 +118,7 @@ const handlers: Handlers<HostToWebview> = {
   'compare/update': (update) => {
     const record = state.comparison;
     if (record?.id !== update.id) return; // another comparison's late batch
+    if (hostComparison !== update.id) return; // the saved copy: the host's record replaces it first
     comparisonView.apply(applyUpdate(record, update));
     save(state, isSettled(record) ? 'now' : 'soon');
   },

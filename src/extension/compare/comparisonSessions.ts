@@ -78,7 +78,8 @@ export class ComparisonSessions implements vscode.Disposable {
     return session.run.rerunColumn(column).then(() => this.settled(id)).then(() => true);
   }
 
-  /** The latest comparison as it stands now, its pending updates sent first (they are part of it). */
+  /** The latest comparison as it stands now, its pending updates flushed first: they are part of
+   * it, and sent after it they would be applied twice. */
   current(): ComparisonRecord | undefined {
     if (this.latest === undefined) return undefined;
     const session = this.sessions.get(this.latest);

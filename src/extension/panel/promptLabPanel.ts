@@ -134,13 +134,16 @@ export class PromptLabPanel implements vscode.Disposable {
         void vscode.window.showWarningMessage('Prompt Lab: the panel is out of date. Close it and open it again.');
         return;
       }
+      // The webview's saved state may lag behind what it was sent before VS Code unloaded it; the
+      // host's record is the truth, so the comparison is sent as it stands (updates follow). It is
+      // taken before the panel is ready again: the updates it flushes, which the record holds, are
+      // not posted ahead of it to a page that would append them to its older copy (the page also
+      // ignores updates until it has the host's record).
+      const comparison = PromptLabPanel.actions.currentComparison();
       this.ready = true;
       const active = this.activePrompt();
       this.post('panel/init', { active: active && snapshotOf(active) });
       for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
-      // The webview's saved state may lag behind what it was sent before VS Code unloaded it; the
-      // host's record is the truth, so the comparison is sent as it stands (updates follow).
-      const comparison = PromptLabPanel.actions.currentComparison();
       if (comparison) this.post('compare/started', { comparison, resumed: true });
     },
     'run/abort': ({ id }) => {

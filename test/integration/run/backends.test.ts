@@ -100,10 +100,12 @@ describe('backends in VS Code', function () {
     // temperature is honoured: no diagnostic for it.
     assert.equal(vscode.languages.getDiagnostics(document.uri).filter((candidate) => candidate.code === 'unsupported-setting').length, 1);
 
-    // The local model takes top-k: the same config on it is fine.
-    const local = await untitledPrompt('---\nmodel: local\nconfig:\n  topK: 40\n---\nHello');
+    // The local model takes top-k: the same config on it is fine. The undeclared variable's warning
+    // says the checks have run (all of a document's diagnostics are set at once), however slowly.
+    const local = await untitledPrompt('---\nmodel: local\nconfig:\n  topK: 40\ninput:\n  schema:\n    topic: string\n---\nHello {{topicc}}');
     opened.push(local);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await eventually('the checks of the local prompt', () =>
+      vscode.languages.getDiagnostics(local.uri).some((candidate) => candidate.code === 'undeclared-variable'));
     assert.deepEqual(vscode.languages.getDiagnostics(local.uri).filter((candidate) => candidate.code === 'unsupported-setting'), []);
   });
 
