@@ -2,6 +2,8 @@
 // call it (Host, Origin, Content-Type, API key), slow and numerous clients (timeouts, connection
 // cap), floods (bounded admission, 429), prompts over the context (400) and malformed input.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import { networkInterfaces } from 'node:os';
 import OpenAI from 'openai';
 import { runCli } from '../../src/cli/main';
 import { checkContextLength } from '../../src/serve/contextLimit';
@@ -57,6 +59,18 @@ describe('prompt-lab serve: hardening', function () {
       raw.socket.write('GET /v1/models HTTP/1.0\r\n\r\n');
       await raw.closed;
       assert.match(raw.received(), /^HTTP\/1\.1 403 /);
+    });
+
+    it('bound beyond loopback, also answers to the address it listens on and the one a client reached it by', async function () {
+      await serve({ host: '0.0.0.0' });
+      assert.equal((await request(port, { headers: { host: `0.0.0.0:${port}` } })).status, 200, 'the printed URL works');
+      const lan = Object.values(networkInterfaces()).flat().find((entry) => entry && entry.family === 'IPv4' && !entry.internal);
+      if (!lan) this.skip();
+      const reached = await new Promise<number>((resolve, reject) => {
+        http.get({ host: lan.address, port, path: '/v1/models', agent: false }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject);
+      });
+      assert.equal(reached, 200, `Host ${lan.address}:${port}`);
+      assert.equal((await request(port, { headers: { host: `${lan.address}:${port + 1}` } })).status, 403, 'not on another port');
     });
 
     it('refuses any Origin not allowed by name, and serves allowed ones with CORS headers and preflights', async () => {
