@@ -25,7 +25,7 @@ export const analyzeStory = () => analyzePrompt(readFileSync(STORY_FILE, 'utf8')
  * openai backend pointed at that server. Call `close()` when done. */
 export async function startLocalServe(concurrency) {
   const local = new LocalBackend({ id: 'local', kind: 'local', modelPath: MODEL, threads: 1, concurrency });
-  const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0 });
+  const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0, concurrency });
   const viaServe = createOpenAIBackend({ id: 'serve', kind: 'openai', baseURL: server.url }, { apiKey: async () => undefined });
   return {
     local, server, viaServe,

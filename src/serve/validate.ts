@@ -32,8 +32,12 @@ const ROLES: Record<string, ChatMessage['role']> = { system: 'system', developer
 
 const invalid = (param: string, message: string, code: string | null = null) => new ApiError(400, message, param, code);
 
+/** `object[key]` if the object has it as its own property: a parsed body's `"__proto__"` or
+ * `"constructor"` key, or a polluted prototype, never stands in for a field. */
+const own = (object: object, key: string): unknown => (Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined);
+
 function optionalNumber(body: Record<string, unknown>, key: string, min: number, max: number, integer = false): number | undefined {
-  const value = body[key];
+  const value = own(body, key);
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
     throw invalid(key, `Invalid type for '${key}': expected ${integer ? 'an integer' : 'a number'}, but got ${JSON.stringify(value)}.`, integer ? 'invalid_type' : 'invalid_type');
@@ -47,7 +51,7 @@ function messageText(content: unknown, at: string): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content.map((part, index) => {
-      if (typeof part === 'object' && part !== null && (part as { type?: unknown }).type === 'text' && typeof (part as { text?: unknown }).text === 'string') return (part as { text: string }).text;
+      if (typeof part === 'object' && part !== null && own(part, 'type') === 'text' && typeof own(part, 'text') === 'string') return own(part, 'text') as string;
       throw invalid(`${at}[${index}]`, `Invalid content part at '${at}[${index}]': only text parts ({"type": "text", "text": …}) are supported.`);
     }).join('');
   }
@@ -61,8 +65,9 @@ function messagesOf(value: unknown): ChatMessage[] {
   return value.map((message, index) => {
     const at = `messages[${index}]`;
     if (typeof message !== 'object' || message === null) throw invalid(at, `Invalid type for '${at}': expected an object.`, 'invalid_type');
-    const { role, content } = message as { role?: unknown; content?: unknown };
-    if (typeof role !== 'string' || !(role in ROLES)) throw invalid(`${at}.role`, `Invalid value for '${at}.role': expected one of ${Object.keys(ROLES).join(', ')}.`, 'invalid_value');
+    const role = own(message, 'role');
+    const content = own(message, 'content');
+    if (typeof role !== 'string' || !Object.hasOwn(ROLES, role)) throw invalid(`${at}.role`, `Invalid value for '${at}.role': expected one of ${Object.keys(ROLES).join(', ')}.`, 'invalid_value');
     return { role: ROLES[role]!, content: content === null && role === 'assistant' ? '' : messageText(content, `${at}.content`) };
   });
 }
@@ -83,7 +88,7 @@ function stopOf(value: unknown): string[] | undefined {
 }
 
 function booleanOf(body: Record<string, unknown>, key: string): boolean | undefined {
-  const value = body[key];
+  const value = own(body, key);
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw invalid(key, `Invalid type for '${key}': expected a boolean, but got ${JSON.stringify(value)}.`, 'invalid_type');
   return value;
@@ -93,12 +98,13 @@ function booleanOf(body: Record<string, unknown>, key: string): boolean | undefi
 export function validateRequest(endpoint: Endpoint, raw: unknown, models: readonly string[]): ValidRequest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ApiError(400, 'The request body must be a JSON object.', null, 'invalid_json');
   const body = raw as Record<string, unknown>;
-  if (body.model === undefined) throw invalid('model', "Missing required parameter: 'model'.", 'missing_required_parameter');
-  if (typeof body.model !== 'string') throw invalid('model', "Invalid type for 'model': expected a string.", 'invalid_type');
+  const model = own(body, 'model');
+  if (model === undefined) throw invalid('model', "Missing required parameter: 'model'.", 'missing_required_parameter');
+  if (typeof model !== 'string') throw invalid('model', "Invalid type for 'model': expected a string.", 'invalid_type');
   // api.openai.com answers an unknown model with 404 model_not_found (the openai SDK's NotFoundError).
-  if (!models.includes(body.model)) throw new ApiError(404, `The model '${body.model}' does not exist. This server serves: ${models.join(', ')}.`, 'model', 'model_not_found');
-  const messages = endpoint === 'chat' ? messagesOf(body.messages) : [];
-  const prompt = endpoint === 'completions' ? promptOf(body.prompt) : undefined;
+  if (!models.includes(model)) throw new ApiError(404, `The model '${model}' does not exist. This server serves: ${models.join(', ')}.`, 'model', 'model_not_found');
+  const messages = endpoint === 'chat' ? messagesOf(own(body, 'messages')) : [];
+  const prompt = endpoint === 'completions' ? promptOf(own(body, 'prompt')) : undefined;
 
   const temperature = optionalNumber(body, 'temperature', 0, 2);
   const topP = optionalNumber(body, 'top_p', 0, 1);
@@ -109,12 +115,13 @@ export function validateRequest(endpoint: Endpoint, raw: unknown, models: readon
   const frequencyPenalty = optionalNumber(body, 'frequency_penalty', -2, 2);
   const n = optionalNumber(body, 'n', 1, MAX_N, true) ?? 1;
   const stream = booleanOf(body, 'stream') ?? false;
-  const stopSequences = stopOf(body.stop);
+  const stopSequences = stopOf(own(body, 'stop'));
   let includeUsage = false;
-  if (body.stream_options !== undefined && body.stream_options !== null) {
+  const streamOptions = own(body, 'stream_options');
+  if (streamOptions !== undefined && streamOptions !== null) {
     if (!stream) throw invalid('stream_options', "Invalid value for 'stream_options': only allowed when 'stream' is true.", 'invalid_value');
-    if (typeof body.stream_options !== 'object') throw invalid('stream_options', "Invalid type for 'stream_options': expected an object.", 'invalid_type');
-    includeUsage = booleanOf(body.stream_options as Record<string, unknown>, 'include_usage') ?? false;
+    if (typeof streamOptions !== 'object' || Array.isArray(streamOptions)) throw invalid('stream_options', "Invalid type for 'stream_options': expected an object.", 'invalid_type');
+    includeUsage = booleanOf(streamOptions as Record<string, unknown>, 'include_usage') ?? false;
   }
   let logprobs: number | undefined;
   if (endpoint === 'chat') {
@@ -129,7 +136,7 @@ export function validateRequest(endpoint: Endpoint, raw: unknown, models: readon
     temperature, topP, topK, maxOutputTokens: maxTokens, seed, presencePenalty, frequencyPenalty, stopSequences, logprobs,
   }).filter(([, value]) => value !== undefined));
   return {
-    model: body.model, messages, ...(prompt !== undefined ? { prompt } : {}), config, n, stream, includeUsage,
+    model, messages, ...(prompt !== undefined ? { prompt } : {}), config, n, stream, includeUsage,
     ...(logprobs !== undefined ? { logprobs } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Backend, GenerationResult } from '../../src/backends/backend';
 import { LocalBackend } from '../../src/backends/local/localBackend';
+import { measureWithModel } from '../../src/serve/contextLimit';
 import { startOpenAIServer, type StartedServer } from '../../src/serve/openaiServer';
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
@@ -194,6 +195,37 @@ describe('prompt-lab serve: the OpenAI API over the local model', function () {
     assert.ok(results[0]!.usage.completionTokens < 1500);
   });
 
+  it('refuses a prompt over the context with 400 context_length_exceeded, measured by the model, before generating', async () => {
+    const measured = await startOpenAIServer({ backend: local, model: MODEL, port: 0, measure: measureWithModel(local) });
+    try {
+      const long = Array.from({ length: 110 }, () => OPENING).join(' ');
+      const [tokens] = await local.countTokens([long]);
+      assert.ok(tokens! > 2_048 && tokens! < 4_000, `${tokens} tokens`);
+      results.length = 0;
+      const post = (route: string, body: unknown) => fetch(`${measured.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const startedAt = performance.now();
+      const response = await post('/chat/completions', { model: MODEL, messages: [{ role: 'user', content: long }] });
+      const elapsed = performance.now() - startedAt;
+      assert.equal(response.status, 400);
+      const { error } = await response.json();
+      assert.equal(error.code, 'context_length_exceeded');
+      assert.equal(error.param, 'messages');
+      assert.match(error.message, new RegExp(`^This model's maximum context length is 2048 tokens\\. However, your messages resulted in ${tokens! + 1} tokens\\.`));
+      assert.ok(elapsed < 2_000, `answered in ${Math.round(elapsed)} ms`);
+      // Completions: the prompt fits, the prompt and max_tokens do not.
+      const half = Array.from({ length: 60 }, () => OPENING).join(' ');
+      const [halfTokens] = await local.countTokens([half]);
+      const over = await post('/completions', { model: MODEL, prompt: half, max_tokens: 2_048 - halfTokens! });
+      assert.equal(over.status, 400);
+      assert.match((await over.json()).error.message, new RegExp(`you requested 2049 tokens \\(${halfTokens! + 1} in the prompt, ${2_048 - halfTokens!} in the completion\\)`));
+      const fits = await post('/completions', { model: MODEL, prompt: half, max_tokens: 3 });
+      assert.equal(fits.status, 200);
+      assert.equal((await fits.json()).usage.prompt_tokens, halfTokens! + 1, 'the measure counted the prompt as the generation did');
+    } finally {
+      await measured.close();
+    }
+  });
+
   it('runs from the command line on a free port it prints, and stops on SIGINT', async function () {
     const cli = path.join(root, 'dist/cli.js');
     if (!existsSync(cli)) this.skip();
@@ -207,10 +239,54 @@ describe('prompt-lab serve: the OpenAI API over the local model', function () {
       });
       child.on('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL: ${stdout}`)));
     });
-    const body = await (await fetch(`${url}/completions`, { method: 'POST', body: JSON.stringify({ model: MODEL, prompt: OPENING, max_tokens: 3 }) })).json();
+    const body = await (await fetch(`${url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, prompt: OPENING, max_tokens: 3 }) })).json();
     assert.equal(body.usage.completion_tokens, 3);
+    // fetch's default body type, text/plain, is what a web page can send without asking: refused.
+    assert.equal((await fetch(`${url}/completions`, { method: 'POST', body: JSON.stringify({ model: MODEL, prompt: OPENING, max_tokens: 3 }) })).status, 415);
+    // The CLI measures prompts with the model: one over the context is a 400.
+    const long = await fetch(`${url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, prompt: OPENING.repeat(150) }) });
+    assert.equal((await long.json()).error.code, 'context_length_exceeded');
     const exit = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGINT');
     assert.equal(await exit, 0);
+  });
+
+  it('from the command line, takes its API key from the environment without printing it, and warns when exposed without one', async function () {
+    const cli = path.join(root, 'dist/cli.js');
+    if (!existsSync(cli)) this.skip();
+    const key = 'sk-serve-test-7d1e';
+    const run = async (args: string[], env: NodeJS.ProcessEnv) => {
+      const child = spawn(process.execPath, [cli, 'serve', '--model', STORIES_MODEL, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk) => { stderr += chunk; });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /Serving stories260K at http:\/\/[^:]+:(\d+)\/v1/.exec(stdout);
+          if (match) resolve(`http://127.0.0.1:${match[1]}/v1`);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL: ${stdout}${stderr}`)));
+      });
+      return { url, output: () => stdout + stderr, stop: () => { const exit = new Promise((resolve) => child.on('exit', resolve)); child.kill('SIGINT'); return exit; } };
+    };
+    const keyed = await run([], { PROMPT_LAB_SERVE_API_KEY: key });
+    try {
+      assert.equal((await fetch(`${keyed.url}/models`)).status, 401);
+      assert.equal((await fetch(`${keyed.url}/models`, { headers: { authorization: `Bearer ${key}` } })).status, 200);
+      assert.match(keyed.output(), /API key required/);
+    } finally {
+      assert.equal(await keyed.stop(), 0);
+    }
+    assert.ok(!keyed.output().includes(key), 'the key is never printed');
+    assert.ok(!keyed.output().includes('warning'));
+
+    const exposed = await run(['--host', '0.0.0.0'], {});
+    try {
+      assert.equal((await fetch(`${exposed.url}/models`)).status, 200);
+      assert.match(exposed.output(), /warning: listening on 0\.0\.0\.0 without an API key/);
+    } finally {
+      assert.equal(await exposed.stop(), 0);
+    }
   });
 });
