@@ -75,7 +75,9 @@ export function readBackendConfigs(value: unknown): { backends: BackendConfig[];
     const at = `backends[${index}]`;
     const bad = (message: string) => problems.push({ path: at, message });
     if (typeof entry !== 'object' || entry === null) return bad('must be an object with id and kind');
-    const config = entry as Record<string, unknown>;
+    // Own properties only, copied: a settings parser that assigns a "__proto__" key gives an entry
+    // a prototype, whose fields (baseURL, modelPath…) would otherwise read as the entry's own.
+    const config = Object.fromEntries(Object.entries(entry)) as Record<string, unknown>;
     if (typeof config.id !== 'string' || !/^[\w.-]+$/.test(config.id)) return bad('id must be a name of letters, digits, ".", "-" or "_"');
     if (seen.has(config.id)) return bad(`id '${config.id}' is used twice`);
     if (!BACKEND_KINDS.includes(config.kind as BackendKind)) return bad(`kind must be one of ${BACKEND_KINDS.join(', ')}`);

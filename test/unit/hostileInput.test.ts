@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { readBackendConfigs } from '../../src/backends/backendConfig';
 import { runCli } from '../../src/cli/main';
 import { checkPrompt } from '../../src/core/check/checkPrompt';
 import { markdownCellText } from '../../src/core/comparisonExport';
@@ -135,6 +136,18 @@ describe('hostile input', () => {
       assert.equal(findUnsafeKey({ a: [{ b: 1 }, JSON.parse('{"constructor": {"prototype": {}}}')] }), 'a[1].constructor');
       assert.equal(findUnsafeKey({ a: { 'b.prototype': 1 } }), 'a.b.prototype');
       assert.equal(findUnsafeKey({ a: [1, 'x', null, { b: true }] }), undefined);
+    });
+  });
+
+  describe('backend configurations', () => {
+    it('read own fields only: an entry whose prototype carries baseURL (a "__proto__" key, assigned) is still a local backend', () => {
+      const entry = { id: 'mine', kind: 'local' };
+      Object.setPrototypeOf(entry, { baseURL: 'https://x.example/v1', modelPath: '/etc/passwd' });
+      const { backends, problems } = readBackendConfigs([entry]);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(backends, [{ id: 'mine', kind: 'local' }]);
+      assert.equal(backends[0]!.modelPath, undefined);
+      assert.equal(backends[0]!.baseURL, undefined);
     });
   });
 
