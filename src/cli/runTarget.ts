@@ -3,9 +3,11 @@
 // flags' pins (--backend, --base-url, --model); its problems become messages and exit codes here.
 import { apiKeyEnvProblem, type BackendConfig } from '../backends/backendConfig';
 import { existsSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resolveModelPath } from '../backends/local/localBackend';
 import type { BackendRegistry } from '../backends/registry';
+import { isInsideFolder } from '../core/folders';
 import type { GenerationConfig } from '../core/generationConfig';
 import { countInProcess } from '../core/promptTokens';
 import type { RenderRequest } from '../core/render';
@@ -64,9 +66,23 @@ export interface CliTarget {
 /** The engine's host on the command line: files by path, partials beside the file and in
  * --prompts-dir, keys from environment variables (the registry's services), notes to stderr. */
 function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string): EngineHost {
+  // Files the engine finds beside a prompt (variants) were not named by the user: like partials, they
+  // are read only when their real path is inside the prompt's folder (a cloned repository's
+  // `story.formal.prompt -> ~/.ssh/id_rsa` must not be read and sent).
+  const siblings = new Set<string>();
   return {
-    readPrompt: async (file) => (existsSync(file) ? { ref: file, fileName: path.basename(file), text: await readPromptFile(file) } : undefined),
-    beside: (file, fileName) => path.join(path.dirname(file), fileName),
+    readPrompt: async (file) => {
+      if (!existsSync(file)) return undefined;
+      if (siblings.has(file) && !isInsideFolder(await realpath(file), await realpath(path.dirname(file)))) {
+        throw new UsageError(`${file} is a link to a file outside its folder; refused`);
+      }
+      return { ref: file, fileName: path.basename(file), text: await readPromptFile(file) };
+    },
+    beside: (file, fileName) => {
+      const sibling = path.join(path.dirname(file), fileName);
+      siblings.add(sibling);
+      return sibling;
+    },
     environment: (file) => fileEnvironment(file, all(parsed, 'prompts-dir')),
     get backends() { return registry(); },
     defaultBackend,

@@ -1,7 +1,7 @@
 // Security regressions: what a cloned repository's .prompt file, an input file or model text could
 // do before these fixes. Each test would fail on the code it guards against.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readBackendConfigs } from '../../src/backends/backendConfig';
@@ -136,6 +136,25 @@ describe('hostile input', () => {
       assert.equal(findUnsafeKey({ a: [{ b: 1 }, JSON.parse('{"constructor": {"prototype": {}}}')] }), 'a[1].constructor');
       assert.equal(findUnsafeKey({ a: { 'b.prototype': 1 } }), 'a.b.prototype');
       assert.equal(findUnsafeKey({ a: [1, 'x', null, { b: true }] }), undefined);
+    });
+  });
+
+  describe('variant files', () => {
+    it('a variant that links out of the prompt\'s folder is refused before anything runs (exit 2)', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'promptlab-variant-'));
+      try {
+        mkdirSync(path.join(dir, 'repo'));
+        writeFileSync(path.join(dir, 'secret.txt'), 'PROMPT_LAB_SECRET');
+        writeFileSync(path.join(dir, 'repo/story.prompt'), 'Once upon a time');
+        symlinkSync(path.join(dir, 'secret.txt'), path.join(dir, 'repo/story.evil.prompt'));
+        const model = path.resolve(root, '../shared/models/stories260K.gguf');
+        const { code, stdout, stderr } = await cli('compare', path.join(dir, 'repo/story.prompt'), '--axis', 'variant=default,evil', '--backend', 'local', '--model-path', model, '--samples', '1', '--max-tokens', '2');
+        assert.equal(code, 2, stderr);
+        assert.match(stderr, /story\.evil\.prompt is a link to a file outside its folder; refused/);
+        assert.doesNotMatch(stdout + stderr, /PROMPT_LAB_SECRET/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
