@@ -6,20 +6,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LocalBackend } from '../../src/backends/local/localBackend';
-import { runCli } from '../../src/cli/main';
+import { cli } from '../support/inProcessCli';
 import { startOpenAIServer } from '../../src/serve/openaiServer';
 
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
 const STORY = path.join(root, 'prompts/continue-story.prompt');
 const LOCAL = ['--backend', 'local', '--model-path', STORIES_MODEL];
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, 'test');
-  return { code, stdout, stderr };
-}
 
 describe('prompt-lab run', function () {
   this.timeout(60000);
