@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { resolveModelPath } from '../backends/local/localBackend';
 import type { BackendRegistry } from '../backends/registry';
 import type { GenerationConfig } from '../core/generationConfig';
-import { judgePromptReader } from '../core/eval/judgePrompts';
+import { judgePromptReader, judgePromptRoot } from '../core/eval/judgePrompts';
 import { countInProcess } from '../core/promptTokens';
 import type { RenderRequest } from '../core/render';
 import type { EngineHost } from '../engine/host';
@@ -64,15 +64,6 @@ export interface CliTarget {
   registry: BackendRegistry;
 }
 
-/** The folder holding prompts/judges: the package's root, above this file in the bundle
- * (dist/cli.js) and in the compiled tree (out/src/cli/runTarget.js). */
-function packageRoot(): string {
-  for (let folder = __dirname; ; folder = path.dirname(folder)) {
-    if (existsSync(path.join(folder, 'prompts', 'judges'))) return folder;
-    if (path.dirname(folder) === folder) return path.resolve(__dirname, '..');
-  }
-}
-
 /** A text file by path; undefined when there is none. */
 async function readTextFile(file: string): Promise<string | undefined> {
   try {
@@ -80,7 +71,7 @@ async function readTextFile(file: string): Promise<string | undefined> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new Error(code === 'EISDIR' ? 'it is a folder' : (error as Error).message);
+    throw new Error(code === 'EISDIR' ? 'it is a folder' : (error as Error).message, { cause: error });
   }
 }
 
@@ -98,7 +89,7 @@ export interface CliEvalOptions {
  * <working folder>/.promptlab/judges/<name>.prompt wins over the built-in one. */
 function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string, evalOptions: CliEvalOptions = {}): EngineHost {
   const cwd = evalOptions.cwd ?? process.cwd();
-  const builtInJudge = judgePromptReader(packageRoot());
+  const builtInJudge = judgePromptReader(judgePromptRoot(__dirname));
   return {
     readText: readTextFile,
     allowCode: true,
