@@ -115,10 +115,12 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
       if (all(parsed, 'axis').length > 0 && axes.some((axis) => axis.name === name) && parsed.values.has(name)) throw new UsageError(`give --${name} or --axis ${name}, not both`);
     }
     const { seed, ...fixed } = overridesOf(parsed);
-    const seeds = sampleSeeds(samples, seed);
+    // Without --seed no seed is sent (as promptfoo): a run at temperature 0 can then be cached.
+    const seeds = seed === undefined ? [] : sampleSeeds(samples, seed);
     const positional = parsed.positionals[0];
     if (positional === undefined) throw new UsageError('eval needs a .prompt file');
-    const tests = single(parsed, 'tests') ?? datasetFileFor(positional);
+    // A --variant renders its own file; the dataset stays the prompt's.
+    const tests = single(parsed, 'tests') ?? (parsed.values.has('variant') ? datasetFileFor(positional) : undefined);
 
     let data: EvalDataset | undefined;
     const render: CliRender = async (host, file, request) => {
@@ -127,7 +129,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
         if (loaded.problem.kind === 'no-prompt') throw new UsageError(`cannot read '${file}': ENOENT`);
         return loaded;
       }
-      const dataset = await loadEvalDataset(host, loaded, { tests, request, ...(single(parsed, 'filter') !== undefined ? { filter: single(parsed, 'filter')! } : {}) });
+      const dataset = await loadEvalDataset(host, loaded, { ...(tests !== undefined ? { tests } : {}), request, ...(single(parsed, 'filter') !== undefined ? { filter: single(parsed, 'filter')! } : {}) });
       if ('problem' in dataset) return reportEvalProblem(io, dataset.problem);
       for (const problem of dataset.problems) io.stderr(`${problemLine(problem)}${problem.test !== undefined ? ' (test skipped)' : ''}\n`);
       data = dataset;
