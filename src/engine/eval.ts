@@ -144,6 +144,8 @@ const PERPLEXITY = new Set(['perplexity', 'perplexity-score']);
 /** Log-probabilities are asked for only when an assertion reads them. */
 const needsLogprobs = (asserts: readonly Assertion[]) => asserts.some((assertion) => PERPLEXITY.has(parseAssertionType(assertion.type).base ?? ''));
 
+const JUDGE_MAX_TOKENS = 1024;
+
 const CHAT_ROLE = { system: 'system', user: 'user', assistant: 'model' } as const;
 
 /** The eval of `prepared` over `columns` and the dataset's tests. */
@@ -180,10 +182,12 @@ export async function newEval(host: EngineHost, prepared: PreparedPrompt, column
   const redact = (text: string) => (host.redact ? host.redact(text) : text);
   const judge = judgeTarget && (async (messages: JudgeMessage[]): Promise<string> => {
     const result = await backendOf(judgeTarget).generate({
-      model: judgeTarget.model, messages: messages.map((message) => ({ role: CHAT_ROLE[message.role], content: message.content })), config: { temperature: 0 },
+      model: judgeTarget.model, messages: messages.map((message) => ({ role: CHAT_ROLE[message.role], content: message.content })),
+      // A verdict is short: a judge that rambles is cut off (and then answers no verdict).
+      config: { temperature: 0, maxOutputTokens: JUDGE_MAX_TOKENS },
     });
     if (result.error) throw new Error(redact(result.error.message));
-    return result.text;
+    return redact(result.text);
   });
   const readJudgePrompt = host.judgePrompt?.bind(host);
 

@@ -4,7 +4,7 @@
 // perplexity from its logprobs), the exit codes and outputs, JUnit well-formedness, the response
 // cache, and Ctrl+C.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
@@ -139,6 +139,16 @@ describe('prompt-lab eval over a scripted OpenAI-compatible server', function ()
     const suite = tags.find((t) => t.name === 'testsuite')!;
     assert.deepEqual([suite.attributes.tests, suite.attributes.failures, suite.attributes.errors, suite.attributes.skipped], ['4', '1', '1', '1']);
     assert.equal(tags.filter((t) => t.name === 'testcase').length, 4);
+  });
+
+  it('a judge prompt in ./.promptlab/judges overrides the built-in one', async () => {
+    mkdirSync(path.join(dir, '.promptlab', 'judges'), { recursive: true });
+    writeFileSync(path.join(dir, '.promptlab', 'judges', 'llm-rubric.prompt'), '---\ninput:\n  schema:\n    output: string\n    rubric: string\n---\n{{role "system"}}You are grading output, house style.\n{{role "user"}}<Output>{{output}}</Output> {{rubric}}\n');
+    const { code } = await cli('eval', prompt, '--base-url', server.url, '--judge', 'cli/j', '--filter', 'France');
+    assert.equal(code, 0);
+    const judged = server.requests.filter((r) => r.body && isJudge(r.body));
+    assert.equal(judged.length, 1);
+    assert.match(JSON.stringify(judged[0]!.body!.messages), /house style/);
   });
 
   it('--min-pass-rate decides the exit code; --json is the whole record; without --judge a rubric is an error, never a pass', async () => {
