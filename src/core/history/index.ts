@@ -1,0 +1,5 @@
+export * from './types';
+export * from './summary';
+export * from './settings';
+export * from './sanitize';
+export * from './records';
