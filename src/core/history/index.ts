@@ -3,3 +3,4 @@ export * from './summary';
 export * from './settings';
 export * from './sanitize';
 export * from './records';
+export * from './exports';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CellResult, ComparisonRecord } from '../comparison';
 import { cellResultOf } from '../comparison';
-import { sha256Prefix } from '../comparisonRun';
+import { DEFAULT_TEXT_LIMIT, sha256Prefix } from '../comparisonRun';
 import type { GenerationConfig } from '../generationConfig';
 import type { TextMessage } from '../render';
 import type { ComparisonHistoryRecord, RunRecord } from './types';
@@ -25,6 +25,7 @@ export interface RunRecordParams {
 
 export function runRecordOf(params: RunRecordParams): RunRecord {
   const result = cellResultOf(params.result);
+  result.text = result.text.slice(0, DEFAULT_TEXT_LIMIT);
   return {
     version: 1,
     kind: 'run',
@@ -40,7 +41,12 @@ export function runRecordOf(params: RunRecordParams): RunRecord {
   };
 }
 
-/** A comparison record as history keeps it (a copy: the panel may still change its own). */
-export function comparisonHistoryRecord(record: ComparisonRecord): ComparisonHistoryRecord {
-  return { ...(JSON.parse(JSON.stringify(record)) as ComparisonRecord), kind: 'comparison' };
+/** A comparison record as history keeps it (a copy: the panel may still change its own), with the
+ * inputs it was rendered with (for exporting its rated cells as tests). */
+export function comparisonHistoryRecord(record: ComparisonRecord, inputs?: Record<string, unknown>): ComparisonHistoryRecord {
+  return {
+    ...(JSON.parse(JSON.stringify(record)) as ComparisonRecord),
+    kind: 'comparison',
+    ...(inputs && Object.keys(inputs).length > 0 ? { inputs: JSON.parse(JSON.stringify(inputs)) as Record<string, unknown> } : {}),
+  };
 }

@@ -41,6 +41,8 @@ export interface RunRecord {
 /** A comparison record as history keeps it. */
 export interface ComparisonHistoryRecord extends ComparisonRecord {
   kind: 'comparison';
+  /** The inputs as given (before defaults), when there were any. */
+  inputs?: Record<string, unknown>;
 }
 
 /** Any record the store takes: an eval record (src/core/eval/evalRecord.ts) or a kind not yet
