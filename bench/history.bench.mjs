@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { setInterval, clearInterval } from 'node:timers';
 
 const require = createRequire(import.meta.url);
 const out = (file) => require(path.resolve(import.meta.dirname, '../out/src', file));
