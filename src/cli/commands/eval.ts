@@ -14,6 +14,7 @@ import { columnRunsOf } from '../../engine/columns';
 import { loadEvalDataset, newEval, type EvalDataset, type EvalProblem } from '../../engine/eval';
 import { loadPrompt } from '../../engine/prompt';
 import { all, parseArgs, single, UsageError } from '../args';
+import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import type { CliCommand } from '../commands';
 import { textTable, type TableColumn } from '../compareTable';
 import { ExitCode, type CliIO } from '../io';
@@ -91,6 +92,7 @@ export const evalCommand: CliCommand = {
   --min-pass-rate <r>    Exit 0 when this share of the graded outputs pass (0..1), not only when all do
   --cache                Reuse responses from ./.promptlab/cache when the request is identical
                          (never for temperature > 0 without --seed)
+${SAVE_HISTORY_USAGE}
 ${RENDER_USAGE}
 
 Exit 0 when every test passes in every column (or the pass rate reaches --min-pass-rate), 1 otherwise
@@ -100,7 +102,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
     const parsed = parseArgs(args, {
       ...RUN_OPTIONS, tests: { value: true }, axis: { value: true, repeat: true }, samples: { value: true }, judge: { value: true },
       filter: { value: true }, 'max-concurrency': { value: true }, json: {}, junit: { value: true }, markdown: { value: true },
-      'min-pass-rate': { value: true }, cache: {},
+      'min-pass-rate': { value: true }, cache: {}, ...SAVE_HISTORY_OPTIONS,
     });
     const samples = positiveWhole(single(parsed, 'samples'), 'samples', 50) ?? 1;
     const concurrency = positiveWhole(single(parsed, 'max-concurrency'), 'max-concurrency');
@@ -169,6 +171,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
       if (junit !== undefined) await writeFile(junit, evalToJunit(record), 'utf8');
       const markdown = single(parsed, 'markdown');
       if (markdown !== undefined) await writeFile(markdown, evalToMarkdown(record), 'utf8');
+      await saveToHistory(parsed, io, 'eval', { ...record });
       io.stdout(parsed.flags.has('json') ? evalToJson(record) : resultTable(record, process.stdout.columns || 120));
       if (interrupted) return 130;
       if (evalPassed(record)) return ExitCode.ok;
