@@ -12,6 +12,7 @@ import { registerCompareCommands } from './compare/compareCommand';
 import { comparisonPanelActions, registerExportCommand } from './compare/comparisonActions';
 import { ComparisonSessions } from './compare/comparisonSessions';
 import { DisposableStore } from './disposables';
+import { registerDatasetFeatures } from './eval/datasetFeatures';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerPanelSerializer(extensionUri));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
+  store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
