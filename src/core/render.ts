@@ -127,12 +127,3 @@ export async function inputSchemaOf(checked: CheckedPrompt): Promise<JsonSchema 
 export async function renderPrompt(fileText: string, environment: PromptEnvironment, request: RenderRequest = {}): Promise<RenderResult> {
   return renderChecked(await checkPrompt(fileText, environment), request);
 }
-
-/** The prompt's input schema as JSON Schema (Dotprompt's conversion of Picoschema), for checking
- * inputs that come from elsewhere (a dataset's vars) before anything renders; undefined when the
- * prompt declares none or is broken. */
-export async function inputSchemaOf(checked: CheckedPrompt): Promise<JsonSchema | undefined> {
-  if (!checked.ok) return undefined;
-  const metadata = await metadataOf(await preparedFor(checked));
-  return metadata.input?.schema as JsonSchema | undefined;
-}

@@ -28,6 +28,8 @@ export const SettingKeys = {
   compareSeed: 'compare.seed',
   /** Model prices (USD per million tokens) for cost estimates: `{ model: { input, output } }`. */
   prices: 'prices',
+  /** The judge of model-graded assertions, as a prompt's `model:` names it (`openai/gpt-4o-mini`). */
+  evalJudge: 'eval.judge',
 } as const;
 
 /** Settings an untrusted workspace (Restricted Mode) may not set: they decide where API keys go and
@@ -130,6 +132,16 @@ export function readCompareSettings(scope?: vscode.ConfigurationScope): CompareS
     ...(typeof seed === 'number' && Number.isSafeInteger(seed) ? { seed } : {}),
     prices: config.get<unknown>(SettingKeys.prices),
   };
+}
+
+export interface EvalSettings {
+  /** The judge model id; undefined: model-graded assertions error (they have no judge). */
+  judge?: string;
+}
+
+export function readEvalSettings(scope?: vscode.ConfigurationScope): EvalSettings {
+  const judge = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).get<unknown>(SettingKeys.evalJudge);
+  return typeof judge === 'string' && /^\S+$/.test(judge.trim()) ? { judge: judge.trim() } : {};
 }
 
 export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyof typeof SettingKeys): boolean {

@@ -2,6 +2,7 @@
 // folder beside them, partials from the workspace (promptLab.promptsFolder), the backends from
 // settings with keys from SecretStorage, the output channel as the log, keys redacted.
 import * as vscode from 'vscode';
+import { judgePromptReader } from '../../core/eval';
 import type { CountTexts } from '../../core/promptTokens';
 import type { EngineHost } from '../../engine/host';
 import type { ApiKeyStore } from '../backends/apiKeys';
@@ -22,8 +23,28 @@ async function documentAt(ref: string): Promise<vscode.TextDocument | undefined>
   }
 }
 
-export function extensionEngineHost(backends: BackendService, keys: ApiKeyStore, log: OutputLog, countTexts: CountTexts): EngineHost {
+/** A text file's content (an open editor's first); undefined when there is no such file. */
+async function textAt(ref: string): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === ref);
+  if (open) return open.getText();
+  const uri = vscode.Uri.parse(ref);
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    throw error;
+  }
+}
+
+export function extensionEngineHost(backends: BackendService, keys: ApiKeyStore, log: OutputLog, countTexts: CountTexts, extensionUri?: vscode.Uri): EngineHost {
+  const judgePrompt = extensionUri && judgePromptReader(extensionUri.fsPath);
   return {
+    readText: textAt,
+    // Restricted Mode: a cloned folder's datasets cannot run code (javascript assertions error).
+    get allowCode() {
+      return vscode.workspace.isTrusted;
+    },
+    ...(judgePrompt ? { judgePrompt } : {}),
     readPrompt: async (ref) => {
       const document = await documentAt(ref);
       return document && { ref, fileName: baseName(document.uri), text: document.getText() };
