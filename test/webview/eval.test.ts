@@ -162,10 +162,14 @@ describe('panel webview: evals (Chromium, fake host)', () => {
       set.clear();
       return size;
     });
-    // Streaming batches of 8 cells each, over the whole eval.
+    // Batches of 8 cells starting, over the whole eval, then their text streaming.
     for (let start = 0; start < 800; start += 80) {
       await update(Array.from({ length: 8 }, (_, offset) => ({ index: start + offset, status: 'running' as const, append: 'tok ' })));
-      assert.ok(await touched() <= 8, 'a batch of 8 running cells redraws at most 8 matrix cells');
+      assert.ok(await touched() <= 8, 'a batch of 8 cells starting redraws at most those 8 matrix cells');
+    }
+    for (let batch = 0; batch < 5; batch++) {
+      await update(Array.from({ length: 8 }, (_, offset) => ({ index: offset * 80, append: 'more text ' })));
+      assert.equal(await touched(), 0, 'streamed text alone redraws no matrix cell (the matrix shows no text)');
     }
     await update(Array.from({ length: 40 }, (_, offset) => graded(400 + offset, offset % 2 === 0)));
     assert.ok(await touched() <= 40, 'grading 40 cells redraws those 40');

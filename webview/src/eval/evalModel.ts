@@ -13,8 +13,10 @@ export type EvalUpdate = HostToWebview['eval/update'];
 export interface EvalChanges {
   /** Indexes of record cells that changed. */
   cells: number[];
-  /** `${test}:${column}` of the matrix cells those belong to. */
+  /** `${test}:${column}` of the matrix cells whose status or grading changed (redrawn). */
   matrix: Set<string>;
+  /** `${test}:${column}` of the matrix cells that only streamed text (the matrix shows none of it). */
+  streamed: Set<string>;
   columns: Set<number>;
   /** Any cell's status changed (the header's counts). */
   statusChanged: boolean;
@@ -24,13 +26,17 @@ export const matrixKey = (test: number, column: number): string => `${test}:${co
 
 /** Applies one `eval/update` to `record`: per cell, reset, status, text, result, then grading. */
 export function applyEvalUpdate(record: EvalRecord, update: EvalUpdate): EvalChanges {
-  const changes: EvalChanges = { cells: [], matrix: new Set(), columns: new Set(), statusChanged: false };
+  const changes: EvalChanges = { cells: [], matrix: new Set(), streamed: new Set(), columns: new Set(), statusChanged: false };
   for (const cellUpdate of update.cells) {
     const cell = record.cells[cellUpdate.index];
     if (!cell) continue;
     changes.cells.push(cellUpdate.index);
-    changes.matrix.add(matrixKey(cell.test, cell.column));
-    changes.columns.add(cell.column);
+    const key = matrixKey(cell.test, cell.column);
+    const redraw = Boolean(cellUpdate.reset || (cellUpdate.status && cellUpdate.status !== cell.status) || cellUpdate.result || cellUpdate.assertions || cellUpdate.outcome);
+    if (redraw) {
+      changes.matrix.add(key);
+      changes.columns.add(cell.column);
+    } else changes.streamed.add(key);
     if (cellUpdate.reset) {
       cell.text = '';
       delete cell.result;

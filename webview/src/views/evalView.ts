@@ -157,7 +157,8 @@ export class EvalView {
     const changes = applyEvalUpdate(index.record, update);
     this.matrix.apply(changes);
     const open = this.view.open;
-    if (open && changes.matrix.has(matrixKey(open.test, open.column))) this.detail.show(index, open);
+    const openKey = open && matrixKey(open.test, open.column);
+    if (open && openKey && (changes.matrix.has(openKey) || changes.streamed.has(openKey))) this.detail.show(index, open);
     if (changes.statusChanged) this.updateHeader();
     if (this.view.failuresOnly) this.updateEmptyNote();
   }
