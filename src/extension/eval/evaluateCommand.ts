@@ -6,7 +6,7 @@
 // trusted workspace. Invoked with options (`{ dataset?, axes?, samples?, seed?, judge? }`) it asks
 // nothing and resolves to the finished record.
 import * as vscode from 'vscode';
-import { checkedAxis, sampleSeeds, SETTING_AXES, type Axis, type AxisName } from '../../core/compare';
+import { checkedAxis, DEFAULT_VARIANT, sampleSeeds, SETTING_AXES, type Axis, type AxisName } from '../../core/compare';
 import { isDatasetFile } from '../../core/datasetLanguage';
 import { datasetFileFor, summarizeEval, type EvalRecord } from '../../core/eval';
 import { readPriceTable } from '../../core/modelCatalog';
@@ -77,6 +77,8 @@ async function pickFile(title: string, filters: Record<string, string[]>, near: 
   const picked = await vscode.window.showOpenDialog({ title, filters, canSelectMany: false, openLabel: 'Evaluate', ...(near ? { defaultUri: vscode.Uri.joinPath(near, '..') } : {}) });
   return picked?.[0];
 }
+
+const ONE_COLUMN: Axis = { name: 'variant', values: [DEFAULT_VARIANT] };
 
 const DATASET_FILTERS = { 'Datasets': ['yaml', 'yml', 'json', 'jsonl', 'csv'] };
 
@@ -151,14 +153,16 @@ async function evaluate(deps: EvaluateDependencies, uri: vscode.Uri | undefined,
 
   const plan = options ? { axes: options.axes ?? [], samples: options.samples ?? 1 } : await askEvalPlan(deps, prepared);
   if (!plan) return { status: 'not-run', reason: 'cancelled' };
-  const columns = await columnRunsOf(deps.engine, prepared, plan.axes);
+  // No axis: one column, the prompt itself (as `prompt-lab eval` without --axis).
+  const axes = plan.axes.length > 0 ? plan.axes : [ONE_COLUMN];
+  const columns = await columnRunsOf(deps.engine, prepared, axes);
   if ('notRun' in columns) return { status: 'not-run', reason: columns.notRun };
   const settings = readCompareSettings(document.uri);
   const priceTable = readPriceTable(settings.prices);
   const judge = options?.judge ?? readEvalSettings(document.uri).judge;
   const seed = options?.seed ?? settings.seed;
   const made = await newEval(deps.engine, prepared, columns, data, {
-    axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, seed), seedFixed: seed !== undefined,
+    axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, seed), seedFixed: seed !== undefined,
     userPrices: priceTable.prices, ...(judge !== undefined ? { judge } : {}),
   });
   if ('problem' in made) return notRun(`promptLab.eval.judge: ${made.problem.message}`);
