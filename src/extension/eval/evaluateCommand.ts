@@ -167,8 +167,12 @@ async function evaluate(deps: EvaluateDependencies, uri: vscode.Uri | undefined,
   });
   if ('problem' in made) return notRun(`promptLab.eval.judge: ${made.problem.message}`);
   const { record, runCell, limit } = made;
-  if (!vscode.workspace.isTrusted && record.cells.length > 0) {
-    deps.log.line('Restricted Mode: javascript assertions are not run (they error); trust the workspace to run them.');
+  // Restricted Mode: javascript assertions are code from the workspace; they error instead of running.
+  const usesCode = data.loaded.some((test) => test.assert?.some((assertion) => /^(not-)?javascript$/.test(assertion.type)));
+  if (!vscode.workspace.isTrusted && usesCode) {
+    void vscode.window.showWarningMessage('Prompt Lab: this workspace is not trusted (Restricted Mode): its javascript assertions are not run, and count as errors. Trust the workspace to run them.', 'Manage Workspace Trust').then((answer) => {
+      if (answer) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   }
   if (skipped.length > 0) void vscode.window.showWarningMessage(`Prompt Lab: ${skipped.length} of ${data.tests.length} tests have problems and are skipped; see the eval view.`);
   PromptLabPanel.show(deps.extensionUri);
