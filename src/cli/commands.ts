@@ -13,9 +13,10 @@ export interface CliCommand {
 
 import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
+import { evalCommand } from './commands/eval';
 import { renderCommand } from './commands/render';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { tokensCommand } from './commands/tokens';
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, evalCommand, runCommand, serveCommand];

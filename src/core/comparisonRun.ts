@@ -263,7 +263,8 @@ function budgetFor(axes: readonly Axis[], tokens: TokenBudget): TokenBudget {
 export function newComparison(params: NewComparison): ComparisonRecord {
   const axes = params.axes.map((axis) => checkedAxis(axis.name, axis.values));
   const settings = columnsOf(axes);
-  const cells = cellsOf(settings, params.samples, params.seeds);
+  // No seeds: no cell sends one (an eval without --seed).
+  const cells = cellsOf(settings, params.samples, params.seeds.length > 0 ? params.seeds : undefined);
   const targetOf = params.targetOf;
   if (axes.some((axis) => axis.name === 'model') && !targetOf) throw new Error('a comparison across models needs to know where each model runs');
   const targetFor = (model: string | undefined) => (model === undefined || !targetOf ? {} : targetOf(model));

@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
   store.add(registerDatasetFeatures(checks));
-  const engine = extensionEngineHost(backends, keys, log, countTexts, extensionUri);
+  const engine = extensionEngineHost(backends, keys, log, countTexts);
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));

@@ -50,6 +50,9 @@ export interface FaultServerOptions {
   tokens?: string[];
   /** Milliseconds between stream chunks (default 5), so a client can abort part way. */
   chunkDelayMs?: number;
+  /** The answer to a request when no fault is queued for it: chosen by what was asked (an eval's
+   * scripted completions and judge verdicts). Undefined: the default completion. */
+  respondTo?: (body: Record<string, unknown>) => Fault | undefined;
 }
 
 export const DEFAULT_TOKENS = ['Hello', ',', ' world', '!', ' How', ' are', ' you', '?'];
@@ -78,7 +81,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       let body: Record<string, unknown> | undefined;
       try { body = raw ? JSON.parse(raw) as Record<string, unknown> : undefined; } catch { body = undefined; }
       requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, at: Date.now() });
-      const fault = queue.shift() ?? { kind: 'ok' };
+      const fault = queue.shift() ?? options.respondTo?.(body ?? {}) ?? { kind: 'ok' };
       respond(fault, body ?? {}, req, res).catch(() => res.destroy());
     });
   });
