@@ -30,6 +30,8 @@ export const SettingKeys = {
   prices: 'prices',
   /** The judge of model-graded assertions, as a prompt's `model:` names it (`openai/gpt-4o-mini`). */
   evalJudge: 'eval.judge',
+  /** Reuse byte-identical responses from the workspace's .promptlab/cache in evals. */
+  evalCache: 'eval.cache',
 } as const;
 
 /** Settings an untrusted workspace (Restricted Mode) may not set: they decide where API keys go and
@@ -137,11 +139,16 @@ export function readCompareSettings(scope?: vscode.ConfigurationScope): CompareS
 export interface EvalSettings {
   /** The judge model id; undefined: model-graded assertions error (they have no judge). */
   judge?: string;
+  cache: boolean;
 }
 
 export function readEvalSettings(scope?: vscode.ConfigurationScope): EvalSettings {
-  const judge = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).get<unknown>(SettingKeys.evalJudge);
-  return typeof judge === 'string' && /^\S+$/.test(judge.trim()) ? { judge: judge.trim() } : {};
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const judge = config.get<unknown>(SettingKeys.evalJudge);
+  return {
+    ...(typeof judge === 'string' && /^\S+$/.test(judge.trim()) ? { judge: judge.trim() } : {}),
+    cache: config.get<unknown>(SettingKeys.evalCache) === true,
+  };
 }
 
 export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyof typeof SettingKeys): boolean {

@@ -159,11 +159,12 @@ async function evaluate(deps: EvaluateDependencies, uri: vscode.Uri | undefined,
   if ('notRun' in columns) return { status: 'not-run', reason: columns.notRun };
   const settings = readCompareSettings(document.uri);
   const priceTable = readPriceTable(settings.prices);
-  const judge = options?.judge ?? readEvalSettings(document.uri).judge;
+  const evalSettings = readEvalSettings(document.uri);
+  const judge = options?.judge ?? evalSettings.judge;
   const seed = options?.seed ?? settings.seed;
   const made = await newEval(deps.engine, prepared, columns, data, {
     axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, seed), seedFixed: seed !== undefined,
-    userPrices: priceTable.prices, ...(judge !== undefined ? { judge } : {}),
+    userPrices: priceTable.prices, cache: evalSettings.cache, ...(judge !== undefined ? { judge } : {}),
   });
   if ('problem' in made) return notRun(`promptLab.eval.judge: ${made.problem.message}`);
   const { record, runCell, limit } = made;
