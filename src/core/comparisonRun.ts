@@ -110,6 +110,26 @@ export class ComparisonRun {
     return this.until(() => this.record.cells.every((cell) => cell.column !== column || ended(cell.status)));
   }
 
+  /** Runs these cells again with the same seeds (an eval's failed cells): each is stopped if
+   * running, reset and queued; their columns' metrics are cleared. Resolves when they all ended. */
+  rerunCells(indices: readonly number[]): Promise<void> {
+    const cells = indices.filter((index) => this.record.cells[index] !== undefined);
+    for (const index of cells) {
+      const cell = this.record.cells[index]!;
+      this.controllers.get(index)?.abort();
+      this.controllers.delete(index);
+      this.attempts[index]!++;
+      cell.status = 'queued';
+      cell.text = '';
+      delete cell.result;
+      this.emit({ index, reset: true, status: 'queued' });
+      this.admitted.add(index);
+      delete this.record.columns[cell.column]!.metrics;
+    }
+    this.pump();
+    return this.until(() => cells.every((index) => ended(this.record.cells[index]!.status)));
+  }
+
   /** Starts admitted cells, lowest index first, while there is room. */
   private pump(): void {
     while (this.inFlight < this.limit) {

@@ -12,6 +12,10 @@ import { registerCompareCommands } from './compare/compareCommand';
 import { comparisonPanelActions, registerExportCommand } from './compare/comparisonActions';
 import { ComparisonSessions } from './compare/comparisonSessions';
 import { DisposableStore } from './disposables';
+import { registerDatasetFeatures } from './eval/datasetFeatures';
+import { evalPanelActions, registerEvalExportCommand } from './eval/evalActions';
+import { EvalSessions } from './eval/evalSessions';
+import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
@@ -40,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const runs = new ActiveRuns();
   store.add({ dispose: () => runs.abortAll() });
   const sessions = store.add(new ComparisonSessions(context.workspaceState));
-  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions) };
+  const evals = store.add(new EvalSessions(context.workspaceState));
+  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions), ...evalPanelActions(evals) };
 
   store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
     PromptLabPanel.show(extensionUri);
@@ -48,10 +53,13 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerPanelSerializer(extensionUri));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
+  store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));
+  store.add(registerEvaluateCommand({ extensionUri, engine, backends, keys, log, sessions: evals }));
+  store.add(registerEvalExportCommand(evals));
   store.add(registerSelectBackend(backends));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));

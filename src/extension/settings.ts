@@ -28,6 +28,10 @@ export const SettingKeys = {
   compareSeed: 'compare.seed',
   /** Model prices (USD per million tokens) for cost estimates: `{ model: { input, output } }`. */
   prices: 'prices',
+  /** The judge of model-graded assertions, as a prompt's `model:` names it (`openai/gpt-4o-mini`). */
+  evalJudge: 'eval.judge',
+  /** Reuse byte-identical responses from the workspace's .promptlab/cache in evals. */
+  evalCache: 'eval.cache',
 } as const;
 
 /** Settings an untrusted workspace (Restricted Mode) may not set: they decide where API keys go and
@@ -129,6 +133,21 @@ export function readCompareSettings(scope?: vscode.ConfigurationScope): CompareS
     samples: typeof samples === 'number' && Number.isInteger(samples) && samples >= 1 && samples <= 20 ? samples : DEFAULT_COMPARE_SAMPLES,
     ...(typeof seed === 'number' && Number.isSafeInteger(seed) ? { seed } : {}),
     prices: config.get<unknown>(SettingKeys.prices),
+  };
+}
+
+export interface EvalSettings {
+  /** The judge model id; undefined: model-graded assertions error (they have no judge). */
+  judge?: string;
+  cache: boolean;
+}
+
+export function readEvalSettings(scope?: vscode.ConfigurationScope): EvalSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const judge = config.get<unknown>(SettingKeys.evalJudge);
+  return {
+    ...(typeof judge === 'string' && /^\S+$/.test(judge.trim()) ? { judge: judge.trim() } : {}),
+    cache: config.get<unknown>(SettingKeys.evalCache) === true,
   };
 }
 

@@ -2,8 +2,11 @@ import * as vscode from 'vscode';
 import { DOTPROMPT_LANGUAGE_ID } from '../../core/promptFiles';
 import {
   dispatch,
+  EVAL_EXPORT_FORMATS,
   EXPORT_FORMATS,
   type ComparisonRecord,
+  type EvalExportFormat,
+  type EvalRecord,
   type ExportFormat,
   isWebviewMessage,
   PROTOCOL_VERSION,
@@ -28,14 +31,20 @@ export interface PanelActions {
   copyCell(id: string, cell: number): void;
   /** The comparison the panel should show after its document was (re)loaded, as it is now. */
   currentComparison(): ComparisonRecord | undefined;
+  stopEval(id: string, cell?: number): void;
+  rerunFailed(id: string): void;
+  exportEval(id: string, format: EvalExportFormat): void;
+  /** The eval the panel should show after its document was (re)loaded, as it is now. */
+  currentEval(): EvalRecord | undefined;
 }
 
 const NO_ACTIONS: PanelActions = {
   abortRun: () => undefined, stopComparison: () => undefined, rerunColumn: () => undefined,
   exportComparison: () => undefined, copyCell: () => undefined, currentComparison: () => undefined,
+  stopEval: () => undefined, rerunFailed: () => undefined, exportEval: () => undefined, currentEval: () => undefined,
 };
 
-type StreamedType = 'run/started' | 'run/token' | 'run/finished' | 'compare/started' | 'compare/update';
+type StreamedType = 'run/started' | 'run/token' | 'run/finished' | 'compare/started' | 'compare/update' | 'eval/started' | 'eval/update';
 
 /** The host side of the Prompt Lab panel: one instance at most, shown beside the editor. */
 export class PromptLabPanel implements vscode.Disposable {
@@ -80,7 +89,7 @@ export class PromptLabPanel implements vscode.Disposable {
     if (panel.ready) void panel.panel.webview.postMessage(message);
     // A comparison is sent whole when the webview is ready again (see 'webview/ready'): its updates
     // need not wait. Bounded: a panel that never becomes ready must not hold a whole run forever.
-    else if (!type.startsWith('compare/') && panel.queued.length < 2_000) panel.queued.push(message);
+    else if (!type.startsWith('compare/') && !type.startsWith('eval/') && panel.queued.length < 2_000) panel.queued.push(message);
   }
 
   static disposeCurrent(): void {
@@ -145,6 +154,8 @@ export class PromptLabPanel implements vscode.Disposable {
       this.post('panel/init', { active: active && snapshotOf(active) });
       for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
       if (comparison) this.post('compare/started', { comparison, resumed: true });
+      const evaluation = PromptLabPanel.actions.currentEval();
+      if (evaluation) this.post('eval/started', { evaluation, resumed: true });
     },
     'run/abort': ({ id }) => {
       if (typeof id === 'string') PromptLabPanel.actions.abortRun(id);
@@ -160,6 +171,15 @@ export class PromptLabPanel implements vscode.Disposable {
     },
     'compare/copyCell': ({ id, cell }) => {
       if (typeof id === 'string' && Number.isInteger(cell)) PromptLabPanel.actions.copyCell(id, cell);
+    },
+    'eval/stop': ({ id, cell }) => {
+      if (typeof id === 'string' && (cell === undefined || Number.isInteger(cell))) PromptLabPanel.actions.stopEval(id, cell);
+    },
+    'eval/rerunFailed': ({ id }) => {
+      if (typeof id === 'string') PromptLabPanel.actions.rerunFailed(id);
+    },
+    'eval/export': ({ id, format }) => {
+      if (typeof id === 'string' && EVAL_EXPORT_FORMATS.includes(format)) PromptLabPanel.actions.exportEval(id, format);
     },
   };
 
