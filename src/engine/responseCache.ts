@@ -36,6 +36,8 @@ export function backendAddress(config: BackendConfig): string {
     case 'openai': return clean(config.baseURL, 'https://api.openai.com/v1');
     case 'azure-openai': return `${clean(config.endpoint, '')}#${config.deployment ?? ''}@${config.apiVersion ?? ''}`;
     case 'local': return `${config.modelPath ? path.resolve(config.modelPath) : ''}#ctx=${config.contextSize ?? ''}`;
+    // VS Code's chat models: the provider and the model id (in the request) say which.
+    case 'vscode-lm': return `vscode-lm:${config.vendor ?? ''}`;
   }
 }
 

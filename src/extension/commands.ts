@@ -15,6 +15,8 @@ export const Commands = {
   exportEval: 'promptLab.eval.export',
   newPromptFromTemplate: 'promptLab.newPromptFromTemplate',
   selectBackend: 'promptLab.selectBackend',
+  /** Forgets the cached model lists of the backends; resolves to what they list now (by backend id). */
+  refreshModelLists: 'promptLab.refreshModelLists',
   /** Accepts `{ backendId?, apiKey? }` (see backends/apiKeyCommands.ts) so tests and scripts can skip the prompts. */
   setApiKey: 'promptLab.setApiKey',
   clearApiKey: 'promptLab.clearApiKey',

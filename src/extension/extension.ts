@@ -5,7 +5,8 @@ import { BackendService } from './backends/backendService';
 import { BackendStatusBar } from './backends/backendStatusBar';
 import { BACKEND_FACTORIES } from './backends/factories';
 import { OutputLog } from './backends/outputLog';
-import { registerSelectBackend } from './backends/selectBackend';
+import { ModelLists } from './backends/modelLists';
+import { registerRefreshModelLists, registerSelectBackend } from './backends/selectBackend';
 import { unsupportedSettingDiagnostics } from './backends/unsupportedSettings';
 import { Commands } from './commands';
 import { registerCompareCommands } from './compare/compareCommand';
@@ -38,6 +39,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const log = store.add(new OutputLog((text) => keys.redact(text)));
   const backends = store.add(new BackendService(keys, log, BACKEND_FACTORIES, (config) => promptAndStoreKey(keys, config), countTexts));
+  const models = new ModelLists({
+    configs: () => backends.registry.list(),
+    backend: (id) => { try { return backends.registry.get(id); } catch { return undefined; } },
+    log: (message) => log.line(message),
+  });
+  // New settings (another server, a key set): the lists are fetched again when next wanted.
+  store.add(backends.onDidChange(() => models.refresh()));
   const checks = store.add(new PromptChecks());
   // Another backend may honour other settings: the unsupported-setting diagnostics are redone.
   store.add(backends.onDidChange(() => checks.invalidate()));
@@ -52,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   store.add(registerPanelSerializer(extensionUri));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
+  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
@@ -60,7 +68,8 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerExportCommand(sessions));
   store.add(registerEvaluateCommand({ extensionUri, engine, backends, keys, log, sessions: evals }));
   store.add(registerEvalExportCommand(evals));
-  store.add(registerSelectBackend(backends));
+  store.add(registerSelectBackend(backends, models));
+  store.add(registerRefreshModelLists(models));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));
 }

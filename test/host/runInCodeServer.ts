@@ -42,7 +42,9 @@ async function main(): Promise<number> {
       ['extensionDevelopmentPath', `vscode-remote://${authority}${devPath}`],
       ['extensionTestsPath', `vscode-remote://${authority}${testsPath}`],
     ];
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder!)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    // Only until the page is on its way: the result (or TIMEOUT_MS) is what is waited for, and a busy
+    // machine can take longer than Playwright's 30 s default to fire `load`.
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder!)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { waitUntil: 'commit', timeout: TIMEOUT_MS });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {
       timer = setTimeout(() => {

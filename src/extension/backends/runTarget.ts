@@ -1,7 +1,7 @@
 // Which backend and model a prompt runs on, for the status bar and the frontmatter's diagnostics:
 // the engine's one resolution (src/engine/target.ts) over the configured backends, with
 // `promptLab.defaultBackend` for a model id that names none.
-import { backendOrigin, type BackendConfig } from '../../backends/backendConfig';
+import { backendOrigin, COPILOT_VENDOR, type BackendConfig } from '../../backends/backendConfig';
 import { resolveTarget } from '../../engine/target';
 import type { BackendService } from './backendService';
 
@@ -27,6 +27,7 @@ export function describeTarget(target: RunTarget): string {
 }
 
 export function describeBackend(config: BackendConfig): string {
+  if (config.kind === 'vscode-lm') return `vscode-lm · ${config.vendor ?? COPILOT_VENDOR} models in VS Code`;
   return config.kind === 'local' ? `local · ${config.modelPath ? baseName(config.modelPath) : 'no model set'}` : `${config.kind} · ${backendOrigin(config) ?? 'no valid URL'}`;
 }
 
