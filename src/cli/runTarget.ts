@@ -123,7 +123,7 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   const backends: BackendConfig[] = [...workspace.backends];
   const apiKeyEnv = single(parsed, 'api-key-env');
   if (baseURL !== undefined) backends.push({ id: 'cli', kind: 'openai', baseURL, ...(apiKeyEnv ? { apiKeyEnv } : {}) });
-  const services = cliBackendServices(process.env);
+  const services = cliBackendServices(process.env, (line) => io.stderr(`prompt-lab ${command}: note: ${line}\n`));
   let registry = cliBackendRegistry(backends, services);
   // Where a model id without a backend runs (`gpt-4o`): --backend or --base-url's, else the config's
   // defaultBackend, else local.

@@ -2,6 +2,8 @@
 // the engine's one resolution (src/engine/target.ts) over the configured backends, with
 // `promptLab.defaultBackend` for a model id that names none.
 import { backendOrigin, type BackendConfig } from '../../backends/backendConfig';
+import { bundledModelPath } from '../../backends/local/bundledModel';
+import { MODEL_PATH_ENV } from '../../backends/local/localBackend';
 import { resolveTarget } from '../../engine/target';
 import type { BackendService } from './backendService';
 
@@ -22,12 +24,20 @@ export function runTargetOf(backends: BackendService, modelField: string | undef
 
 /** `local · stories260K`, for the status bar and pickers. */
 export function describeTarget(target: RunTarget): string {
-  const model = target.model || (target.config?.kind === 'local' && target.config.modelPath ? baseName(target.config.modelPath) : 'default model');
+  const model = target.model || (target.config?.kind === 'local' ? localModelName(target.config) : 'default model');
   return `${target.backendId} · ${model}`;
 }
 
 export function describeBackend(config: BackendConfig): string {
-  return config.kind === 'local' ? `local · ${config.modelPath ? baseName(config.modelPath) : 'no model set'}` : `${config.kind} · ${backendOrigin(config) ?? 'no valid URL'}`;
+  return config.kind === 'local' ? `local · ${localModelName(config)}` : `${config.kind} · ${backendOrigin(config) ?? 'no valid URL'}`;
+}
+
+/** The local backend's model file by name; with none configured, the model in the box, said so. */
+function localModelName(config: BackendConfig): string {
+  const given = config.modelPath ?? process.env[MODEL_PATH_ENV];
+  if (given) return baseName(given);
+  const bundled = bundledModelPath();
+  return bundled ? `${baseName(bundled)} (in the box)` : 'no model set';
 }
 
 const baseName = (path: string): string => path.replace(/^.*[\\/]/, '').replace(/\.gguf$/i, '');
