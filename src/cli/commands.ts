@@ -13,10 +13,14 @@ export interface CliCommand {
 
 import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
+// Prompty and GitHub Models files (issue 13).
+import { exportCommand, importCommand } from './commands/importExport';
 import { renderCommand } from './commands/render';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { tokensCommand } from './commands/tokens';
 import { trustCommand } from './commands/trust';
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand, trustCommand];
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand, trustCommand,
+  importCommand, exportCommand,
+];
