@@ -9,6 +9,8 @@ export const Commands = {
    * save dialog when a target is given (scripts, tests); the panel's Export asks where. */
   exportComparison: 'promptLab.compare.export',
   newPromptFromTemplate: 'promptLab.newPromptFromTemplate',
+  /** A Prompty or GitHub Models file → a .prompt file beside it; takes the file's Uri or asks. */
+  importPrompt: 'promptLab.importPrompt',
   selectBackend: 'promptLab.selectBackend',
   /** Accepts `{ backendId?, apiKey? }` (see backends/apiKeyCommands.ts) so tests and scripts can skip the prompts. */
   setApiKey: 'promptLab.setApiKey',

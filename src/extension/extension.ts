@@ -12,6 +12,7 @@ import { registerCompareCommands } from './compare/compareCommand';
 import { comparisonPanelActions, registerExportCommand } from './compare/comparisonActions';
 import { ComparisonSessions } from './compare/comparisonSessions';
 import { DisposableStore } from './disposables';
+import { registerImportCommand } from './import/importCommand';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));
   store.add(registerSelectBackend(backends));
+  store.add(registerImportCommand(log));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));
 }
