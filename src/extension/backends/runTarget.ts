@@ -24,8 +24,13 @@ export function runTargetOf(backends: BackendService, modelField: string | undef
 
 /** `local · stories260K`, for the status bar and pickers. */
 export function describeTarget(target: RunTarget): string {
-  const model = target.model || (target.config?.kind === 'local' ? localModelName(target.config) : 'default model');
-  return `${target.backendId} · ${model}`;
+  const config = target.config;
+  if (config?.kind !== 'local') return `${target.backendId} · ${target.model || 'default model'}`;
+  // The local backend runs its file whatever the model's name: say which file, and when it is the
+  // model in the box (nothing configured), say so.
+  const name = localModelName(config);
+  const named = target.model && target.model !== name && !name.startsWith(`${target.model} `);
+  return `${target.backendId} · ${named ? `${target.model} → ${name}` : name}`;
 }
 
 export function describeBackend(config: BackendConfig): string {
