@@ -58,7 +58,7 @@ describe('prompt-lab run', function () {
       const { code, stdout, stderr } = await cli('run', STORY, '--temperature', '0', '--max-tokens', '10');
       assert.equal(code, 0, stderr);
       assert.ok(stdout.trim().length > 5, stdout);
-      assert.match(stderr, /^prompt-lab run: note: local backend 'local': no model configured, running the model in the box, stories260K\.gguf/m);
+      assert.match(stderr, /^prompt-lab run: note: no model configured: running the model in the box, stories260K\.gguf \(a tiny story model; give --model-path or PROMPT_LAB_MODEL for real work\)$/m);
       assert.match(stderr, /\[local\/stories260K · finish: length · \d+ \+ 10 tokens/);
     } finally {
       if (saved !== undefined) process.env.PROMPT_LAB_MODEL = saved;
