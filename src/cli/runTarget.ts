@@ -5,7 +5,7 @@ import { apiKeyEnvProblem, type BackendConfig } from '../backends/backendConfig'
 import { existsSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
-import { resolveModelPath } from '../backends/local/localBackend';
+import { MODEL_PATH_ENV, resolveModelPath } from '../backends/local/localBackend';
 import type { BackendRegistry } from '../backends/registry';
 import { isInsideFolder } from '../core/folders';
 import type { GenerationConfig } from '../core/generationConfig';
@@ -209,6 +209,11 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   if (problem) {
     io.stderr(`prompt-lab ${command}: error: ${problem.message}\n`);
     return ExitCode.findings;
+  }
+  // Nothing configured: the model in the box runs, and the user is told which and how to change it.
+  const local = target.config.kind === 'local' ? resolveModelPath(target.config) : undefined;
+  if (local && 'bundled' in local) {
+    io.stderr(`prompt-lab ${command}: note: no model configured: running the model in the box, ${path.basename(local.path)} (a tiny story model; give --model-path or ${MODEL_PATH_ENV} for real work)\n`);
   }
   // Created now: a backend a config file may not send keys to is refused before anything runs
   // (ConfigError → exit 2), also when the first use would be a token count.

@@ -14,6 +14,8 @@ export const Commands = {
   /** Hidden from the palette: `(format, targetUri?, evalId?)` saves an eval (markdown, csv, json, junit). */
   exportEval: 'promptLab.eval.export',
   newPromptFromTemplate: 'promptLab.newPromptFromTemplate',
+  /** A Prompty or GitHub Models file → a .prompt file beside it; takes the file's Uri or asks. */
+  importPrompt: 'promptLab.importPrompt',
   selectBackend: 'promptLab.selectBackend',
   /** Forgets the cached model lists of the backends; resolves to what they list now (by backend id). */
   refreshModelLists: 'promptLab.refreshModelLists',

@@ -17,6 +17,7 @@ import { registerDatasetFeatures } from './eval/datasetFeatures';
 import { evalPanelActions, registerEvalExportCommand } from './eval/evalActions';
 import { EvalSessions } from './eval/evalSessions';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
+import { registerImportCommand } from './import/importCommand';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerEvalExportCommand(evals));
   store.add(registerSelectBackend(backends, models));
   store.add(registerRefreshModelLists(models));
+  store.add(registerImportCommand(log));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));
 }
