@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { launchChromium } from '../support/chromium';
 import { isolatedDirs, startCodeServer } from './codeServer';
 
-const TIMEOUT_MS = Number(process.env.PROMPT_LAB_IT_TIMEOUT ?? 180_000);
+// The whole integration run (about 2 minutes on an idle machine, 50 suites); generous for a loaded one.
+const TIMEOUT_MS = Number(process.env.PROMPT_LAB_IT_TIMEOUT ?? 600_000);
 
 /** Prints what is appended to `file` as it arrives, and the rest on stop(). */
 function tailFile(file: string): { stop(): void } {
