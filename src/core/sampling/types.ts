@@ -44,8 +44,8 @@ export interface NextTokenDistribution {
   position: { tokens: number; after: string; afterTokens: number[] };
 }
 
-/** Why a token was cut: the stage of the chain that removed it. */
-export type CutStage = 'top-k' | 'top-p' | 'min-p';
+/** Why a token was cut: the stage of the chain that removed it (`greedy`: every token but the most probable). */
+export type CutStage = 'top-k' | 'top-p' | 'min-p' | 'greedy';
 
 /** A stage of the sampler chain, in the order it runs. */
 export type StageName = 'top-k' | 'top-p' | 'min-p' | 'temperature' | 'greedy';
