@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { NextTokenDistribution } from '../../src/backends/backend';
 import { LocalBackend } from '../../src/backends/local/localBackend';
+import { createOpenAIBackend } from '../../src/backends/openai';
+import { startOpenAIServer } from '../../src/serve/openaiServer';
 import { applySampler, chiSquare, NEUTRAL_SETTINGS, sample, type SamplerSettings } from '../../src/core/sampling';
 
 const root = path.resolve(__dirname, '../../..');
@@ -149,5 +151,31 @@ describe('token probabilities on the local model (stories260K)', function () {
   it('neutral settings leave the model\'s distribution as it is', () => {
     const neutral = applySampler(distribution, NEUTRAL_SETTINGS);
     neutral.tokens.forEach((token) => assert.ok(Math.abs(token.afterSampler - token.probability) < 1e-5));
+  });
+
+  it('on an openai backend (prompt-lab serve over the same model): the top 20 from top_logprobs, marked partial', async () => {
+    const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0 });
+    try {
+      const openai = createOpenAIBackend({ id: 'serve', kind: 'openai', baseURL: server.url }, { apiKey: async () => undefined });
+      const messages = [{ role: 'user' as const, content: PROMPT }];
+      const result = await openai.nextTokens!({ model: 'stories260K', messages });
+      assert.equal(result.kind, 'distribution');
+      const partial = result.distribution;
+      assert.equal(partial.exact, false);
+      assert.equal(partial.tokens.length, 20);
+      // The local model's chat path joins messages as raw text: the same position as PROMPT.
+      partial.tokens.forEach((token, i) => {
+        assert.equal(token.text, distribution.tokens[i]!.text);
+        assert.ok(Math.abs(token.probability - distribution.tokens[i]!.probability) < 1e-5);
+      });
+      const listed = partial.tokens.reduce((sum, token) => sum + token.probability, 0);
+      assert.ok(Math.abs(partial.rest.probability - (1 - listed)) < 1e-9 && partial.rest.probability > 0);
+      const later = await openai.nextTokens!({ model: 'stories260K', messages, after: ', "I' });
+      assert.equal(later.kind, 'unavailable');
+      assert.match(later.kind === 'unavailable' ? later.reason : '', /only the distribution at the end of the prompt/);
+      assert.equal(openai.continueWith, undefined);
+    } finally {
+      await server.close();
+    }
   });
 });
