@@ -225,6 +225,11 @@ export class LocalBackend implements Backend {
     return this.call<PromptMeasure>((id) => ({ type: 'measurePrompt', id, messages: messages.map(({ role, content }) => ({ role, content })) }));
   }
 
+  /** The prompt as this model's tokens (BOS or chat template included), each with its text in place. */
+  tokenizePrompt(messages: readonly { role: string; content: string }[], prompt?: string): Promise<{ tokens: { id: number; text: string }[]; mode: 'completion' | 'chat' }> {
+    return this.call((id) => ({ type: 'tokenize', id, messages: messages.map(({ role, content }) => ({ role, content })), ...(prompt !== undefined ? { prompt } : {}) }));
+  }
+
   /** A request the child answers with one reply (`counted`, `measured`) or `failed`. */
   private async call<T>(request: (id: number) => HostRequest, nothingToAsk?: T): Promise<T> {
     const modelPath = resolveModelPath(this.config, this.env);
@@ -342,10 +347,11 @@ export class LocalBackend implements Backend {
       job.onToken?.(reply.token);
     } else if (reply.type === 'done') {
       this.jobs.get(reply.id)?.settle({ outcome: reply.outcome });
-    } else if (reply.type === 'counted' || reply.type === 'measured' || reply.type === 'distribution') {
+    } else if (reply.type === 'counted' || reply.type === 'measured' || reply.type === 'distribution' || reply.type === 'tokenized') {
       const call = this.calls.get(reply.id);
       this.calls.delete(reply.id);
-      call?.resolve(reply.type === 'counted' ? reply.counts : reply.type === 'measured' ? reply.measure : reply.distribution);
+      call?.resolve(reply.type === 'counted' ? reply.counts : reply.type === 'measured' ? reply.measure
+        : reply.type === 'distribution' ? reply.distribution : { tokens: reply.tokens, mode: reply.mode });
       this.whenIdle();
     } else if (reply.type === 'failed') {
       this.jobs.get(reply.id)?.settle({ error: reply.error });

@@ -338,6 +338,24 @@ async function nextTokens(id: number, request: HostNextTokensRequest): Promise<v
   }
 }
 
+/** The prompt's tokens (BOS or template included) with their texts in place: a character whose
+ * bytes span several tokens shows with the token that completes it. */
+async function tokenize(id: number, messages: HostGenerateRequest['messages'], prompt: string | undefined): Promise<void> {
+  const state = await loaded();
+  const { model } = state;
+  const { tokens, mode } = promptOf(state, { messages, ...(prompt !== undefined ? { prompt } : {}), config: {} });
+  const pieces: { id: number; text: string }[] = [];
+  let pending = 0;
+  tokens.forEach((token, i) => {
+    const start = i - pending;
+    const text = model.detokenize(tokens.slice(start, i + 1), false, tokens.slice(Math.max(0, start - 8), start));
+    if (text.endsWith('\uFFFD') && pending < 3 && i < tokens.length - 1) { pending++; pieces.push({ id: token, text: '' }); return; }
+    pending = 0;
+    pieces.push({ id: token, text });
+  });
+  send({ type: 'tokenized', id, tokens: pieces, mode });
+}
+
 process.on('message', (message: HostRequest) => {
   const fail = (error: unknown) => send({ type: 'failed', id: message.id, error: error instanceof Error ? error.message : String(error) });
   if (message.type === 'abort') {
@@ -348,6 +366,7 @@ process.on('message', (message: HostRequest) => {
   else if (message.type === 'countTokens') countTokens(message.id, message.texts).catch(fail);
   else if (message.type === 'measurePrompt') measurePrompt(message.id, message.messages).catch(fail);
   else if (message.type === 'nextTokens') nextTokens(message.id, message.request).catch(fail);
+  else if (message.type === 'tokenize') tokenize(message.id, message.messages, message.prompt).catch(fail);
 });
 // The parent went away (or closed the channel to stop this process): nothing is left to answer.
 process.on('disconnect', () => process.exit(0));

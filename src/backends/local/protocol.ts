@@ -48,7 +48,9 @@ export type HostRequest =
   | { type: 'countTokens'; id: number; texts: string[] }
   /** How many tokens `messages` make as this model's prompt, and its context size. */
   | { type: 'measurePrompt'; id: number; messages: { role: string; content: string }[] }
-  | { type: 'nextTokens'; id: number; request: HostNextTokensRequest };
+  | { type: 'nextTokens'; id: number; request: HostNextTokensRequest }
+  /** The prompt as this model's tokens, each with its text in place. */
+  | { type: 'tokenize'; id: number; messages: { role: string; content: string }[]; prompt?: string };
 
 /** A prompt as the model sees it: for the token view, exact where tiktoken would only estimate. */
 export interface PromptMeasure {
@@ -85,5 +87,6 @@ export type HostReply =
   | { type: 'counted'; id: number; counts: number[] }
   | { type: 'measured'; id: number; measure: PromptMeasure }
   | { type: 'distribution'; id: number; distribution: HostDistribution }
+  | { type: 'tokenized'; id: number; tokens: { id: number; text: string }[]; mode: 'completion' | 'chat' }
   /** A request failed before generating (the model did not load, bad input). */
   | { type: 'failed'; id: number; error: string };
