@@ -2,8 +2,10 @@
 // (or raw text) and a generation config in, tokens streamed out, cancellable with an AbortSignal,
 // ending in a result record. Backends run in the extension host and the CLI: no `vscode` here.
 import type { GenerationConfig } from '../core/generationConfig';
+import type { NextTokenDistribution } from '../core/sampling/types';
 
 export type { GenerationConfig } from '../core/generationConfig';
+export type { NextTokenDistribution } from '../core/sampling/types';
 
 export interface ChatMessage {
   /** Dotprompt's roles; backends map them (`model` → `assistant` for OpenAI). */
@@ -24,6 +26,8 @@ export interface GenerationRequest {
 export interface TokenAlternative {
   token: string;
   logprob: number;
+  /** The model's token id, where the backend has one (the local model): picks an exact position. */
+  id?: number;
 }
 
 export interface TokenLogprob extends TokenAlternative {
@@ -81,6 +85,35 @@ export interface GenerateOptions {
   onToken?: (token: StreamedToken) => void;
 }
 
+/** Text the model is to have written already (after the prompt), as text or as its token ids. */
+export type AfterPrompt = string | { tokens: number[] };
+
+/** Where to read the next-token distribution: after the prompt, and after `after` when given. */
+export interface NextTokensRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** Completion mode: raw text to continue (wins over `messages`, as in `GenerationRequest`). */
+  prompt?: string;
+  after?: AfterPrompt;
+  /** List the `top` most probable tokens, the others summed as `rest`; absent: every token the
+   * backend has (the whole vocabulary on the local model, at most 20 on OpenAI). */
+  top?: number;
+}
+
+/** A distribution, or the backend's reason it has none (typed, so a view can say so). */
+export type NextTokensResult =
+  | { kind: 'distribution'; distribution: NextTokenDistribution }
+  | { kind: 'unavailable'; backend: string; reason: string };
+
+/** A branch: a completion whose first tokens are `after` (already generated) and then `forced`. */
+export interface ContinueRequest extends GenerationRequest {
+  after?: AfterPrompt;
+  /** The token to continue with, by id (the local model) or by text (backends without ids). */
+  forced: { id?: number; text: string };
+  /** min-p for the continuation (the explorer's slider; not a Dotprompt config key). */
+  minP?: number;
+}
+
 export interface Backend {
   /** The configured backend's id (`openai`, `local`, a user's own name). */
   readonly id: string;
@@ -91,5 +124,9 @@ export interface Backend {
   /** The models this backend offers now, for pickers and completions. Never asks the user anything
    * (no key prompt, no consent dialog); rejects with a message on failure. */
   listModels?(options?: ListModelsOptions): Promise<ModelInfo[]>;
+  /** The model's next-token distribution at a position (optional: a backend without it lacks the method). */
+  nextTokens?(request: NextTokensRequest, options?: { signal?: AbortSignal }): Promise<NextTokensResult>;
+  /** Generates from a forced token: the result's `text` starts with the forced token's text. */
+  continueWith?(request: ContinueRequest, options?: GenerateOptions): Promise<GenerationResult>;
   dispose?(): Promise<void> | void;
 }

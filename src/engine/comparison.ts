@@ -15,6 +15,7 @@ import { newComparison, type RunCell } from '../core/comparisonRun';
 import type { GenerationConfig } from '../core/generationConfig';
 import type { PriceTable } from '../core/modelCatalog';
 import { renderChecked, type RenderResult } from '../core/render';
+import { cellLogprobsKey, redactLogprobs } from '../backends/logprobStore';
 import { promptParts } from '../core/structure';
 import { concurrencyOf, type ColumnRun, type ColumnRuns } from './columns';
 import type { EngineHost } from './host';
@@ -84,16 +85,17 @@ export function settingsIgnored(host: Pick<EngineHost, 'backends'>, columns: Col
 }
 
 /** Runs one cell of `record`: its column's backend and model, the cell's prompt and settings. */
-export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact'>, record: ComparisonRecord, columns: ColumnRuns, cellPrompt: CellPrompt = columnPrompt): RunCell {
+export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact' | 'keepLogprobs'>, record: ComparisonRecord, columns: ColumnRuns, cellPrompt: CellPrompt = columnPrompt): RunCell {
   const redact = (text: string) => (host.redact ? host.redact(text) : text);
   // Each backend once (the registry keeps it); its key, if it needs one, is asked for on its first run.
   const backends = new Map<number, Backend>();
-  return async (cell, _index, signal, onText) => {
+  return async (cell, index, signal, onText) => {
     const column = columns.runs[cell.column]!;
     const backend = backends.get(cell.column) ?? host.backends.get(column.target.backendId);
     backends.set(cell.column, backend);
     const rendered = await cellPrompt(cell, column);
     const result = await runPrompt(backend, { rendered, model: column.target.model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(redact(token.text)) });
+    if (result.logprobs && host.keepLogprobs) host.keepLogprobs(cellLogprobsKey(record.id, index), redactLogprobs(result.logprobs, redact));
     // The cell's text becomes the result's when it ends: scrubbed like the streamed pieces were.
     return { ...resultView(result, redact), text: redact(result.text).slice(0, RUN_TEXT_LIMIT) };
   };
