@@ -19,4 +19,12 @@ export const Commands = {
   /** Test hook, hidden from the palette: the status bar's token count state (TokenCountState), as
    * the status bar item's text cannot be read through the API. */
   currentTokenCount: 'promptLab.tokenCount.current',
+  // The History view (sidebar/historyCommands.ts). Each takes the record's tree element, or its id.
+  historyRefresh: 'promptLab.history.refresh',
+  historyOpen: 'promptLab.history.open',
+  /** `(first?, selected?)` from the view, or two record ids: the two records side by side in the panel. */
+  historyCompareRecords: 'promptLab.history.compareRecords',
+  historyRerun: 'promptLab.history.rerun',
+  historyDelete: 'promptLab.history.delete',
+  historyRevealJson: 'promptLab.history.revealJson',
 } as const;

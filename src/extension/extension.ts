@@ -21,6 +21,7 @@ import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
 import { registerRunCommand } from './run/runCommand';
 import { TokenCountService } from './tokens/tokenCountService';
+import { registerPromptsView } from './sidebar/promptsView';
 
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
@@ -55,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerSelectBackend(backends));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));
+  // The Prompt Lab sidebar.
+  store.add(registerPromptsView(extensionUri));
 }
 
 export function deactivate(): void {
