@@ -12,6 +12,8 @@ import type { CliCommand } from '../commands';
 import { markdownTable, textTable, type TableColumn } from '../compareTable';
 import { ExitCode, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
+import { comparisonHistoryRecord } from '../../core/history/records';
+import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import { overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
@@ -130,6 +132,7 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+  await saveToHistory(parsed, io, 'compare', comparisonHistoryRecord(record, prepared.request.input));
   io.stderr(`prompt-lab compare: ${record.cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   if (parsed.flags.has('json')) io.stdout(comparisonToJson(record));
   else if (parsed.flags.has('markdown')) io.stdout(markdownTable(tableColumnsOf(record)));
@@ -155,13 +158,14 @@ export const compareCommand: CliCommand = {
   --seed <s>             Sample row i uses seed s + i in every column (default: fresh seeds, printed)
   --concurrency <n>      Cells run at once (default: the smallest concurrency of the backends used, else 2)
   --json                 The comparison record    --markdown  A Markdown table
+${SAVE_HISTORY_USAGE}
 ${RENDER_USAGE}
 
 Progress goes to stderr, the table (or record) to stdout. Exit 1 if any cell failed; exit 2 before
 anything runs when an axis value cannot (an unknown backend, a missing or broken variant file).`,
   async run(args, io) {
     const parsed = parseArgs(args, {
-      ...RUN_OPTIONS, temperatures: { value: true }, axis: { value: true, repeat: true }, samples: { value: true }, concurrency: { value: true }, markdown: {},
+      ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS, temperatures: { value: true }, axis: { value: true, repeat: true }, samples: { value: true }, concurrency: { value: true }, markdown: {},
     });
     const samples = Number(single(parsed, 'samples') ?? 3);
     if (!Number.isInteger(samples) || samples < 1 || samples > 50) throw new UsageError('--samples must be a whole number from 1 to 50');

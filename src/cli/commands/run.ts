@@ -4,6 +4,8 @@ import { parseArgs } from '../args';
 import type { CliCommand } from '../commands';
 import { ExitCode } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
+import { runRecordOf } from '../../core/history/records';
+import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import { overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
 
 /** Exit code of a run stopped with Ctrl+C (128 + SIGINT), as shells report it. */
@@ -29,15 +31,16 @@ export const runCommand: CliCommand = {
   --logprobs <k>        Ask for log-probabilities with k alternatives per token (0–20)
 ${RENDER_USAGE}
   --json                Print the result record (text, finishReason, usage, timings, logprobs, parameters)
+${SAVE_HISTORY_USAGE}
 
 The completion streams to stdout; warnings and a summary go to stderr. Ctrl+C stops the run and
 keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails.`,
   async run(args, io) {
-    const parsed = parseArgs(args, RUN_OPTIONS);
+    const parsed = parseArgs(args, { ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS });
     const overrides = overridesOf(parsed);
     const target = await resolveCliTarget(parsed, io, 'run');
     if (typeof target === 'number') return target;
-    const { prepared: { rendered, target: { backendId, model } }, host, registry } = target;
+    const { prepared, prepared: { rendered, target: { backendId, model } }, host, registry } = target;
     const backend = host.backends.get(backendId);
     const json = parsed.flags.has('json');
 
@@ -67,6 +70,11 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
         io.stderr(`[${result.backend}/${result.model} · finish: ${result.finishReason} · ${result.usage.promptTokens} + ${result.usage.completionTokens} tokens${result.usage.estimated ? ' (estimated)' : ''} · ${Math.round(result.latencyMs)} ms${speed}]\n`);
       }
       if (result.error) io.stderr(`prompt-lab run: error: ${result.error.message}\n`);
+      await saveToHistory(parsed, io, 'run', runRecordOf({
+        file: prepared.ref, fileName: prepared.fileName, text: prepared.text, messages: rendered.text,
+        ...(prepared.request.input ? { inputs: prepared.request.input } : {}),
+        backend: result.backend, model: result.model, settings: overrides, result,
+      }));
       if (result.finishReason === 'abort') return INTERRUPTED;
       return result.error ? ExitCode.findings : ExitCode.ok;
     } finally {
