@@ -21,7 +21,12 @@ import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
 import { registerRunCommand } from './run/runCommand';
 import { TokenCountService } from './tokens/tokenCountService';
+import { comparisonHistoryRecord } from '../core/history/records';
 import { registerPromptsView } from './sidebar/promptsView';
+import { HistoryService } from './history/historyService';
+import { registerHistoryView } from './history/historyCommands';
+import { panelFeedback } from './history/panelFeedback';
+import { historyRecordOfRun } from './history/savedRecords';
 
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
@@ -40,7 +45,10 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(backends.onDidChange(() => checks.invalidate()));
   const runs = new ActiveRuns();
   store.add({ dispose: () => runs.abortAll() });
-  const sessions = store.add(new ComparisonSessions(context.workspaceState));
+  // History: runs and comparisons are kept when they end; the panel's ratings go into their records.
+  const history = store.add(new HistoryService(context.globalStorageUri, (text) => keys.redact(text), (line) => log.line(line)));
+  PromptLabPanel.feedback = panelFeedback(history);
+  const sessions = store.add(new ComparisonSessions(context.workspaceState, (record) => void history.save(comparisonHistoryRecord(record))));
   PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions) };
 
   store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
@@ -50,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
-  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
+  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));
   store.add(registerSelectBackend(backends));
@@ -58,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(new BackendStatusBar(checks, backends));
   // The Prompt Lab sidebar.
   store.add(registerPromptsView(extensionUri));
+  store.add(registerHistoryView({ extensionUri, history, sessions }));
 }
 
 export function deactivate(): void {
