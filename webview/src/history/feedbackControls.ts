@@ -17,7 +17,8 @@ export class FeedbackControls {
   private readonly down: HTMLButtonElement;
   private readonly noteButton: HTMLButtonElement;
   private readonly summary = el('p', { className: 'feedback-summary' });
-  private readonly problem = el('p', { className: 'feedback-problem', attributes: { role: 'alert' } });
+  /** role=alert only while it says something: an empty alert is still one to assistive technology. */
+  private readonly problem = el('p', { className: 'feedback-problem' });
   private form: HTMLElement | undefined;
   private saved: CompletionFeedback = {};
 
@@ -68,6 +69,8 @@ export class FeedbackControls {
   fail(message: string | undefined): void {
     this.problem.textContent = message ?? '';
     this.problem.hidden = message === undefined;
+    if (message === undefined) this.problem.removeAttribute('role');
+    else this.problem.setAttribute('role', 'alert');
     if (message !== undefined) this.element.classList.remove('pending');
   }
 
