@@ -27,4 +27,9 @@ export const Commands = {
   historyRerun: 'promptLab.history.rerun',
   historyDelete: 'promptLab.history.delete',
   historyRevealJson: 'promptLab.history.revealJson',
+  /** Test and script hook, hidden from the palette: every record's index entry, newest first. */
+  historyList: 'promptLab.history.list',
+  /** Test and script hook, hidden: `(id, completion, feedback)` sets feedback as the panel's buttons
+   * do, and resolves to the record's feedback as saved. */
+  historySetFeedback: 'promptLab.history.setFeedback',
 } as const;

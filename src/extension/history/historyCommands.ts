@@ -8,7 +8,7 @@
 //   inputs; a run through Run Prompt with its inputs.
 import * as vscode from 'vscode';
 import type { ComparisonRecord } from '../../core/comparison';
-import type { RunRecord, SavedRecord } from '../../core/history/types';
+import type { Feedback, RunRecord, SavedRecord } from '../../core/history/types';
 import { compareRecords, type RecordComparisonView } from '../../core/recordComparison';
 import { Commands } from '../commands';
 import type { ComparisonSessions } from '../compare/comparisonSessions';
@@ -69,6 +69,11 @@ export function registerHistoryView(deps: HistoryCommandDependencies): vscode.Di
     })));
 
   command(Commands.historyRefresh, async () => view.refresh());
+  command(Commands.historyList, async () => (await history.list()).map(({ store: _store, ...entry }) => entry));
+  command(Commands.historySetFeedback, async (id, completion, feedback) => {
+    if (typeof id !== 'string' || typeof completion !== 'string' || typeof feedback !== 'object' || feedback === null) throw new Error('setFeedback takes (recordId, completion, feedback)');
+    return (await history.setFeedback(id, completion, feedback as Feedback)).feedback ?? {};
+  });
   command(Commands.historyOpen, async (target) => openRecord(deps, await recordOf(history, target ?? tree.selection[0])));
   command(Commands.historyCompareRecords, async (first, selected): Promise<RecordComparisonView | undefined> => {
     // From the view: (clicked, all selected). From a script: two ids.
