@@ -55,14 +55,16 @@ describe('e2e: the Prompt Lab sidebar and history', () => {
   });
 
   it('shows the sidebar: prompts with their variants, and History grouped by prompt', async () => {
-    await workbench.quickOpen('story.prompt');
+    // story.prompt is open again after the reload above.
     await runStory(); // a second record to compare
-    await workbench.page.locator('.activitybar .action-item a[aria-label="Prompt Lab"], .activitybar .action-item [aria-label^="Prompt Lab"]').first().click();
+    const icon = workbench.page.locator('.part.activitybar [aria-label^="Prompt Lab"]').first();
+    if (await icon.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await icon.click();
+    else await workbench.runCommand('View: Show Prompt Lab');
     const sidebar = workbench.page.locator('.part.sidebar');
     await sidebar.locator('.monaco-list-row', { hasText: 'tale.prompt' }).first().waitFor({ timeout: 30_000 });
     await sidebar.locator('.monaco-list-row', { hasText: 'short' }).first().waitFor(); // tale.short.prompt, nested
     await sidebar.locator('.monaco-list-row', { hasText: 'Partials' }).waitFor();
-    const records = sidebar.locator('.monaco-list-row', { hasText: /^run · / });
+    const records = sidebar.locator('.monaco-list-row', { hasText: /run · / });
     await records.nth(1).waitFor({ timeout: 30_000 });
     assert.ok(await records.count() >= 2);
     console.log(`    screenshot: ${await workbench.screenshot('sidebar.png')}`);
@@ -70,7 +72,7 @@ describe('e2e: the Prompt Lab sidebar and history', () => {
 
   it('compares two records selected in History, side by side in the panel', async () => {
     const sidebar = workbench.page.locator('.part.sidebar');
-    const records = sidebar.locator('.monaco-list-row', { hasText: /^run · / });
+    const records = sidebar.locator('.monaco-list-row', { hasText: /run · / });
     await records.nth(0).click();
     await records.nth(1).click({ modifiers: ['Control'] });
     await workbench.runCommand('Prompt Lab: Compare Two Records');

@@ -40,8 +40,9 @@ export class FeedbackControls {
       });
       return button;
     };
-    this.up = toggle('up', '👍', 'Good completion');
-    this.down = toggle('down', '👎', 'Bad completion');
+    // A word beside the symbol: not every machine has an emoji font, and the word says it anyway.
+    this.up = toggle('up', '👍 Good', 'Good completion');
+    this.down = toggle('down', '👎 Bad', 'Bad completion');
     this.noteButton = el('button', { className: 'action feedback-note', attributes: { type: 'button', 'aria-expanded': 'false', 'aria-label': `Note or better answer: ${what}`, title: 'Add a note or the answer you wanted' } }, 'Note…') as HTMLButtonElement;
     this.noteButton.addEventListener('click', () => (this.form ? this.closeForm() : this.openForm()));
     this.element = el('div', { className: 'feedback', attributes: { role: 'group', 'aria-label': `Feedback on ${what}`, 'data-completion': completion } },
