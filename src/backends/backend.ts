@@ -62,6 +62,20 @@ export interface GenerationResult {
   error?: { message: string; status?: number; retriable?: boolean };
 }
 
+/** A model a backend offers (GET /v1/models of an OpenAI-compatible server, a chat model of VS Code). */
+export interface ModelInfo {
+  /** What a prompt writes after the provider: `model: <backend>/<id>`. */
+  id: string;
+  /** A human name or note, when the backend gives one. */
+  detail?: string;
+  /** The context window in tokens, when the backend says. */
+  maxInputTokens?: number;
+}
+
+export interface ListModelsOptions {
+  signal?: AbortSignal;
+}
+
 export interface GenerateOptions {
   signal?: AbortSignal;
   onToken?: (token: StreamedToken) => void;
@@ -70,9 +84,12 @@ export interface GenerateOptions {
 export interface Backend {
   /** The configured backend's id (`openai`, `local`, a user's own name). */
   readonly id: string;
-  readonly kind: 'openai' | 'azure-openai' | 'local';
+  readonly kind: 'openai' | 'azure-openai' | 'local' | 'vscode-lm';
   /** Config keys this backend honours; the others become warnings. */
   readonly supports: ReadonlySet<keyof GenerationConfig>;
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GenerationResult>;
+  /** The models this backend offers now, for pickers and completions. Never asks the user anything
+   * (no key prompt, no consent dialog); rejects with a message on failure. */
+  listModels?(options?: ListModelsOptions): Promise<ModelInfo[]>;
   dispose?(): Promise<void> | void;
 }

@@ -2,7 +2,9 @@
 // workspace config file (`promptlab.config.json`), in the same shape. API keys are never here:
 // the extension keeps them in SecretStorage, the CLI reads the environment variable `apiKeyEnv`.
 
-export type BackendKind = 'openai' | 'azure-openai' | 'local';
+/** `vscode-lm`: the chat models VS Code offers (GitHub Copilot's and other extensions'), through
+ * `vscode.lm`; only the extension can create one (the CLI says so). */
+export type BackendKind = 'openai' | 'azure-openai' | 'local' | 'vscode-lm';
 
 export interface BackendConfig {
   /** The name prompts use as the provider in `model: <id>/<model>` (e.g. `openai`, `local`, `ollama`). */
@@ -18,6 +20,8 @@ export interface BackendConfig {
   endpoint?: string;
   deployment?: string;
   apiVersion?: string;
+  /** vscode-lm: the vendor of the chat models (`copilot`: GitHub Copilot's), as `vscode.lm.selectChatModels` takes it. */
+  vendor?: string;
   /** local: the GGUF model file, CPU threads, and context size in tokens. */
   modelPath?: string;
   threads?: number;
@@ -30,10 +34,17 @@ export interface BackendConfig {
   maxRetries?: number;
 }
 
-export const BACKEND_KINDS: readonly BackendKind[] = ['openai', 'azure-openai', 'local'];
+export const BACKEND_KINDS: readonly BackendKind[] = ['openai', 'azure-openai', 'local', 'vscode-lm'];
 
 /** The backend `local` that needs no key: present unless the configuration names its own `local`. */
 export const DEFAULT_LOCAL_BACKEND: BackendConfig = { id: 'local', kind: 'local' };
+
+/** The vendor of GitHub Copilot's chat models in `vscode.lm`. */
+export const COPILOT_VENDOR = 'copilot';
+
+/** In VS Code, the backend `copilot` (`model: copilot/gpt-4o`): Copilot's chat models through
+ * `vscode.lm`, present unless the configuration names its own `copilot`. */
+export const DEFAULT_COPILOT_BACKEND: BackendConfig = { id: 'copilot', kind: 'vscode-lm', vendor: COPILOT_VENDOR };
 
 /** The origin (scheme://host:port) requests to this backend go to; keys are bound to it. */
 export function backendOrigin(config: BackendConfig): string | undefined {
@@ -88,6 +99,7 @@ export function readBackendConfigs(value: unknown): { backends: BackendConfig[];
       const problem = apiKeyEnvProblem(config.apiKeyEnv);
       if (problem) return bad(problem);
     }
+    if (config.vendor !== undefined && !(typeof config.vendor === 'string' && /^[\w.-]+$/.test(config.vendor))) return bad('vendor must be a name of letters, digits, ".", "-" or "_" (e.g. copilot)');
     if (config.kind === 'azure-openai' && (typeof config.endpoint !== 'string' || typeof config.deployment !== 'string')) return bad('azure-openai needs endpoint and deployment');
     for (const key of ['threads', 'contextSize', 'concurrency', 'timeoutMs', 'maxRetries'] as const) {
       const number = config[key];

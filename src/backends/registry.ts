@@ -4,11 +4,17 @@ import type { CountTexts } from '../core/promptTokens';
 import type { Backend } from './backend';
 import { DEFAULT_LOCAL_BACKEND, type BackendConfig } from './backendConfig';
 
+export interface KeyRequestOptions {
+  /** false: answer only with a key stored for exactly this origin, never ask the user (listing
+   * models while they type must not pop up a question). Default true. */
+  interactive?: boolean;
+}
+
 /** What a backend may need from its host; injected so tests and the CLI can provide their own. */
 export interface BackendServices {
   /** The API key for this backend, or undefined. The extension answers from SecretStorage (only
    * for the origin the key was stored for); the CLI from the environment variable `apiKeyEnv`. */
-  apiKey(config: BackendConfig): Promise<string | undefined>;
+  apiKey(config: BackendConfig, options?: KeyRequestOptions): Promise<string | undefined>;
   /** The HTTP implementation the openai client uses (tests inject faults; default: global fetch). */
   fetch?: typeof fetch;
   /** Where diagnostics about backends go (never with keys in them). */

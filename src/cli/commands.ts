@@ -13,11 +13,16 @@ export interface CliCommand {
 
 import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
+import { evalCommand } from './commands/eval';
 import { historyCommand } from './commands/history';
+// Prompty and GitHub Models files (issue 13).
+import { exportCommand, importCommand } from './commands/importExport';
 import { renderCommand } from './commands/render';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { tokensCommand } from './commands/tokens';
 import { trustCommand } from './commands/trust';
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand, trustCommand, historyCommand];
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, evalCommand, runCommand, serveCommand, trustCommand, historyCommand,
+  importCommand, exportCommand,
+];

@@ -3,17 +3,19 @@
 // flags' pins (--backend, --base-url, --model); its problems become messages and exit codes here.
 import { apiKeyEnvProblem, type BackendConfig } from '../backends/backendConfig';
 import { existsSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
-import { resolveModelPath } from '../backends/local/localBackend';
+import { MODEL_PATH_ENV, resolveModelPath } from '../backends/local/localBackend';
 import type { BackendRegistry } from '../backends/registry';
 import { isInsideFolder } from '../core/folders';
 import type { GenerationConfig } from '../core/generationConfig';
+import { judgePromptReader, judgePromptRoot } from '../core/eval/judgePrompts';
 import { countInProcess } from '../core/promptTokens';
 import type { RenderRequest } from '../core/render';
 import type { EngineHost } from '../engine/host';
 import type { EngineProblem } from '../engine/problems';
 import { loadPrompt, renderLoaded, type PreparedPrompt, type RenderedPrompt } from '../engine/prompt';
+import { cacheFolderOf, fileCacheStore } from '../engine/responseCache';
 import { resolveTarget, targetProblem } from '../engine/target';
 import { all, single, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostic, toFileDiagnostic } from './diagnosticsOutput';
@@ -63,19 +65,52 @@ export interface CliTarget {
   registry: BackendRegistry;
 }
 
+/** A text file by path; undefined when there is none. */
+async function readTextFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new Error(code === 'EISDIR' ? 'it is a folder' : (error as Error).message, { cause: error });
+  }
+}
+
+/** What an eval adds to the host: the working folder's judge prompts and response cache. */
+export interface CliEvalOptions {
+  /** Keep responses in <working folder>/.promptlab/cache. */
+  cache?: boolean;
+  /** The working folder (default: the process's). */
+  cwd?: string;
+}
+
 /** The engine's host on the command line: files by path, partials beside the file and in
- * --prompts-dir, keys from environment variables (the registry's services), notes to stderr. */
-function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string): EngineHost {
-  // Files the engine finds beside a prompt (variants) were not named by the user: like partials, they
+ * --prompts-dir, keys from environment variables (the registry's services), notes to stderr.
+ * Code assertions may run (the user runs the CLI on their own files); a judge prompt in
+ * <working folder>/.promptlab/judges/<name>.prompt wins over the built-in one. */
+function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string, evalOptions: CliEvalOptions = {}): EngineHost {
+  const cwd = evalOptions.cwd ?? process.cwd();
+  const builtInJudge = judgePromptReader(judgePromptRoot(__dirname));
+  // Files the engine finds beside a prompt (variants, datasets) were not named by the user: like partials, they
   // are read only when their real path is inside the prompt's folder (a cloned repository's
   // `story.formal.prompt -> ~/.ssh/id_rsa` must not be read and sent).
   const siblings = new Set<string>();
+  const refuseLinkOut = async (file: string) => {
+    if (siblings.has(file) && existsSync(file) && !isInsideFolder(await realpath(file), await realpath(path.dirname(file)))) {
+      throw new UsageError(`${file} is a link to a file outside its folder; refused`);
+    }
+  };
   return {
+    readText: async (file) => {
+      await refuseLinkOut(file);
+      return readTextFile(file);
+    },
+    allowCode: true,
+    judgePrompt: async (name) => (await readTextFile(path.join(cwd, '.promptlab', 'judges', `${name}.prompt`))) ?? builtInJudge(name),
+    ...(evalOptions.cache ? { responseCache: fileCacheStore(cacheFolderOf(cwd)) } : {}),
     readPrompt: async (file) => {
       if (!existsSync(file)) return undefined;
-      if (siblings.has(file) && !isInsideFolder(await realpath(file), await realpath(path.dirname(file)))) {
-        throw new UsageError(`${file} is a link to a file outside its folder; refused`);
-      }
+      await refuseLinkOut(file);
       return { ref: file, fileName: path.basename(file), text: await readPromptFile(file) };
     },
     beside: (file, fileName) => {
@@ -118,8 +153,11 @@ export async function renderForCli(host: EngineHost, file: string, request: Rend
   return renderLoaded(loaded, request);
 }
 
+/** How a command renders its prompt before it is placed (default: with the flags' inputs). */
+export type CliRender = (host: EngineHost, file: string, request: RenderRequest) => Promise<RenderedPrompt | { problem: EngineProblem } | number>;
+
 /** Renders the prompt and picks its backend and model; an exit code when that fails. */
-export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: string): Promise<CliTarget | number> {
+export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: string, render: CliRender = renderForCli, evalOptions: CliEvalOptions = {}): Promise<CliTarget | number> {
   const baseURL = single(parsed, 'base-url');
   if (baseURL !== undefined && parsed.values.has('backend')) throw new UsageError('give --backend or --base-url, not both');
   if (baseURL !== undefined && !/^https?:\/\//.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, not '${baseURL}'`);
@@ -144,10 +182,11 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   // Where a model id without a backend runs (`gpt-4o`): --backend or --base-url's, else the config's
   // defaultBackend, else local.
   const pinned = baseURL !== undefined ? 'cli' : single(parsed, 'backend');
-  const host = cliHost(parsed, io, command, () => registry, pinned ?? workspace.defaultBackend ?? 'local');
+  const host = cliHost(parsed, io, command, () => registry, pinned ?? workspace.defaultBackend ?? 'local', evalOptions);
 
   const file = promptPath(parsed);
-  const rendered = await renderForCli(host, file, await renderRequest(parsed));
+  const rendered = await render(host, file, await renderRequest(parsed));
+  if (typeof rendered === 'number') return rendered;
   if ('problem' in rendered) return reportPromptProblem(io, file, rendered.problem);
   const model = single(parsed, 'model');
   const fileModel = rendered.rendered.model ?? rendered.checked.frontmatter.model;
@@ -170,6 +209,11 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   if (problem) {
     io.stderr(`prompt-lab ${command}: error: ${problem.message}\n`);
     return ExitCode.findings;
+  }
+  // Nothing configured: the model in the box runs, and the user is told which and how to change it.
+  const local = target.config.kind === 'local' ? resolveModelPath(target.config) : undefined;
+  if (local && 'bundled' in local) {
+    io.stderr(`prompt-lab ${command}: note: no model configured: running the model in the box, ${path.basename(local.path)} (a tiny story model; give --model-path or ${MODEL_PATH_ENV} for real work)\n`);
   }
   // Created now: a backend a config file may not send keys to is refused before anything runs
   // (ConfigError → exit 2), also when the first use would be a token count.

@@ -123,7 +123,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** A field for RFC 4180: quoted when it holds a comma, quote, CR or LF; text that would start a
  * formula gets a leading `'` first. Numbers we wrote ourselves are passed as numbers: never guarded. */
-function csvField(value: string | number | boolean | undefined): string {
+export function csvField(value: string | number | boolean | undefined): string {
   if (value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   const safe = FORMULA_START.test(value) ? `'${value}` : value;

@@ -110,6 +110,26 @@ export class ComparisonRun {
     return this.until(() => this.record.cells.every((cell) => cell.column !== column || ended(cell.status)));
   }
 
+  /** Runs these cells again with the same seeds (an eval's failed cells): each is stopped if
+   * running, reset and queued; their columns' metrics are cleared. Resolves when they all ended. */
+  rerunCells(indices: readonly number[]): Promise<void> {
+    const cells = indices.filter((index) => this.record.cells[index] !== undefined);
+    for (const index of cells) {
+      const cell = this.record.cells[index]!;
+      this.controllers.get(index)?.abort();
+      this.controllers.delete(index);
+      this.attempts[index]!++;
+      cell.status = 'queued';
+      cell.text = '';
+      delete cell.result;
+      this.emit({ index, reset: true, status: 'queued' });
+      this.admitted.add(index);
+      delete this.record.columns[cell.column]!.metrics;
+    }
+    this.pump();
+    return this.until(() => cells.every((index) => ended(this.record.cells[index]!.status)));
+  }
+
   /** Starts admitted cells, lowest index first, while there is room. */
   private pump(): void {
     while (this.inFlight < this.limit) {
@@ -243,7 +263,8 @@ function budgetFor(axes: readonly Axis[], tokens: TokenBudget): TokenBudget {
 export function newComparison(params: NewComparison): ComparisonRecord {
   const axes = params.axes.map((axis) => checkedAxis(axis.name, axis.values));
   const settings = columnsOf(axes);
-  const cells = cellsOf(settings, params.samples, params.seeds);
+  // No seeds: no cell sends one (an eval without --seed).
+  const cells = cellsOf(settings, params.samples, params.seeds.length > 0 ? params.seeds : undefined);
   const targetOf = params.targetOf;
   if (axes.some((axis) => axis.name === 'model') && !targetOf) throw new Error('a comparison across models needs to know where each model runs');
   const targetFor = (model: string | undefined) => (model === undefined || !targetOf ? {} : targetOf(model));

@@ -115,6 +115,14 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
   };
 }
 
+/** The prompt's `input.schema` as JSON Schema (Picoschema converted), as rendering checks inputs
+ * against it; undefined when the prompt declares none. */
+export async function inputSchemaOf(checked: CheckedPrompt): Promise<JsonSchema | undefined> {
+  if (!checked.ok) throw new PromptError(checked.diagnostics);
+  const metadata = await metadataOf(await preparedFor(checked));
+  return (metadata.input?.schema ?? undefined) as JsonSchema | undefined;
+}
+
 /** Checks and renders a .prompt file's text. Throws PromptError or InputError. */
 export async function renderPrompt(fileText: string, environment: PromptEnvironment, request: RenderRequest = {}): Promise<RenderResult> {
   return renderChecked(await checkPrompt(fileText, environment), request);

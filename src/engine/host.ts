@@ -47,6 +47,23 @@ export interface EngineHost {
   log(line: string): void;
   /** Scrubs secrets (API keys) from text that leaves the engine: streamed tokens, errors. */
   redact?(text: string): string;
+  /** A text file by reference (an eval's dataset); undefined when it does not exist. Other
+   * failures to read throw, with a message for the user. Without it, a host runs no evals. */
+  readText?(ref: string): Promise<string | undefined>;
+  /** May `javascript` assertions run? False in VS Code's Restricted Mode (and when absent). */
+  readonly allowCode?: boolean;
+  /** The text of the judge prompt `name` (`llm-rubric`): the user's own override first
+   * (`.promptlab/judges/<name>.prompt` in the workspace or working folder), else the built-in one. */
+  judgePrompt?(name: string): Promise<string>;
+  /** Where responses are kept for reuse (`--cache`, `promptLab.eval.cache`); none when absent. */
+  readonly responseCache?: ResponseCacheStore;
+}
+
+/** Cached responses by key (a SHA-256 in hex): the text stored, or undefined when there is none. */
+export interface ResponseCacheStore {
+  read(key: string): Promise<string | undefined>;
+  /** Replaces the entry whole or not at all (a reader never sees half of one). */
+  write(key: string, text: string): Promise<void>;
 }
 
 /** Only what resolving where a prompt runs needs. */

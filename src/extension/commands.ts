@@ -8,8 +8,17 @@ export const Commands = {
   /** Hidden from the palette: `(format, targetUri?, comparisonId?)` saves a comparison without the
    * save dialog when a target is given (scripts, tests); the panel's Export asks where. */
   exportComparison: 'promptLab.compare.export',
+  /** Runs the prompt's dataset into the panel's eval view. Accepts `(uri?, { dataset?, axes?,
+   * samples?, seed?, judge? })`: with options it asks nothing (scripts, tests). */
+  evaluate: 'promptLab.evaluate',
+  /** Hidden from the palette: `(format, targetUri?, evalId?)` saves an eval (markdown, csv, json, junit). */
+  exportEval: 'promptLab.eval.export',
   newPromptFromTemplate: 'promptLab.newPromptFromTemplate',
+  /** A Prompty or GitHub Models file → a .prompt file beside it; takes the file's Uri or asks. */
+  importPrompt: 'promptLab.importPrompt',
   selectBackend: 'promptLab.selectBackend',
+  /** Forgets the cached model lists of the backends; resolves to what they list now (by backend id). */
+  refreshModelLists: 'promptLab.refreshModelLists',
   /** Accepts `{ backendId?, apiKey? }` (see backends/apiKeyCommands.ts) so tests and scripts can skip the prompts. */
   setApiKey: 'promptLab.setApiKey',
   clearApiKey: 'promptLab.clearApiKey',

@@ -5,13 +5,19 @@ import { BackendService } from './backends/backendService';
 import { BackendStatusBar } from './backends/backendStatusBar';
 import { BACKEND_FACTORIES } from './backends/factories';
 import { OutputLog } from './backends/outputLog';
-import { registerSelectBackend } from './backends/selectBackend';
+import { ModelLists } from './backends/modelLists';
+import { registerRefreshModelLists, registerSelectBackend } from './backends/selectBackend';
 import { unsupportedSettingDiagnostics } from './backends/unsupportedSettings';
 import { Commands } from './commands';
 import { registerCompareCommands } from './compare/compareCommand';
 import { comparisonPanelActions, registerExportCommand } from './compare/comparisonActions';
 import { ComparisonSessions } from './compare/comparisonSessions';
 import { DisposableStore } from './disposables';
+import { registerDatasetFeatures } from './eval/datasetFeatures';
+import { evalPanelActions, registerEvalExportCommand } from './eval/evalActions';
+import { EvalSessions } from './eval/evalSessions';
+import { registerEvaluateCommand } from './eval/evaluateCommand';
+import { registerImportCommand } from './import/importCommand';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
@@ -40,6 +46,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets, context.globalState);
   const log = store.add(new OutputLog((text) => keys.redact(text)));
   const backends = store.add(new BackendService(keys, log, BACKEND_FACTORIES, (config) => promptAndStoreKey(keys, config), countTexts));
+  const models = new ModelLists({
+    configs: () => backends.registry.list(),
+    backend: (id) => { try { return backends.registry.get(id); } catch { return undefined; } },
+    log: (message) => log.line(message),
+  });
+  // New settings (another server, a key set): the lists are fetched again when next wanted.
+  store.add(backends.onDidChange(() => models.refresh()));
   const checks = store.add(new PromptChecks());
   // Another backend may honour other settings: the unsupported-setting diagnostics are redone.
   store.add(backends.onDidChange(() => checks.invalidate()));
@@ -49,19 +62,25 @@ export function activate(context: vscode.ExtensionContext): void {
   const history = store.add(new HistoryService(context.globalStorageUri, (text) => keys.redact(text), (line) => log.line(line)));
   PromptLabPanel.feedback = panelFeedback(history);
   const sessions = store.add(new ComparisonSessions(context.workspaceState, (record) => void history.save(comparisonHistoryRecord(record))));
-  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions) };
+  const evals = store.add(new EvalSessions(context.workspaceState));
+  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions), ...evalPanelActions(evals) };
 
   store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
     PromptLabPanel.show(extensionUri);
   }));
   store.add(registerPanelSerializer(extensionUri));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
+  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models));
+  store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));
-  store.add(registerSelectBackend(backends));
+  store.add(registerEvaluateCommand({ extensionUri, engine, backends, keys, log, sessions: evals }));
+  store.add(registerEvalExportCommand(evals));
+  store.add(registerSelectBackend(backends, models));
+  store.add(registerRefreshModelLists(models));
+  store.add(registerImportCommand(log));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));
   // The Prompt Lab sidebar.

@@ -3,7 +3,7 @@
 // user and may be anything: every reader checks the shape and falls back to the default.
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import { DEFAULT_LOCAL_BACKEND, readBackendConfigs, type BackendConfig, type ConfigProblem } from '../backends/backendConfig';
+import { DEFAULT_COPILOT_BACKEND, DEFAULT_LOCAL_BACKEND, readBackendConfigs, type BackendConfig, type ConfigProblem } from '../backends/backendConfig';
 
 export const SETTINGS_SECTION = 'promptLab';
 
@@ -28,6 +28,10 @@ export const SettingKeys = {
   compareSeed: 'compare.seed',
   /** Model prices (USD per million tokens) for cost estimates: `{ model: { input, output } }`. */
   prices: 'prices',
+  /** The judge of model-graded assertions, as a prompt's `model:` names it (`openai/gpt-4o-mini`). */
+  evalJudge: 'eval.judge',
+  /** Reuse byte-identical responses from the workspace's .promptlab/cache in evals. */
+  evalCache: 'eval.cache',
 } as const;
 
 /** Settings an untrusted workspace (Restricted Mode) may not set: they decide where API keys go and
@@ -48,7 +52,8 @@ export interface PromptLabSettings {
 
 /** What the backends need from settings, already checked. */
 export interface BackendSettings {
-  /** The valid entries of `promptLab.backends`, with the `local` backend completed from `promptLab.local.*`. */
+  /** The valid entries of `promptLab.backends`, with the `local` backend completed from `promptLab.local.*`,
+   * and the built-in `copilot` (vscode-lm) unless an entry has that id. */
   backends: BackendConfig[];
   /** What is wrong with the other entries: each names the entry (`backends[2]`) and the field. */
   problems: ConfigProblem[];
@@ -89,6 +94,8 @@ export function readBackendSettings(): BackendSettings {
   const index = backends.findIndex((backend) => backend.id === DEFAULT_LOCAL_BACKEND.id);
   if (index === -1) backends.push({ ...DEFAULT_LOCAL_BACKEND, ...local });
   else if (backends[index]!.kind === 'local') backends[index] = { ...local, ...backends[index]! };
+  // `copilot`: Copilot's chat models through vscode.lm, for `model: copilot/gpt-4o` with no setup.
+  if (!backends.some((backend) => backend.id === DEFAULT_COPILOT_BACKEND.id)) backends.push({ ...DEFAULT_COPILOT_BACKEND });
   const defaultBackend = restricted<unknown>(config, SettingKeys.defaultBackend);
   return {
     backends,
@@ -129,6 +136,21 @@ export function readCompareSettings(scope?: vscode.ConfigurationScope): CompareS
     samples: typeof samples === 'number' && Number.isInteger(samples) && samples >= 1 && samples <= 20 ? samples : DEFAULT_COMPARE_SAMPLES,
     ...(typeof seed === 'number' && Number.isSafeInteger(seed) ? { seed } : {}),
     prices: config.get<unknown>(SettingKeys.prices),
+  };
+}
+
+export interface EvalSettings {
+  /** The judge model id; undefined: model-graded assertions error (they have no judge). */
+  judge?: string;
+  cache: boolean;
+}
+
+export function readEvalSettings(scope?: vscode.ConfigurationScope): EvalSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const judge = config.get<unknown>(SettingKeys.evalJudge);
+  return {
+    ...(typeof judge === 'string' && /^\S+$/.test(judge.trim()) ? { judge: judge.trim() } : {}),
+    cache: config.get<unknown>(SettingKeys.evalCache) === true,
   };
 }
 

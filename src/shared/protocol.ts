@@ -7,15 +7,19 @@
 import type { CellResult, CellUpdate, ComparisonRecord } from '../core/comparison';
 import type { ColumnMetrics } from '../core/metrics';
 import type { RecordComparisonView } from '../core/recordComparison';
+import type { AssertionResult, EvalRecord, TestOutcome } from '../core/eval';
 
 export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
 export type { ColumnMetrics } from '../core/metrics';
 export type { CompletionPair, RecordComparisonView, RecordCompletion, RecordSide, SettingRow } from '../core/recordComparison';
 /** The webview may not import core; this one pure function on the record it shares. */
 export { isSettled } from '../core/comparison';
+export type { AssertionResult, CellVerdict, EvalCell, EvalColumnSummary, EvalRecord, EvalTest, TestColumnVerdict, TestOutcome } from '../core/eval';
+/** The eval record's summaries are pure functions of its cells: the panel computes them as the CLI does. */
+export { cellReason, cellVerdict, columnSummary, testName } from '../core/eval/evalRecord';
 
 /** Bumped when a message changes shape; the webview says which version it speaks in `webview/ready`. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** What the panel knows of the prompt file it is showing. */
 export interface PromptSnapshot {
@@ -74,8 +78,12 @@ export interface PanelState {
   run?: RunSnapshot;
   /** The last comparison, as far as it got. */
   comparison?: ComparisonRecord;
-  /** Which of the two the panel shows: the one started last, until the user switches. */
-  view?: 'run' | 'comparison';
+  /** The last eval, as far as it got. */
+  evaluation?: EvalRecord;
+  /** What the eval view shows of it: its filters and the cell opened. */
+  evalView?: EvalViewState;
+  /** Which one the panel shows: the one started last, until the user switches. */
+  view?: PanelView;
   /** The cell other cells are diffed against, while diffing is on. */
   baseline?: { comparison: string; cell: number };
   // History and feedback (webview/src/history/):
@@ -105,6 +113,28 @@ export const RUN_COMPLETION_KEY = 'run';
 export const cellCompletionKey = (index: number): string => `cell:${index}`;
 /** Upper bound on a note or a better answer the host accepts. */
 export const FEEDBACK_TEXT_LIMIT = 20_000;
+export type PanelView = 'run' | 'comparison' | 'eval';
+
+/** The eval view's choices, saved with the panel's state. */
+export interface EvalViewState {
+  /** Which eval these belong to. */
+  evaluation: string;
+  /** Only tests that failed (or errored) in some shown column. */
+  failuresOnly: boolean;
+  /** Only this column; undefined: every column. */
+  column?: number;
+  /** The matrix cell whose detail is open. */
+  open?: { test: number; column: number };
+}
+
+/** What changed in one cell of an eval: a comparison cell's update, and its grading once it ended
+ * (a reset clears the grading too). */
+export interface EvalCellUpdate extends CellUpdate {
+  assertions?: AssertionResult[];
+  outcome?: TestOutcome;
+  /** USD for the call, when the model's price is known. */
+  cost?: number;
+}
 
 /** Messages the host posts to the webview: type → payload. */
 export interface HostToWebview {
@@ -136,6 +166,11 @@ export interface HostToWebview {
   'feedback/show': { recordId: string; feedback: Record<string, CompletionFeedback> };
   /** Saving feedback on `completion` of `recordId` failed: why, in words for the user. */
   'feedback/failed': { recordId: string; completion: string; message: string };
+  /** An eval started (every cell queued) and the panel shows it; with `resumed`, the eval as it
+   * stands after the webview was reloaded (it replaces the saved copy, the view stays as chosen). */
+  'eval/started': { evaluation: EvalRecord; resumed?: boolean };
+  /** Cells of eval `id` changed: streamed text, status, results and gradings. Batched by the host. */
+  'eval/update': { id: string; cells: EvalCellUpdate[] };
 }
 
 /** Messages the webview posts to the host: type → payload. */
@@ -158,10 +193,18 @@ export interface WebviewToHost {
   'feedback/annotate': { recordId: string; completion: string; note: string; betterAnswer: string };
   /** Send the saved feedback of these records (`feedback/show`, one per record that has any). */
   'feedback/load': { recordIds: string[] };
+  /** Stop one cell of eval `id`, or all its cells when `cell` is absent. */
+  'eval/stop': { id: string; cell?: number };
+  /** Run the cells of eval `id` that failed or errored again. */
+  'eval/rerunFailed': { id: string };
+  /** Save eval `id` as a file; the host asks where and writes its own record. */
+  'eval/export': { id: string; format: EvalExportFormat };
 }
 
 export type ExportFormat = 'markdown' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['markdown', 'csv', 'json'];
+export type EvalExportFormat = ExportFormat | 'junit';
+export const EVAL_EXPORT_FORMATS: readonly EvalExportFormat[] = ['markdown', 'csv', 'json', 'junit'];
 
 /** A message of map `M`: its `type`, its payload and, for requests and replies, ids. */
 export type Message<M> = {
@@ -181,8 +224,8 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load']);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed']);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update']);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -75,6 +75,14 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** In a single-select quick pick titled `title`: types `label` to filter and accepts that row. */
+  async pickOne(title: string, label: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    await this.page.keyboard.type(label);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
   /** In a multi-select quick pick titled `title`: sets exactly the rows labelled `labels` checked
    * (clicking their checkboxes, as a user would), then presses OK. */
   async pickMany(title: string, labels: string[]): Promise<void> {

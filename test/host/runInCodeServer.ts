@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { launchChromium } from '../support/chromium';
 import { isolatedDirs, startCodeServer } from './codeServer';
 
-const TIMEOUT_MS = Number(process.env.PROMPT_LAB_IT_TIMEOUT ?? 180_000);
+// The whole integration run (about 2 minutes on an idle machine, 50 suites); generous for a loaded one.
+const TIMEOUT_MS = Number(process.env.PROMPT_LAB_IT_TIMEOUT ?? 600_000);
 
 /** Prints what is appended to `file` as it arrives, and the rest on stop(). */
 function tailFile(file: string): { stop(): void } {
@@ -42,7 +43,9 @@ async function main(): Promise<number> {
       ['extensionDevelopmentPath', `vscode-remote://${authority}${devPath}`],
       ['extensionTestsPath', `vscode-remote://${authority}${testsPath}`],
     ];
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder!)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    // Only until the page is on its way: the result (or TIMEOUT_MS) is what is waited for, and a busy
+    // machine can take longer than Playwright's 30 s default to fire `load`.
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder!)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { waitUntil: 'commit', timeout: TIMEOUT_MS });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {
       timer = setTimeout(() => {

@@ -66,6 +66,9 @@ export interface FaultServerOptions {
   replyOf?: (body: Record<string, unknown>) => string[];
   /** What a request does once the script is used up (default: 'ok'). */
   fault?: Fault;
+  /** The answer to a request when no fault is queued for it: chosen by what was asked (an eval's
+   * scripted completions and judge verdicts). Undefined: the default completion. */
+  respondTo?: (body: Record<string, unknown>) => Fault | undefined;
 }
 
 export const DEFAULT_TOKENS = ['Hello', ',', ' world', '!', ' How', ' are', ' you', '?'];
@@ -110,7 +113,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       let body: Record<string, unknown> | undefined;
       try { body = raw ? JSON.parse(raw) as Record<string, unknown> : undefined; } catch { body = undefined; }
       requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody: raw, at: Date.now() });
-      const fault = queue.shift() ?? options.fault ?? { kind: 'ok' };
+      const fault = queue.shift() ?? options.respondTo?.(body ?? {}) ?? options.fault ?? { kind: 'ok' };
       respond(fault, body ?? {}, req, res).catch(() => res.destroy());
     });
   });

@@ -2,18 +2,11 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { cli } from '../support/inProcessCli';
 
 const root = path.resolve(__dirname, '../../..');
 const fixtures = path.join(root, 'test/fixtures/cli');
 const at = (file: string) => path.join(fixtures, file);
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, 'test');
-  return { code, stdout, stderr };
-}
 
 describe('prompt-lab check', () => {
   it('prints file:line:column (1-based) for each problem and exits 1 on errors', async () => {

@@ -5,21 +5,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { BUNDLED_MODEL_ENV } from '../../src/backends/local/bundledModel';
 import { LocalBackend } from '../../src/backends/local/localBackend';
-import { runCli } from '../../src/cli/main';
+import { cli } from '../support/inProcessCli';
 import { startOpenAIServer } from '../../src/serve/openaiServer';
 
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
 const STORY = path.join(root, 'prompts/continue-story.prompt');
 const LOCAL = ['--backend', 'local', '--model-path', STORIES_MODEL];
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, 'test');
-  return { code, stdout, stderr };
-}
 
 describe('prompt-lab run', function () {
   this.timeout(60000);
@@ -50,9 +44,24 @@ describe('prompt-lab run', function () {
     assert.deepEqual(result.warnings, []);
   });
 
-  it('fails with how to set a model when none is given (exit 1)', async () => {
+  it('runs the story sample with no flags at all on the model in the box, and says so on stderr', async () => {
     const saved = process.env.PROMPT_LAB_MODEL;
     delete process.env.PROMPT_LAB_MODEL;
+    try {
+      const { code, stdout, stderr } = await cli('run', STORY, '--temperature', '0', '--max-tokens', '10');
+      assert.equal(code, 0, stderr);
+      assert.ok(stdout.trim().length > 5, stdout);
+      assert.match(stderr, /^prompt-lab run: note: no model configured: running the model in the box, stories260K\.gguf \(a tiny story model; give --model-path or PROMPT_LAB_MODEL for real work\)$/m);
+      assert.match(stderr, /\[local\/stories260K · finish: length · \d+ \+ 10 tokens/);
+    } finally {
+      if (saved !== undefined) process.env.PROMPT_LAB_MODEL = saved;
+    }
+  });
+
+  it('fails with how to set a model when none is given and the box is empty (exit 1)', async () => {
+    const saved = process.env.PROMPT_LAB_MODEL;
+    delete process.env.PROMPT_LAB_MODEL;
+    process.env[BUNDLED_MODEL_ENV] = '';
     try {
       const { code, stderr } = await cli('run', STORY, '--backend', 'local', '--config', path.join(scratch, 'none.json'));
       assert.equal(code, 2, 'a --config file that does not exist is bad usage');
@@ -61,6 +70,7 @@ describe('prompt-lab run', function () {
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /No model file for the local backend 'local'.*--model-path.*PROMPT_LAB_MODEL/);
     } finally {
+      delete process.env[BUNDLED_MODEL_ENV];
       if (saved !== undefined) process.env.PROMPT_LAB_MODEL = saved;
     }
   });

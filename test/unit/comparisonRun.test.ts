@@ -363,3 +363,30 @@ describe('newComparison', () => {
     assert.throws(() => comparison([], 1), /no values/);
   });
 });
+
+describe('ComparisonRun.rerunCells (an eval\'s Rerun failed)', () => {
+  it('runs only the cells named again, each reset first, with the same seeds', async () => {
+    const record = comparison([0, 1], 2);
+    let attempt = 0;
+    const seen: number[] = [];
+    const runCell: RunCell = async (cell, index, _signal, onText) => {
+      seen.push(index);
+      onText('x');
+      return result(`run ${++attempt} of cell ${index} seed ${cell.seed}`);
+    };
+    const { updates, onUpdate } = recorder();
+    const run = new ComparisonRun(record, runCell, { limit: 2, onUpdate });
+    await run.run();
+    const before = record.cells.map((cell) => cell.text);
+    updates.length = 0;
+    seen.length = 0;
+    await run.rerunCells([1, 2, 99]);
+    assert.deepEqual(seen, [1, 2]);
+    assert.deepEqual(updates.filter((update) => update.reset).map((update) => update.index), [1, 2]);
+    assert.equal(record.cells[0]!.text, before[0]);
+    assert.equal(record.cells[3]!.text, before[3]);
+    assert.notEqual(record.cells[1]!.text, before[1]);
+    assert.match(record.cells[2]!.text, new RegExp(`seed ${record.cells[2]!.seed}$`));
+    assert.ok(record.cells.every((cell) => cell.status === 'done'));
+  });
+});

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readBackendConfigs } from '../../src/backends/backendConfig';
-import { runCli } from '../../src/cli/main';
+import { cli } from '../support/inProcessCli';
 import { checkPrompt } from '../../src/core/check/checkPrompt';
 import { markdownCellText } from '../../src/core/comparisonExport';
 import { parsePrompt, renderDotprompt } from '../../src/core/dotprompt';
@@ -22,13 +22,6 @@ function assertNotPolluted(): void {
   assert.equal((({}) as Record<string, unknown>)[MARK], undefined, 'Object.prototype was polluted');
   assert.equal((Object as unknown as Record<string, unknown>)[MARK], undefined, 'Object was polluted');
   assert.equal((Object.prototype.toString as unknown as Record<string, unknown>)[MARK], undefined, 'Object.prototype.toString was polluted');
-}
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, 'test');
-  return { code, stdout, stderr };
 }
 
 describe('hostile input', () => {

@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { GenerationConfig, GenerationResult, StreamedToken } from '../../src/backends/backend';
-import { LocalBackend } from '../../src/backends/local/localBackend';
+import { BUNDLED_MODEL_ENV } from '../../src/backends/local/bundledModel';
+import { LocalBackend, resolveModelPath } from '../../src/backends/local/localBackend';
 
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
@@ -141,8 +142,24 @@ describe('local backend (stories260K in a child process)', function () {
     assert.equal(before.text, '');
   });
 
-  it('fails fast with how to set a model when there is none or the file is missing', async () => {
-    const none = new LocalBackend({ id: 'local', kind: 'local' }, {}, { env: {} });
+  it('runs the model in the box when no model is configured, and says so once', async () => {
+    const notes: string[] = [];
+    const boxed = new LocalBackend({ id: 'local', kind: 'local' }, { log: (line) => notes.push(line) }, { env: {} });
+    backends.push(boxed);
+    const result = await run({ temperature: 0, maxOutputTokens: 12 }, undefined, undefined, boxed);
+    assert.equal(result.error, undefined);
+    assert.equal(result.model, 'stories260K');
+    assert.equal(result.usage.completionTokens, 12);
+    assert.equal((await run({ temperature: 0, maxOutputTokens: 12 }, undefined, undefined, boxed)).text, result.text);
+    const boxNotes = notes.filter((line) => /in the box/.test(line));
+    assert.equal(boxNotes.length, 1, notes.join('\n'));
+    assert.match(boxNotes[0]!, /no model configured, running the model in the box, stories260K\.gguf \(.*models[\\/]stories260K\.gguf\)/);
+    assert.equal('bundled' in resolveModelPath({ id: 'local', kind: 'local' }, {}), true);
+    assert.deepEqual(resolveModelPath({ id: 'local', kind: 'local' }, { PROMPT_LAB_MODEL: STORIES_MODEL }), { path: STORIES_MODEL }, 'a configured model wins');
+  });
+
+  it('fails fast with how to set a model when there is none (not even in the box) or the file is missing', async () => {
+    const none = new LocalBackend({ id: 'local', kind: 'local' }, {}, { env: { [BUNDLED_MODEL_ENV]: '' } });
     const result = await run({}, undefined, undefined, none);
     assert.equal(result.finishReason, 'error');
     assert.match(result.error!.message, /No model file for the local backend 'local'/);

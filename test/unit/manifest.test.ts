@@ -72,4 +72,43 @@ describe('manifest', () => {
     assert.equal(run?.when, 'editorLangId == dotprompt');
     assert.match(run.group, /^navigation/);
   });
+
+  describe('getting started', () => {
+    const declared = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
+
+    it("has a walkthrough whose every step's commands exist and whose every media file is there", () => {
+      const [walkthrough] = pkg.contributes.walkthroughs;
+      assert.ok(walkthrough.steps.length >= 5);
+      const ids = new Set<string>();
+      for (const step of walkthrough.steps) {
+        assert.ok(!ids.has(step.id), `duplicate step ${step.id}`);
+        ids.add(step.id);
+        const commands = [
+          ...[...String(step.description).matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]!),
+          ...(step.completionEvents ?? []).filter((e: string) => e.startsWith('onCommand:')).map((e: string) => e.slice('onCommand:'.length)),
+        ];
+        assert.ok(commands.length > 0, `${step.id} runs no command`);
+        for (const command of commands) assert.ok(declared.has(command), `${step.id}: ${command} is not a declared command`);
+        const media = step.media.markdown ?? step.media.image ?? step.media.svg;
+        assert.ok(media && existsSync(path.join(root, media)), `${step.id}: ${media}`);
+      }
+      for (const expected of ['promptLab.runPrompt', 'promptLab.compareTemperatures', 'promptLab.setApiKey', 'promptLab.selectBackend', 'promptLab.evaluate', 'promptLab.importPrompt']) {
+        assert.ok(walkthrough.steps.some((step: { description: string }) => step.description.includes(`command:${expected}`)), expected);
+      }
+    });
+
+    it("ships the walkthrough's media, the snippets and the model in the box in the .vsix", () => {
+      const ignore = readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+      for (const line of ['!media/walkthrough/*.md', '!snippets/*.json', '!models/stories260K.gguf', '!models/LICENSE-stories260K.txt']) assert.ok(ignore.split('\n').includes(line), line);
+    });
+
+    it('has dotprompt snippets for frontmatter and role blocks', () => {
+      const [contribution] = pkg.contributes.snippets;
+      assert.equal(contribution.language, DOTPROMPT_LANGUAGE_ID);
+      const snippets = JSON.parse(readFileSync(path.join(root, contribution.path), 'utf8')) as Record<string, { prefix: string; body: string[] }>;
+      const prefixes = Object.values(snippets).map((snippet) => snippet.prefix);
+      for (const prefix of ['pl-frontmatter', 'pl-system', 'pl-user', 'pl-model']) assert.ok(prefixes.includes(prefix), prefix);
+      for (const snippet of Object.values(snippets)) assert.ok(Array.isArray(snippet.body) && snippet.body.length > 0, snippet.prefix);
+    });
+  });
 });

@@ -5,17 +5,10 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/main';
+import { cli } from '../support/inProcessCli';
 import { fileEnvironment } from '../../src/cli/fileEnvironment';
 
 const SECRET = 'root:x:0:0:SECRET-LINE';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, 'test');
-  return { code, stdout, stderr };
-}
 
 describe('partials through symbolic links', () => {
   let scratch: string;

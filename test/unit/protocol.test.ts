@@ -40,6 +40,7 @@ describe('protocol', () => {
       'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion),
       'run/abort': ignore, 'compare/stop': ignore, 'compare/rerunColumn': ignore, 'compare/export': ignore, 'compare/copyCell': ignore,
       'feedback/rate': ignore, 'feedback/annotate': ignore, 'feedback/load': ignore,
+      'eval/stop': ignore, 'eval/rerunFailed': ignore, 'eval/export': ignore,
     };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
     dispatch(handlers, message);
@@ -50,6 +51,14 @@ describe('protocol', () => {
     assert.equal(isWebviewMessage({ type: 'run/abort', payload: { id: 'r1' } }), true);
     for (const type of ['run/started', 'run/token', 'run/finished']) assert.equal(isHostMessage({ type, payload: {} }), true, type);
     assert.equal(isWebviewMessage({ type: 'run/token', payload: {} }), false, 'the webview cannot post host messages');
+  });
+
+  it('knows the eval messages on both sides', () => {
+    for (const type of ['eval/stop', 'eval/rerunFailed', 'eval/export']) assert.equal(isWebviewMessage({ type, payload: { id: 'e1' } }), true, type);
+    for (const type of ['eval/started', 'eval/update']) {
+      assert.equal(isHostMessage({ type, payload: {} }), true, type);
+      assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
+    }
   });
 
   it('knows the comparison messages on both sides', () => {

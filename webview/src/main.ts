@@ -3,12 +3,14 @@
 import './panel.css';
 import './compare.css';
 import './history.css';
+import './eval.css';
 import { isHostMessage, PROTOCOL_VERSION, readPanelState, dispatch, RUN_TEXT_LIMIT, type Handlers, type HostToWebview, type PanelState } from '../../src/shared/protocol';
 import { applyUpdate, isSettled } from './compare/comparisonModel';
 import { registerToolkit, Tag } from './components/toolkit';
 import { el } from './dom';
 import { SaveThrottle } from './saveThrottle';
 import { ComparisonView } from './views/comparisonView';
+import { EvalView } from './views/evalView';
 import { emptyView, promptView } from './views/promptView';
 import { RunView } from './views/runView';
 import { ViewSwitch, type ShownView } from './views/viewSwitch';
@@ -47,6 +49,12 @@ const comparisonView = new ComparisonView({
   baselineChanged: (id, cell) => save(withBaseline(state, cell === undefined ? undefined : { comparison: id, cell })),
   feedback: (id, cell, where, text) => feedback.controlsFor(id, cellCompletionKey(cell), where, text),
 });
+const evalView = new EvalView({
+  stop: (id, cell) => post('eval/stop', cell === undefined ? { id } : { id, cell }),
+  rerunFailed: (id) => post('eval/rerunFailed', { id }),
+  export: (id, format) => post('eval/export', { id, format }),
+  viewChanged: (view) => save({ ...state, evalView: view }),
+});
 const viewSwitch = new ViewSwitch((view) => {
   save({ ...state, view });
   showChosenView();
@@ -82,21 +90,26 @@ const baselineCell = (from: PanelState): number | undefined =>
   from.baseline && from.baseline.comparison === from.comparison?.id ? from.baseline.cell : undefined;
 
 /** The chosen view while it has something to show, else whichever has. */
+function availableViews(): ShownView[] {
+  return [state.run && 'run' as const, state.comparison && 'comparison' as const, state.evaluation && 'eval' as const]
+    .filter((view): view is ShownView => Boolean(view));
+}
+
 function shownView(): ShownView | undefined {
-  if (state.view === 'comparison' && state.comparison) return 'comparison';
-  if (state.run) return 'run';
-  return state.comparison ? 'comparison' : undefined;
+  const available = availableViews();
+  return state.view && available.includes(state.view) ? state.view : available[0];
 }
 
 function showChosenView(): void {
   const view = shownView();
   runView.element.hidden = view !== 'run';
   comparisonView.element.hidden = view !== 'comparison';
-  viewSwitch.update(state.run !== undefined && state.comparison !== undefined, view);
+  evalView.element.hidden = view !== 'eval';
+  viewSwitch.update(availableViews(), view);
   // The record comparison, while open, covers the rest (its Close brings it back).
   const records = state.shown === 'records' && state.records !== undefined;
   recordsView.element.hidden = !records;
-  if (records) for (const element of [runView.element, comparisonView.element, viewSwitch.element]) element.hidden = true;
+  if (records) for (const element of [runView.element, comparisonView.element, evalView.element, viewSwitch.element]) element.hidden = true;
 }
 
 /** The records whose completions the panel shows: their feedback is asked for. */
@@ -162,6 +175,22 @@ const handlers: Handlers<HostToWebview> = {
   },
   'feedback/show': ({ recordId, feedback: saved }) => feedback.show(recordId, saved),
   'feedback/failed': ({ recordId, completion, message }) => feedback.failed(recordId, completion, message),
+  'eval/started': ({ evaluation, resumed }) => {
+    if (resumed && state.evaluation?.id === evaluation.id) {
+      // The host's copy after a reload: newer than the saved one; filters and view stay as they were.
+      save({ ...state, evaluation });
+    } else {
+      save({ ...state, evaluation, view: 'eval', evalView: { evaluation: evaluation.id, failuresOnly: false } });
+    }
+    evalView.show(evaluation, state.evalView);
+    showChosenView();
+  },
+  'eval/update': (update) => {
+    if (state.evaluation?.id !== update.id) return; // another eval's late batch
+    // The view applies the batch to the record it holds, which is the state's.
+    evalView.update(update);
+    save(state, isSettled(state.evaluation) ? 'now' : 'soon');
+  },
 };
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -177,12 +206,14 @@ app.replaceChildren(
   runView.element,
   comparisonView.element,
   recordsView.element,
+  evalView.element,
   promptSlot,
 );
 renderPrompt();
 runView.show(state.run);
 comparisonView.show(state.comparison, baselineCell(state));
 recordsView.show(state.records);
+evalView.show(state.evaluation, state.evalView);
 showChosenView();
 post('webview/ready', { protocolVersion: PROTOCOL_VERSION });
 feedback.load(shownRecordIds());

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Backend, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, StreamedToken, TokenLogprob } from '../backend';
 import type { BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
+import { bundledModelPath } from './bundledModel';
 import { ggufHeaderProblem } from './ggufHeader';
 import type { HostGenerationOutcome, HostModelOptions, HostReply, HostRequest, PromptMeasure } from './protocol';
 
@@ -58,10 +59,14 @@ interface Call { resolve(answer: unknown): void; reject(error: Error): void }
 const HOW_TO_SET_MODEL = `Set one in the setting promptLab.backends (the local backend's "modelPath"), with --model-path <file.gguf> on the command line, or in the environment variable ${MODEL_PATH_ENV}.`;
 
 /** Says where the model comes from, or why there is none, in words a user can act on. */
-export function resolveModelPath(config: BackendConfig, env: NodeJS.ProcessEnv = process.env, howToSet = HOW_TO_SET_MODEL): { path: string } | { error: string } {
+export function resolveModelPath(config: BackendConfig, env: NodeJS.ProcessEnv = process.env, howToSet = HOW_TO_SET_MODEL): { path: string; bundled?: true } | { error: string } {
   const given = config.modelPath ?? env[MODEL_PATH_ENV];
   const from = config.modelPath !== undefined ? `modelPath of backend '${config.id}'` : MODEL_PATH_ENV;
-  if (!given) return { error: `No model file for the local backend '${config.id}'. ${howToSet}` };
+  if (!given) {
+    // Nothing configured: the model in the box, when this build has one (bundledModel.ts).
+    const bundled = bundledModelPath(env);
+    return bundled ? { path: bundled, bundled: true } : { error: `No model file for the local backend '${config.id}'. ${howToSet}` };
+  }
   const file = path.resolve(given);
   let stat;
   try {
@@ -177,6 +182,7 @@ export class LocalBackend implements Backend {
       this.jobs.set(id, job);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
+        if ('bundled' in modelPath) this.noteBundled(modelPath.path);
         this.ensureChild(modelPath.path);
         this.post({ type: 'generate', id, request: { messages: request.messages, ...(request.prompt !== undefined ? { prompt: request.prompt } : {}), config: request.config } });
       } catch (error) {
@@ -208,6 +214,7 @@ export class LocalBackend implements Backend {
     return new Promise<T>((resolve, reject) => {
       this.calls.set(id, { resolve: resolve as (answer: unknown) => void, reject });
       try {
+        if ('bundled' in modelPath) this.noteBundled(modelPath.path);
         this.ensureChild(modelPath.path);
         this.post(request(id));
       } catch (error) {
@@ -251,6 +258,12 @@ export class LocalBackend implements Backend {
         child.kill('SIGTERM');
       });
     }
+  }
+
+  /** Says once per process start that no model was configured and the model in the box runs. */
+  private noteBundled(modelPath: string): void {
+    if (this.child && this.childModel === modelPath) return;
+    this.services.log?.(`local backend '${this.id}': no model configured, running the model in the box, ${path.basename(modelPath)} (${modelPath}): a tiny story model; set a GGUF file for real work`);
   }
 
   private ensureChild(modelPath: string): ChildProcess {

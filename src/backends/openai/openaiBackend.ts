@@ -4,12 +4,13 @@
 // the environment (OPENAI_BASE_URL & co. would otherwise redirect requests and keys).
 import OpenAI, { APIConnectionTimeoutError, APIError, AzureOpenAI } from 'openai';
 import type { Stream } from 'openai/streaming';
-import type { Backend, GenerateOptions, GenerationRequest, GenerationResult, TokenLogprob } from '../backend';
+import type { Backend, GenerateOptions, GenerationRequest, GenerationResult, ListModelsOptions, ModelInfo, TokenLogprob } from '../backend';
 import { backendOrigin, type BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
 import { describeFailure, keyHint, scrubSecrets, type FailureRecord } from './failures';
 import { chatCompletionParams, OPENAI_SUPPORTS, recordedParameters } from './requestParams';
 import { estimateUsage } from './usage';
+import { listServerModels } from './listModels';
 import { originGuardedFetch, RetryGaveUp, withRetries } from './transport';
 
 type Chunk = OpenAI.Chat.ChatCompletionChunk;
@@ -152,6 +153,16 @@ class OpenAIProtocolBackend implements Backend {
     }
     if (!finish) result.warnings.push(`${host} ended the stream without a finish reason`);
     return this.finish(result, FINISH[finish ?? 'stop'] ?? 'stop', started, request, model, usage, firstTokenAt, logprobs);
+  }
+
+  async listModels(options: ListModelsOptions = {}): Promise<ModelInfo[]> {
+    const config = this.config;
+    // Azure's /models lists base models, not the deployments a prompt names.
+    if (this.kind === 'azure-openai') return config.deployment ? [{ id: config.deployment, detail: 'the configured deployment' }] : [];
+    if (!this.origin) throw new Error(`Backend '${config.id}' has no valid baseURL: set an http(s) URL in its settings`);
+    const key = (await this.services.apiKey(config, { interactive: false })) || undefined;
+    if (!key && !isLoopback(this.origin)) throw new Error(`Backend '${config.id}' has no API key stored for ${this.origin}: its models are not listed (${keyHint(config)})`);
+    return listServerModels({ config, origin: this.origin, key, fetch: this.services.fetch, signal: options.signal });
   }
 
   private async finish(

@@ -25,7 +25,7 @@ function numbers(text: string, what: string): number[] {
 }
 
 /** `name=v1,v2`: numbers, or for `model` and `variant` names (an empty variant is the file itself). */
-function axisOf(spec: string): Axis {
+export function axisOf(spec: string): Axis {
   const match = /^([A-Za-z]+)=(.*)$/.exec(spec);
   if (!match || !AXIS_NAMES.includes(match[1] as AxisName)) throw new UsageError(`--axis ${spec}: write name=v1,v2 with name one of ${AXIS_NAMES.join(', ')}`);
   const name = match[1] as AxisName;
@@ -86,7 +86,7 @@ function progressLine(record: ComparisonRecord, cell: ComparisonCell, ended: num
 interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; concurrency: number | undefined }
 
 /** A column that cannot run, as bad usage naming the axis value (after a broken variant's diagnostics). */
-function columnProblem(io: CliIO, problem: EngineProblem): UsageError {
+export function columnProblem(io: CliIO, problem: EngineProblem): UsageError {
   switch (problem.kind) {
     case 'no-backend': return new UsageError(`--axis model: ${problem.message}`);
     case 'no-local-model': return new UsageError(`--axis model: ${problem.subject}: ${problem.message}`);

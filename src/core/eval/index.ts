@@ -8,3 +8,5 @@ export { testOutcome, type OutcomeOptions } from './outcome';
 export { judgePromptReader, JUDGE_PROMPTS } from './judgePrompts';
 export { formatOf, type DatasetFormat } from './sources';
 export type * from './types';
+export * from './evalRecord';
+export { evalToCsv, evalToJson, evalToJunit, evalToMarkdown, verdictText, xmlText } from './evalExport';

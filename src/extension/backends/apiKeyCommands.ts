@@ -53,7 +53,7 @@ async function pickBackend(backends: BackendConfig[], placeHolder: string): Prom
 }
 
 export function registerApiKeyCommands(keys: ApiKeyStore, backends: BackendService): vscode.Disposable[] {
-  const keyed = () => backends.registry.list().filter((config) => config.kind !== 'local');
+  const keyed = () => backends.registry.list().filter((config) => config.kind === 'openai' || config.kind === 'azure-openai');
   return [
     vscode.commands.registerCommand(Commands.setApiKey, async (arg?: unknown) => {
       const args = argsOf(arg);

@@ -91,6 +91,15 @@ export class ApiKeyStore {
     return key;
   }
 
+  /** The key stored for exactly `config`'s origin, or undefined: never asks (model listings). */
+  async storedKeyFor(config: BackendConfig): Promise<string | undefined> {
+    const decision = this.decide(config);
+    if (decision.kind !== 'send') return undefined;
+    const key = await this.secrets.get(secretName(config.id, decision.origin));
+    if (key) this.handedOut.add(key);
+    return key;
+  }
+
   /** `text` with every key handed out in this session replaced by `••••`. */
   redact(text: string): string {
     let result = text;

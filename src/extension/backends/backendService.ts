@@ -56,7 +56,7 @@ export class BackendService implements vscode.Disposable {
       this.log.line(`settings: backends ${settings.backends.map((backend) => backend.id).join(', ')}; default ${settings.defaultBackend}`);
     }
     const registry = new BackendRegistry(settings.backends, this.factories, {
-      apiKey: (config) => this.keys.keyFor(config, askAboutOrigin, this.promptForKey),
+      apiKey: (config, options) => options?.interactive === false ? this.keys.storedKeyFor(config) : this.keys.keyFor(config, askAboutOrigin, this.promptForKey),
       log: (message) => this.log.line(message),
       countTexts: this.countTexts,
     });

@@ -19,6 +19,7 @@ const FALLBACK_SUPPORTS: Record<BackendKind, ReadonlySet<keyof GenerationConfig>
   openai: new Set(['temperature', 'topP', 'maxOutputTokens', 'stopSequences', 'seed', 'presencePenalty', 'frequencyPenalty', 'sampling', 'logprobs']),
   'azure-openai': new Set(['temperature', 'topP', 'maxOutputTokens', 'stopSequences', 'seed', 'presencePenalty', 'frequencyPenalty', 'sampling', 'logprobs']),
   local: new Set(['temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences', 'seed', 'presencePenalty', 'frequencyPenalty', 'sampling', 'logprobs']),
+  'vscode-lm': new Set(['stopSequences']),
 };
 
 function supportsOf(backends: BackendService, id: string, kind: BackendKind): ReadonlySet<keyof GenerationConfig> {

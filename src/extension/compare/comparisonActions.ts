@@ -60,7 +60,9 @@ async function exportWithMessages(record: ComparisonRecord | undefined, format: 
   }
 }
 
-export function comparisonPanelActions(sessions: ComparisonSessions): Omit<PanelActions, 'abortRun'> {
+export type ComparisonPanelActions = Pick<PanelActions, 'stopComparison' | 'rerunColumn' | 'exportComparison' | 'copyCell' | 'currentComparison'>;
+
+export function comparisonPanelActions(sessions: ComparisonSessions): ComparisonPanelActions {
   return {
     stopComparison: (id, cell) => sessions.stop(id, cell),
     rerunColumn: (id, column) => {

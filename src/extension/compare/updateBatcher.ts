@@ -6,8 +6,8 @@ import type { CellUpdate } from '../../core/comparison';
 import type { ColumnMetrics } from '../../core/metrics';
 import { TOKEN_BATCH_MS } from '../run/tokenBatcher';
 
-export interface UpdateBatch {
-  cells: CellUpdate[];
+export interface UpdateBatch<U extends CellUpdate = CellUpdate> {
+  cells: U[];
   columns: { index: number; metrics: ColumnMetrics }[];
 }
 
@@ -21,15 +21,20 @@ export function mergeCellUpdate(pending: CellUpdate | undefined, next: CellUpdat
   return merged;
 }
 
-export class UpdateBatcher {
-  private readonly cells = new Map<number, CellUpdate>();
+export class UpdateBatcher<U extends CellUpdate = CellUpdate> {
+  private readonly cells = new Map<number, U>();
   private readonly columns = new Map<number, ColumnMetrics>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly send: (batch: UpdateBatch) => void, private readonly intervalMs = TOKEN_BATCH_MS) {}
+  /** `merge` folds updates of one cell (an eval's carry their grading too). */
+  constructor(
+    private readonly send: (batch: UpdateBatch<U>) => void,
+    private readonly intervalMs = TOKEN_BATCH_MS,
+    private readonly merge: (pending: U | undefined, next: U) => U = mergeCellUpdate as unknown as (pending: U | undefined, next: U) => U,
+  ) {}
 
-  cell(update: CellUpdate): void {
-    this.cells.set(update.index, mergeCellUpdate(this.cells.get(update.index), update));
+  cell(update: U): void {
+    this.cells.set(update.index, this.merge(this.cells.get(update.index), update));
     this.schedule();
   }
 
@@ -43,7 +48,7 @@ export class UpdateBatcher {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.cells.size === 0 && this.columns.size === 0) return;
-    const batch: UpdateBatch = {
+    const batch: UpdateBatch<U> = {
       cells: [...this.cells.values()],
       columns: [...this.columns].map(([index, metrics]) => ({ index, metrics })),
     };

@@ -3,6 +3,7 @@
 // prompt has errors); when it arrives the lenses are asked for again.
 import * as vscode from 'vscode';
 import { partialNameOf } from '../../core/check/checkPrompt';
+import { datasetFileFor } from '../../core/eval';
 import { Commands } from '../commands';
 import { DisposableStore } from '../disposables';
 import type { PromptChecks } from './promptChecks';
@@ -10,6 +11,7 @@ import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
 
 export const RUN_TITLE = '▶ Run';
 export const COMPARE_TITLE = '⇆ Compare Temperatures';
+export const EVALUATE_TITLE = '✓ Evaluate';
 export const NO_COUNT_TITLE = 'tokens: –';
 
 export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
@@ -32,6 +34,7 @@ export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
     return [
       new vscode.CodeLens(range, { title: RUN_TITLE, command: Commands.runPrompt, arguments: args, tooltip: 'Run this prompt' }),
       new vscode.CodeLens(range, { title: COMPARE_TITLE, command: Commands.compareTemperatures, arguments: args, tooltip: 'Run this prompt at several temperatures, side by side' }),
+      ...(await hasDataset(document.uri) ? [new vscode.CodeLens(range, { title: EVALUATE_TITLE, command: Commands.evaluate, arguments: args, tooltip: 'Run this prompt\'s tests (its .tests.yaml) and grade the outputs' })] : []),
       new vscode.CodeLens(range, { ...this.countLens(document), command: Commands.openPanel }),
     ];
   }
@@ -49,6 +52,17 @@ export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
 
   dispose(): void {
     this.store.dispose();
+  }
+}
+
+/** Whether `<name>.tests.yaml` is beside the prompt: Evaluate is offered only then. */
+async function hasDataset(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme === 'untitled') return false;
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, '..', datasetFileFor(uri.path.slice(uri.path.lastIndexOf('/') + 1))));
+    return true;
+  } catch {
+    return false;
   }
 }
 

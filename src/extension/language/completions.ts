@@ -6,6 +6,7 @@ import type { InputField } from '../../core/inputSchema';
 import { readSettings } from '../settings';
 import { completionSite, type CompletionSite } from './completionSite';
 import { CONFIG_KEYS, TOP_LEVEL_KEYS, type KeyDoc } from '../../core/frontmatterKeys';
+import type { ModelLists } from '../backends/modelLists';
 import { BUILT_IN_MODELS } from './builtInModels';
 import type { PromptChecks } from './promptChecks';
 import { BLOCK_HELPERS, EACH_DATA_VARIABLES, HELPER_DOCS, HELPER_NAMES } from './templateCatalog';
@@ -16,12 +17,17 @@ import { listPartials, partialFolders } from './workspaceEnvironment';
 /** `{{` and `{{#`/`{{>` open expressions, `"` a role name, a space the next argument or the model. */
 export const COMPLETION_TRIGGERS = ['{', '#', '>', '"', ' ', '/'];
 
+/** How long a completion of `model:` waits for the backends' model lists; what has not arrived by
+ * then comes on a later keystroke (the list is marked incomplete, so the editor asks again). */
+export const MODEL_LIST_WAIT_MS = 1_000;
+
 const SPACE_SITES = new Set<CompletionSite['kind']>(['modelValue', 'argument', 'partial', 'role']);
 
 export class PromptCompletions implements vscode.CompletionItemProvider {
-  constructor(private readonly checks: PromptChecks) {}
+  /** `models`: what the configured servers and VS Code offer, for `model:`. */
+  constructor(private readonly checks: PromptChecks, private readonly models?: ModelLists) {}
 
-  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): Promise<vscode.CompletionItem[] | undefined> {
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): Promise<vscode.CompletionItem[] | vscode.CompletionList | undefined> {
     const offset = document.offsetAt(position);
     const site = completionSite(document.getText(), offset);
     if (!site) return undefined;
@@ -34,7 +40,7 @@ export class PromptCompletions implements vscode.CompletionItemProvider {
       case 'configKey':
         return keyItems(CONFIG_KEYS.filter((key) => !site.existing.includes(key.key)), range);
       case 'modelValue':
-        return modelItems(new vscode.Range(document.positionAt(site.start), document.positionAt(Math.max(site.end, offset))));
+        return modelItems(new vscode.Range(document.positionAt(site.start), document.positionAt(Math.max(site.end, offset))), this.models);
       case 'role':
         return ROLES.map((role) => {
           const completion = item(role, vscode.CompletionItemKind.EnumMember, range, { detail: 'role' });
@@ -102,7 +108,7 @@ function keyItems(keys: readonly KeyDoc[], range: vscode.Range): vscode.Completi
   });
 }
 
-function modelItems(range: vscode.Range): vscode.CompletionItem[] {
+async function modelItems(range: vscode.Range, lists: ModelLists | undefined): Promise<vscode.CompletionList> {
   const backends = readSettings().backends;
   const models = new Map<string, string>();
   if (backends) {
@@ -112,7 +118,16 @@ function modelItems(range: vscode.Range): vscode.CompletionItem[] {
   } else {
     for (const model of BUILT_IN_MODELS) models.set(model, 'no promptLab.backends configured: a common model');
   }
-  return [...models].map(([model, detail], index) => item(model, vscode.CompletionItemKind.Value, range, { detail, sortText: String(index).padStart(3, '0') }));
+  // What the servers (GET /v1/models) and VS Code (its chat models) offer now.
+  const offered = lists ? await lists.get(MODEL_LIST_WAIT_MS) : { lists: [], complete: true };
+  for (const list of offered.lists) {
+    for (const model of list.models) {
+      const id = qualified(list.config.id, model.id);
+      if (!models.has(id)) models.set(id, `backend '${list.config.id}'${model.detail ? ` · ${model.detail}` : ''}`);
+    }
+  }
+  const items = [...models].map(([model, detail], index) => item(model, vscode.CompletionItemKind.Value, range, { detail, sortText: String(index).padStart(4, '0') }));
+  return new vscode.CompletionList(items, !offered.complete);
 }
 
 /** `provider/name`; a model already written with its provider is kept as it is. */

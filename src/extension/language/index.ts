@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../commands';
 import { DisposableStore } from '../disposables';
 import type { CountTexts } from '../../core/promptTokens';
+import type { ModelLists } from '../backends/modelLists';
 import { PromptCodeLenses } from './codeLens';
 import { COMPLETION_TRIGGERS, PromptCompletions } from './completions';
 import { PromptDiagnostics, type ExtraDiagnostics } from './diagnostics';
@@ -17,13 +18,13 @@ import { PromptTokenCounts } from './promptTokenCounts';
 import { TokenStatusBar } from './tokenStatusBar';
 
 /** `checks` is shared with the features outside this folder (Run Prompt, the backend status bar);
- * `extraDiagnostics` adds what needs the configured backends. */
-export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics): vscode.Disposable {
+ * `extraDiagnostics` adds what needs the configured backends; `models` lists what they offer. */
+export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists): vscode.Disposable {
   const store = new DisposableStore();
   const counts = store.add(new PromptTokenCounts(checks, countTexts));
   store.add(watchPartials(checks));
   store.add(new PromptDiagnostics(checks, extraDiagnostics));
-  store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, new PromptCompletions(checks), ...COMPLETION_TRIGGERS));
+  store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, new PromptCompletions(checks, models), ...COMPLETION_TRIGGERS));
   store.add(vscode.languages.registerHoverProvider(DOTPROMPT_SELECTOR, new PromptHovers(checks, counts)));
   store.add(vscode.languages.registerDocumentSymbolProvider(DOTPROMPT_SELECTOR, new PromptOutline(checks), { label: 'Prompt' }));
   const codeLenses = store.add(new PromptCodeLenses(checks, counts));

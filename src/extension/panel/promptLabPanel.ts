@@ -2,10 +2,13 @@ import * as vscode from 'vscode';
 import { DOTPROMPT_LANGUAGE_ID } from '../../core/promptFiles';
 import {
   dispatch,
+  EVAL_EXPORT_FORMATS,
   EXPORT_FORMATS,
   type ComparisonRecord,
   type CompletionFeedback,
   FEEDBACK_TEXT_LIMIT,
+  type EvalExportFormat,
+  type EvalRecord,
   type ExportFormat,
   isWebviewMessage,
   PROTOCOL_VERSION,
@@ -30,11 +33,17 @@ export interface PanelActions {
   copyCell(id: string, cell: number): void;
   /** The comparison the panel should show after its document was (re)loaded, as it is now. */
   currentComparison(): ComparisonRecord | undefined;
+  stopEval(id: string, cell?: number): void;
+  rerunFailed(id: string): void;
+  exportEval(id: string, format: EvalExportFormat): void;
+  /** The eval the panel should show after its document was (re)loaded, as it is now. */
+  currentEval(): EvalRecord | undefined;
 }
 
 const NO_ACTIONS: PanelActions = {
   abortRun: () => undefined, stopComparison: () => undefined, rerunColumn: () => undefined,
   exportComparison: () => undefined, copyCell: () => undefined, currentComparison: () => undefined,
+  stopEval: () => undefined, rerunFailed: () => undefined, exportEval: () => undefined, currentEval: () => undefined,
 };
 
 /** The feedback controls' host side (history/panelFeedback.ts): each resolves to the record's
@@ -54,7 +63,7 @@ const NO_FEEDBACK: PanelFeedback = {
 
 const isShortText = (value: unknown): value is string => typeof value === 'string' && value.length <= FEEDBACK_TEXT_LIMIT;
 
-type StreamedType = 'run/started' | 'run/token' | 'run/finished' | 'compare/started' | 'compare/update';
+type StreamedType = 'run/started' | 'run/token' | 'run/finished' | 'compare/started' | 'compare/update' | 'eval/started' | 'eval/update';
 
 /** The host side of the Prompt Lab panel: one instance at most, shown beside the editor. */
 export class PromptLabPanel implements vscode.Disposable {
@@ -100,7 +109,7 @@ export class PromptLabPanel implements vscode.Disposable {
     if (panel.ready) void panel.panel.webview.postMessage(message);
     // A comparison is sent whole when the webview is ready again (see 'webview/ready'): its updates
     // need not wait. Bounded: a panel that never becomes ready must not hold a whole run forever.
-    else if (!type.startsWith('compare/') && panel.queued.length < 2_000) panel.queued.push(message);
+    else if (!type.startsWith('compare/') && !type.startsWith('eval/') && panel.queued.length < 2_000) panel.queued.push(message);
   }
 
   static disposeCurrent(): void {
@@ -165,6 +174,8 @@ export class PromptLabPanel implements vscode.Disposable {
       this.post('panel/init', { active: active && snapshotOf(active) });
       for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
       if (comparison) this.post('compare/started', { comparison, resumed: true });
+      const evaluation = PromptLabPanel.actions.currentEval();
+      if (evaluation) this.post('eval/started', { evaluation, resumed: true });
     },
     'run/abort': ({ id }) => {
       if (typeof id === 'string') PromptLabPanel.actions.abortRun(id);
@@ -196,6 +207,15 @@ export class PromptLabPanel implements vscode.Disposable {
           if (feedback) this.post('feedback/show', { recordId, feedback });
         }, () => undefined);
       }
+    },
+    'eval/stop': ({ id, cell }) => {
+      if (typeof id === 'string' && (cell === undefined || Number.isInteger(cell))) PromptLabPanel.actions.stopEval(id, cell);
+    },
+    'eval/rerunFailed': ({ id }) => {
+      if (typeof id === 'string') PromptLabPanel.actions.rerunFailed(id);
+    },
+    'eval/export': ({ id, format }) => {
+      if (typeof id === 'string' && EVAL_EXPORT_FORMATS.includes(format)) PromptLabPanel.actions.exportEval(id, format);
     },
   };
 

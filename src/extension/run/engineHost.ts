@@ -2,8 +2,10 @@
 // folder beside them, partials from the workspace (promptLab.promptsFolder), the backends from
 // settings with keys from SecretStorage, the output channel as the log, keys redacted.
 import * as vscode from 'vscode';
+import { judgePromptReader, judgePromptRoot } from '../../core/eval/judgePrompts';
 import type { CountTexts } from '../../core/promptTokens';
 import type { EngineHost } from '../../engine/host';
+import { cacheFolderOf, fileCacheStore } from '../../engine/responseCache';
 import type { ApiKeyStore } from '../backends/apiKeys';
 import type { BackendService } from '../backends/backendService';
 import type { OutputLog } from '../backends/outputLog';
@@ -22,8 +24,33 @@ async function documentAt(ref: string): Promise<vscode.TextDocument | undefined>
   }
 }
 
+/** A file's text by URI string; undefined when it does not exist. */
+async function readUri(ref: string): Promise<string | undefined> {
+  const uri = vscode.Uri.parse(ref);
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === ref);
+  if (open) return open.getText();
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    throw error;
+  }
+}
+
 export function extensionEngineHost(backends: BackendService, keys: ApiKeyStore, log: OutputLog, countTexts: CountTexts): EngineHost {
+  const builtInJudge = judgePromptReader(judgePromptRoot(__dirname));
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   return {
+    readText: readUri,
+    // Restricted Mode: no code from the workspace runs.
+    get allowCode() {
+      return vscode.workspace.isTrusted;
+    },
+    judgePrompt: async (name) => {
+      const own = folder && (await readUri(vscode.Uri.joinPath(folder, '.promptlab', 'judges', `${name}.prompt`).toString()).catch(() => undefined));
+      return own ?? builtInJudge(name);
+    },
+    ...(folder?.scheme === 'file' ? { responseCache: fileCacheStore(cacheFolderOf(folder.fsPath)) } : {}),
     readPrompt: async (ref) => {
       const document = await documentAt(ref);
       return document && { ref, fileName: baseName(document.uri), text: document.getText() };

@@ -1,0 +1,65 @@
+// Feedback out of history: preference pairs of the same prompt and inputs in the shape DPO trainers
+// read, and eval tests that src/core/eval's loadDataset reads without a problem.
+import * as assert from 'node:assert/strict';
+import { newComparison } from '../../src/core/comparisonRun';
+import { loadDataset } from '../../src/core/eval/dataset';
+import { preferencePairs, testCases, testsYaml } from '../../src/core/history/exports';
+import { comparisonHistoryRecord, runRecordOf } from '../../src/core/history/records';
+import type { SavedRecord } from '../../src/core/history/types';
+
+const messages = [{ role: 'system', content: 'Summarize.' }, { role: 'user', content: 'A: lunch at 1? B: make it 2.' }];
+const result = (text: string) => ({ text, finishReason: 'stop' as const, usage: { promptTokens: 1, completionTokens: 1, estimated: false }, latencyMs: 1, backend: 'local', model: 'm', parameters: {}, warnings: [] });
+const run = (id: string, text: string, feedback: SavedRecord['feedback'], content = messages[1]!.content): SavedRecord => ({
+  ...runRecordOf({ id, file: '/w/s.prompt', fileName: 's.prompt', text: 'same file', messages: [messages[0]!, { role: 'user', content }], inputs: { dialogue: content }, backend: 'local', model: 'm', settings: {}, result: result(text) }),
+  feedback,
+});
+
+function comparison(texts: string[], feedback: SavedRecord['feedback']): SavedRecord {
+  const record = newComparison({ file: '/w/s.prompt', fileName: 's.prompt', text: 'same file', messages, backend: 'local', model: '', axes: [{ name: 'temperature', values: [0, 1] }], samples: 1, seeds: [1], settings: {} });
+  record.cells.forEach((cell, i) => { cell.status = 'done'; cell.text = texts[i]!; });
+  return { ...comparisonHistoryRecord(record, { dialogue: messages[1]!.content }), feedback };
+}
+
+describe('history exports', () => {
+  it('pairs 👍 and edited answers against 👎 ones of the same prompt and inputs, in the trainers\' shape', () => {
+    const records = [
+      run('r1', 'They move lunch.', { run: { rating: 'up' } }),
+      run('r2', 'Lunch is cancelled.', { run: { rating: 'down' } }),
+      comparison(['They meet at 2.', 'Bananas.'], { 'cell:1': { rating: 'down', betterAnswer: 'They move lunch to 2.' } }),
+      run('other', 'Unrelated 👎.', { run: { rating: 'down' } }, 'A different dialogue'),
+    ];
+    const pairs = preferencePairs(records);
+    const summary = pairs.map((p) => `${p.chosen[0]!.content} > ${p.rejected[0]!.content}`).sort();
+    assert.deepEqual(summary, [
+      'They move lunch to 2. > Bananas.',
+      'They move lunch to 2. > Lunch is cancelled.',
+      'They move lunch. > Bananas.',
+      'They move lunch. > Lunch is cancelled.',
+    ]);
+    for (const pair of pairs) {
+      assert.deepEqual(pair.prompt, [{ role: 'system', content: 'Summarize.' }, { role: 'user', content: 'A: lunch at 1? B: make it 2.' }]);
+      assert.equal(pair.chosen[0]!.role, 'assistant');
+      assert.equal(pair.rejected[0]!.role, 'assistant');
+    }
+  });
+
+  it('turns rated and edited completions into tests loadDataset reads without problems', () => {
+    const records = [
+      run('r1', 'They move lunch.', { run: { rating: 'up', note: 'short and right' } }),
+      comparison(['A: "quote"\nnext line', 'Bananas.'], { 'cell:0': { rating: 'down' }, 'cell:1': { betterAnswer: 'They move lunch to 2.' } }),
+      run('unrated', 'x', {}),
+    ];
+    const tests = testCases(records, { threshold: 0.6 });
+    assert.equal(tests.length, 3);
+    const yaml = testsYaml(tests);
+    const dataset = loadDataset(yaml, 'history.tests.yaml');
+    assert.deepEqual(dataset.problems, []);
+    assert.equal(dataset.tests.length, 3);
+    assert.deepEqual(dataset.tests[0]!.vars, { dialogue: 'A: lunch at 1? B: make it 2.' });
+    assert.deepEqual(dataset.tests[0]!.assert, [{ type: 'rouge-l', value: 'They move lunch.', threshold: 0.6 }]);
+    assert.match(dataset.tests[0]!.description!, /👍 .*short and right/);
+    assert.deepEqual(dataset.tests[1]!.assert, [{ type: 'not-equals', value: 'A: "quote"\nnext line' }]);
+    assert.deepEqual(dataset.tests[2]!.assert, [{ type: 'rouge-l', value: 'They move lunch to 2.', threshold: 0.6 }]);
+    assert.deepEqual(testCases(records, { match: 'equals' })[0]!.assert, [{ type: 'equals', value: 'They move lunch.' }]);
+  });
+});

@@ -1,0 +1,91 @@
+// A matrix cell opened: for each sample of that test in that column, its output (as text), the
+// outcome, every assertion's result with its score and reason, and the word diff of the output
+// against the test's expected answer when it has one.
+import { testName, type EvalCell } from '../../../src/shared/protocol';
+import { el } from '../dom';
+import { ratio } from '../format';
+import { expectedOf, type EvalIndex } from '../eval/evalModel';
+import { wordDiff } from '../wordDiff';
+import { resultDetails } from './resultDetails';
+
+export interface DetailActions {
+  close(): void;
+  stop(cell: number): void;
+}
+
+function varsList(vars: Record<string, unknown>): HTMLElement {
+  return el('dl', { className: 'eval-vars' }, ...Object.entries(vars).flatMap(([name, value]) => [
+    el('dt', {}, name),
+    el('dd', {}, typeof value === 'string' ? value : JSON.stringify(value)),
+  ]));
+}
+
+function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions): HTMLElement {
+  const verdict = cell.status === 'failed' ? 'error' : cell.outcome ? (cell.outcome.error ? 'error' : cell.outcome.pass ? 'pass' : 'fail') : cell.status;
+  const heading = `Sample ${cell.testSample + 1}${cell.seed !== undefined ? ` · seed ${cell.seed}` : ''} · ${verdict}${cell.outcome ? ` · score ${ratio(cell.outcome.score)}` : ''}`;
+  const stop = cell.status === 'queued' || cell.status === 'running'
+    ? (() => {
+      const button = el('button', { className: 'action eval-stop-cell', attributes: { type: 'button' } }, 'Stop') as HTMLButtonElement;
+      button.addEventListener('click', () => { button.disabled = true; actions.stop(index); });
+      return button;
+    })()
+    : undefined;
+  const assertions = (cell.assertions ?? []).map((result) => el('li', { className: `eval-assertion ${result.error ? 'verdict-error' : result.pass ? 'verdict-pass' : 'verdict-fail'}` },
+    el('span', { className: 'eval-verdict', attributes: { 'aria-hidden': 'true' } }, result.error ? '!' : result.pass ? '✓' : '✗'),
+    el('span', { className: 'eval-assertion-type' }, result.type),
+    el('span', { className: 'eval-assertion-score' }, `${result.error ? 'error' : result.pass ? 'pass' : 'fail'} · ${ratio(result.score)}`),
+    el('span', { className: 'eval-assertion-reason' }, result.reason),
+    result.judge && el('span', { className: 'eval-judge' }, `judge: ${result.judge.verdict}`)));
+  const output = el('pre', { className: 'eval-output', attributes: { tabindex: '0', 'aria-label': 'Output' } });
+  const done = cell.status !== 'queued' && cell.status !== 'running';
+  let diffNote: HTMLElement | undefined;
+  if (expected !== undefined && done && cell.text !== '') {
+    const diff = wordDiff(expected, cell.text);
+    output.classList.add('diff');
+    output.append(...diff.parts.map((part) => (part.kind === 'same' ? document.createTextNode(part.text) : el(part.kind === 'insert' ? 'ins' : 'del', {}, part.text))));
+    diffNote = el('p', { className: 'note eval-diff-note' }, `vs expected: ${diff.inserted} words added, ${diff.deleted} removed${diff.simplified ? ' · diff simplified (long texts)' : ''}`);
+  } else output.textContent = cell.text;
+  return el('section', { className: 'eval-sample', attributes: { 'data-cell': String(index) } },
+    el('h4', {}, heading), stop,
+    cell.outcome && el('p', { className: 'eval-outcome' }, cell.outcome.reason),
+    assertions.length > 0 ? el('ul', { className: 'eval-assertions', attributes: { 'aria-label': 'Assertions' } }, ...assertions) : undefined,
+    diffNote, output,
+    ...(cell.result ? resultDetails(cell.result, 'cell') : []));
+}
+
+export class EvalCellDetail {
+  readonly element = el('section', { className: 'eval-detail', attributes: { 'aria-label': 'Cell detail' } });
+  open: { test: number; column: number } | undefined;
+
+  constructor(private readonly actions: DetailActions) {
+    this.element.hidden = true;
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') actions.close();
+    });
+  }
+
+  show(index: EvalIndex, open: { test: number; column: number } | undefined): void {
+    this.open = open;
+    const test = open && index.record.tests[open.test];
+    const column = open && index.record.columns[open.column];
+    if (!open || !test || !column) {
+      this.open = undefined;
+      this.element.hidden = true;
+      this.element.replaceChildren();
+      return;
+    }
+    const close = el('button', { className: 'action eval-detail-close', attributes: { type: 'button', 'aria-label': 'Close the detail' } }, 'Close') as HTMLButtonElement;
+    close.addEventListener('click', () => this.actions.close());
+    const expected = expectedOf(test);
+    const cells = index.cellIndexesOf(open.test, open.column);
+    this.element.hidden = false;
+    this.element.replaceChildren(
+      el('header', { className: 'eval-detail-header' },
+        el('h3', { attributes: { title: `${test.file}:${test.position.line + 1}` } }, `${testName(test)} · ${column.label}`),
+        close),
+      varsList(test.vars),
+      ...(expected !== undefined ? [el('p', { className: 'note' }, 'Outputs are shown as a word diff against the test\'s expected answer.')] : []),
+      ...cells.map((cellIndex) => sampleView(index.record.cells[cellIndex]!, cellIndex, expected, this.actions)),
+    );
+  }
+}
