@@ -28,4 +28,17 @@ export const Commands = {
   /** Test hook, hidden from the palette: the status bar's token count state (TokenCountState), as
    * the status bar item's text cannot be read through the API. */
   currentTokenCount: 'promptLab.tokenCount.current',
+  // The History view (sidebar/historyCommands.ts). Each takes the record's tree element, or its id.
+  historyRefresh: 'promptLab.history.refresh',
+  historyOpen: 'promptLab.history.open',
+  /** `(first?, selected?)` from the view, or two record ids: the two records side by side in the panel. */
+  historyCompareRecords: 'promptLab.history.compareRecords',
+  historyRerun: 'promptLab.history.rerun',
+  historyDelete: 'promptLab.history.delete',
+  historyRevealJson: 'promptLab.history.revealJson',
+  /** Test and script hook, hidden from the palette: every record's index entry, newest first. */
+  historyList: 'promptLab.history.list',
+  /** Test and script hook, hidden: `(id, completion, feedback)` sets feedback as the panel's buttons
+   * do, and resolves to the record's feedback as saved. */
+  historySetFeedback: 'promptLab.history.setFeedback',
 } as const;

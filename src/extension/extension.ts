@@ -27,6 +27,12 @@ import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
 import { registerRunCommand } from './run/runCommand';
 import { TokenCountService } from './tokens/tokenCountService';
+import { comparisonHistoryRecord } from '../core/history/records';
+import { registerPromptsView } from './sidebar/promptsView';
+import { HistoryService } from './history/historyService';
+import { registerHistoryView } from './history/historyCommands';
+import { panelFeedback } from './history/panelFeedback';
+import { historyRecordOfRun } from './history/savedRecords';
 
 export function activate(context: vscode.ExtensionContext): void {
   const { extensionUri } = context;
@@ -52,7 +58,10 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(backends.onDidChange(() => checks.invalidate()));
   const runs = new ActiveRuns();
   store.add({ dispose: () => runs.abortAll() });
-  const sessions = store.add(new ComparisonSessions(context.workspaceState));
+  // History: runs and comparisons are kept when they end; the panel's ratings go into their records.
+  const history = store.add(new HistoryService(context.globalStorageUri, (text) => keys.redact(text), (line) => log.line(line)));
+  PromptLabPanel.feedback = panelFeedback(history);
+  const sessions = store.add(new ComparisonSessions(context.workspaceState, (record) => void history.save(comparisonHistoryRecord(record))));
   const evals = store.add(new EvalSessions(context.workspaceState));
   PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions), ...evalPanelActions(evals) };
 
@@ -64,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
-  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
+  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
   store.add(registerExportCommand(sessions));
   store.add(registerEvaluateCommand({ extensionUri, engine, backends, keys, log, sessions: evals }));
@@ -74,6 +83,9 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerImportCommand(log));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
   store.add(new BackendStatusBar(checks, backends));
+  // The Prompt Lab sidebar.
+  store.add(registerPromptsView(extensionUri));
+  store.add(registerHistoryView({ extensionUri, history, sessions }));
 }
 
 export function deactivate(): void {

@@ -6,10 +6,12 @@
 // carries the same `id` in `replyTo`.
 import type { CellResult, CellUpdate, ComparisonRecord } from '../core/comparison';
 import type { ColumnMetrics } from '../core/metrics';
+import type { RecordComparisonView } from '../core/recordComparison';
 import type { AssertionResult, EvalRecord, TestOutcome } from '../core/eval';
 
 export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
 export type { ColumnMetrics } from '../core/metrics';
+export type { CompletionPair, RecordComparisonView, RecordCompletion, RecordSide, SettingRow } from '../core/recordComparison';
 /** The webview may not import core; this one pure function on the record it shares. */
 export { isSettled } from '../core/comparison';
 export type { AssertionResult, CellVerdict, EvalCell, EvalColumnSummary, EvalRecord, EvalTest, TestColumnVerdict, TestOutcome } from '../core/eval';
@@ -84,8 +86,33 @@ export interface PanelState {
   view?: PanelView;
   /** The cell other cells are diffed against, while diffing is on. */
   baseline?: { comparison: string; cell: number };
+  // History and feedback (webview/src/history/):
+  /** Two history records side by side, when the panel was asked to compare them. */
+  records?: RecordComparisonView;
+  /** Which of the panel's sections shows: also the record comparison. */
+  shown?: 'records';
+  /** The feedback saved for the records the panel shows, by record id then completion key. */
+  feedback?: Record<string, Record<string, CompletionFeedback>>;
 }
 
+// --- History and feedback: every completion the panel shows can be rated and annotated; a rating is
+// saved at once in its history record (the record's id is the run's or the comparison's id).
+
+export type Rating = 'up' | 'down';
+
+/** A user's feedback on one completion, as the history record keeps it. */
+export interface CompletionFeedback {
+  rating?: Rating;
+  note?: string;
+  /** The answer the user would have wanted. */
+  betterAnswer?: string;
+}
+
+/** Which completion of a record: `run` for a run's result, `cell:<index>` for a comparison's cell. */
+export const RUN_COMPLETION_KEY = 'run';
+export const cellCompletionKey = (index: number): string => `cell:${index}`;
+/** Upper bound on a note or a better answer the host accepts. */
+export const FEEDBACK_TEXT_LIMIT = 20_000;
 export type PanelView = 'run' | 'comparison' | 'eval';
 
 /** The eval view's choices, saved with the panel's state. */
@@ -132,6 +159,13 @@ export interface HostToWebview {
   /** Cells of comparison `id` changed: streamed text, status, results, and the metrics of columns
    * whose samples all ended. Batched by the host across all cells: a few dozen messages a second. */
   'compare/update': { id: string; cells: CellUpdate[]; columns?: { index: number; metrics: ColumnMetrics }[] };
+  /** Two history records side by side: prompt, settings and completions (History → Compare Two Records). */
+  'records/show': { view: RecordComparisonView };
+  /** The feedback saved in record `recordId`, every completion's (the answer to `feedback/load`,
+   * `feedback/rate` and `feedback/annotate`). */
+  'feedback/show': { recordId: string; feedback: Record<string, CompletionFeedback> };
+  /** Saving feedback on `completion` of `recordId` failed: why, in words for the user. */
+  'feedback/failed': { recordId: string; completion: string; message: string };
   /** An eval started (every cell queued) and the panel shows it; with `resumed`, the eval as it
    * stands after the webview was reloaded (it replaces the saved copy, the view stays as chosen). */
   'eval/started': { evaluation: EvalRecord; resumed?: boolean };
@@ -153,6 +187,12 @@ export interface WebviewToHost {
   'compare/export': { id: string; format: ExportFormat };
   /** Put cell `cell`'s text on the clipboard. */
   'compare/copyCell': { id: string; cell: number };
+  /** Rate a completion 👍 or 👎 (`null` clears the rating); the note and better answer are kept. */
+  'feedback/rate': { recordId: string; completion: string; rating: Rating | null };
+  /** Set a completion's note and better answer (empty strings clear them); the rating is kept. */
+  'feedback/annotate': { recordId: string; completion: string; note: string; betterAnswer: string };
+  /** Send the saved feedback of these records (`feedback/show`, one per record that has any). */
+  'feedback/load': { recordIds: string[] };
   /** Stop one cell of eval `id`, or all its cells when `cell` is absent. */
   'eval/stop': { id: string; cell?: number };
   /** Run the cells of eval `id` that failed or errored again. */
@@ -184,8 +224,8 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'eval/stop', 'eval/rerunFailed', 'eval/export']);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'eval/started', 'eval/update']);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update']);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

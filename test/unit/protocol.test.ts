@@ -39,6 +39,7 @@ describe('protocol', () => {
     const handlers: Handlers<WebviewToHost> = {
       'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion),
       'run/abort': ignore, 'compare/stop': ignore, 'compare/rerunColumn': ignore, 'compare/export': ignore, 'compare/copyCell': ignore,
+      'feedback/rate': ignore, 'feedback/annotate': ignore, 'feedback/load': ignore,
       'eval/stop': ignore, 'eval/rerunFailed': ignore, 'eval/export': ignore,
     };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
@@ -66,6 +67,18 @@ describe('protocol', () => {
       assert.equal(isHostMessage({ type, payload: {} }), true, type);
       assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
     }
+  });
+
+  it('knows the feedback and record comparison messages on both sides', () => {
+    for (const type of ['feedback/rate', 'feedback/annotate', 'feedback/load']) {
+      assert.equal(isWebviewMessage({ type, payload: { recordId: 'r1' } }), true, type);
+      assert.equal(isHostMessage({ type, payload: {} }), false, 'the host does not post webview messages');
+    }
+    for (const type of ['records/show', 'feedback/show', 'feedback/failed']) {
+      assert.equal(isHostMessage({ type, payload: {} }), true, type);
+      assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
+    }
+    assert.equal(isWebviewMessage({ type: 'feedback/rate', payload: null }), false, 'a payload is an object');
   });
 
   it('reads only panel state of the version it knows', () => {

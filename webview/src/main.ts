@@ -2,6 +2,7 @@
 // is posted, so the host's first message cannot be missed.
 import './panel.css';
 import './compare.css';
+import './history.css';
 import './eval.css';
 import { isHostMessage, PROTOCOL_VERSION, readPanelState, dispatch, RUN_TEXT_LIMIT, type Handlers, type HostToWebview, type PanelState } from '../../src/shared/protocol';
 import { applyUpdate, isSettled } from './compare/comparisonModel';
@@ -13,6 +14,9 @@ import { EvalView } from './views/evalView';
 import { emptyView, promptView } from './views/promptView';
 import { RunView } from './views/runView';
 import { ViewSwitch, type ShownView } from './views/viewSwitch';
+import { cellCompletionKey, RUN_COMPLETION_KEY } from '../../src/shared/protocol';
+import { FeedbackRegistry } from './history/feedbackRegistry';
+import { RecordsView } from './history/recordsView';
 import { loadState, post, saveState } from './vscodeApi';
 
 registerToolkit();
@@ -25,13 +29,25 @@ let state: PanelState = readPanelState(loadState()) ?? { version: 1 };
  * text the cell never had. The host sends its own record when this document is ready. */
 let hostComparison: string | undefined;
 const saver = new SaveThrottle(() => saveState(state));
-const runView = new RunView((id) => post('run/abort', { id }));
+const feedback = new FeedbackRegistry({
+  rate: (recordId, completion, rating) => post('feedback/rate', { recordId, completion, rating }),
+  annotate: (recordId, completion, note, betterAnswer) => post('feedback/annotate', { recordId, completion, note, betterAnswer }),
+  load: (recordIds) => post('feedback/load', { recordIds }),
+}, state.feedback, (saved) => save({ ...state, feedback: saved }));
+const recordsView = new RecordsView(() => {
+  const next = { ...state };
+  delete next.shown;
+  save(next);
+  showChosenView();
+});
+const runView = new RunView((id) => post('run/abort', { id }), (run, text) => feedback.controlsFor(run.id, RUN_COMPLETION_KEY, `the run of ${run.fileName}`, text));
 const comparisonView = new ComparisonView({
   stop: (id, cell) => post('compare/stop', cell === undefined ? { id } : { id, cell }),
   rerunColumn: (id, column) => post('compare/rerunColumn', { id, column }),
   export: (id, format) => post('compare/export', { id, format }),
   copyCell: (id, cell) => post('compare/copyCell', { id, cell }),
   baselineChanged: (id, cell) => save(withBaseline(state, cell === undefined ? undefined : { comparison: id, cell })),
+  feedback: (id, cell, where, text) => feedback.controlsFor(id, cellCompletionKey(cell), where, text),
 });
 const evalView = new EvalView({
   stop: (id, cell) => post('eval/stop', cell === undefined ? { id } : { id, cell }),
@@ -62,6 +78,13 @@ function withBaseline(from: PanelState, baseline: PanelState['baseline']): Panel
   return baseline ? { ...next, baseline } : next;
 }
 
+/** `from` with the record comparison closed: something new started. */
+function withoutRecords(from: PanelState): PanelState {
+  const next = { ...from };
+  delete next.shown;
+  return next;
+}
+
 /** The saved baseline cell, when it belongs to the comparison shown. */
 const baselineCell = (from: PanelState): number | undefined =>
   from.baseline && from.baseline.comparison === from.comparison?.id ? from.baseline.cell : undefined;
@@ -83,7 +106,14 @@ function showChosenView(): void {
   comparisonView.element.hidden = view !== 'comparison';
   evalView.element.hidden = view !== 'eval';
   viewSwitch.update(availableViews(), view);
+  // The record comparison, while open, covers the rest (its Close brings it back).
+  const records = state.shown === 'records' && state.records !== undefined;
+  recordsView.element.hidden = !records;
+  if (records) for (const element of [runView.element, comparisonView.element, evalView.element, viewSwitch.element]) element.hidden = true;
 }
+
+/** The records whose completions the panel shows: their feedback is asked for. */
+const shownRecordIds = (): string[] => [state.run?.result ? state.run.id : '', state.comparison && isSettled(state.comparison) ? state.comparison.id : ''];
 
 const handlers: Handlers<HostToWebview> = {
   'panel/init': ({ active }) => {
@@ -97,7 +127,7 @@ const handlers: Handlers<HostToWebview> = {
     renderPrompt();
   },
   'run/started': (header) => {
-    save({ ...state, run: { ...header, text: '' }, view: 'run' });
+    save({ ...withoutRecords(state), run: { ...header, text: '' }, view: 'run' });
     runView.show(state.run);
     showChosenView();
   },
@@ -112,6 +142,7 @@ const handlers: Handlers<HostToWebview> = {
     if (run?.id !== id) return;
     save({ ...state, run: { ...run, text: result.text, result } });
     runView.finish(result);
+    feedback.load([id]);
   },
   'compare/started': ({ comparison, resumed }) => {
     hostComparison = comparison.id;
@@ -123,10 +154,11 @@ const handlers: Handlers<HostToWebview> = {
     } else {
       // A comparison this page has not seen (also one that started while the panel was hidden or
       // loading): it is shown, and the last one's baseline means nothing in it.
-      save({ ...withBaseline(state, undefined), comparison, view: 'comparison' });
+      save({ ...withoutRecords(withBaseline(state, undefined)), comparison, view: 'comparison' });
       comparisonView.show(comparison);
     }
     showChosenView();
+    if (isSettled(comparison)) feedback.load([comparison.id]);
   },
   'compare/update': (update) => {
     const record = state.comparison;
@@ -134,7 +166,15 @@ const handlers: Handlers<HostToWebview> = {
     if (hostComparison !== update.id) return; // the saved copy: the host's record replaces it first
     comparisonView.apply(applyUpdate(record, update));
     save(state, isSettled(record) ? 'now' : 'soon');
+    if (isSettled(record)) feedback.load([record.id]);
   },
+  'records/show': ({ view }) => {
+    save({ ...state, records: view, shown: 'records' });
+    recordsView.show(view);
+    showChosenView();
+  },
+  'feedback/show': ({ recordId, feedback: saved }) => feedback.show(recordId, saved),
+  'feedback/failed': ({ recordId, completion, message }) => feedback.failed(recordId, completion, message),
   'eval/started': ({ evaluation, resumed }) => {
     if (resumed && state.evaluation?.id === evaluation.id) {
       // The host's copy after a reload: newer than the saved one; filters and view stay as they were.
@@ -165,12 +205,15 @@ app.replaceChildren(
   viewSwitch.element,
   runView.element,
   comparisonView.element,
+  recordsView.element,
   evalView.element,
   promptSlot,
 );
 renderPrompt();
 runView.show(state.run);
 comparisonView.show(state.comparison, baselineCell(state));
+recordsView.show(state.records);
 evalView.show(state.evaluation, state.evalView);
 showChosenView();
 post('webview/ready', { protocolVersion: PROTOCOL_VERSION });
+feedback.load(shownRecordIds());

@@ -27,7 +27,21 @@ export class ComparisonSessions implements vscode.Disposable {
   /** The comparison the panel shows last: re-sent whole when its webview is reloaded. */
   private latest: string | undefined;
 
-  constructor(private readonly state: vscode.Memento) {}
+  /** A comparison reopened from history: shown, and found by the panel's buttons, but not run. */
+  private opened: ComparisonRecord | undefined;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    /** Every cell ended (first run or a rerun column): history keeps a copy (extension/history). */
+    private readonly onSettled?: (record: ComparisonRecord) => void,
+  ) {}
+
+  /** Shows a comparison as it was saved (History → Open): the panel's export and copy act on it. */
+  open(record: ComparisonRecord): void {
+    this.opened = structuredClone(record);
+    this.latest = record.id;
+    PromptLabPanel.postRun('compare/started', { comparison: structuredClone(record) });
+  }
 
   /** Starts `record` (every cell queued): the panel shows it and its cells stream in. Resolves when
    * every cell ended (stopped or not), with what was posted to the panel. */
@@ -57,6 +71,7 @@ export class ComparisonSessions implements vscode.Disposable {
   find(id: string): ComparisonRecord | undefined {
     const session = this.sessions.get(id);
     if (session) return session.run.record;
+    if (this.opened?.id === id) return this.opened;
     const kept = this.state.get<ComparisonRecord>(LAST_COMPARISON_KEY);
     return kept?.id === id ? kept : undefined;
   }
@@ -83,7 +98,7 @@ export class ComparisonSessions implements vscode.Disposable {
   current(): ComparisonRecord | undefined {
     if (this.latest === undefined) return undefined;
     const session = this.sessions.get(this.latest);
-    if (!session) return undefined;
+    if (!session) return this.opened?.id === this.latest ? structuredClone(this.opened) : undefined;
     session.batcher.flush();
     return structuredClone(session.run.record);
   }
@@ -102,6 +117,7 @@ export class ComparisonSessions implements vscode.Disposable {
     const session = this.sessions.get(id);
     if (!session || !isSettled(session.run.record)) return;
     session.batcher.flush();
+    this.onSettled?.(structuredClone(session.run.record));
     const json = JSON.stringify(session.run.record);
     if (json.length <= KEEP_LIMIT_CHARS) await this.state.update(LAST_COMPARISON_KEY, JSON.parse(json) as ComparisonRecord);
   }

@@ -5,6 +5,8 @@ import {
   EVAL_EXPORT_FORMATS,
   EXPORT_FORMATS,
   type ComparisonRecord,
+  type CompletionFeedback,
+  FEEDBACK_TEXT_LIMIT,
   type EvalExportFormat,
   type EvalRecord,
   type ExportFormat,
@@ -44,12 +46,30 @@ const NO_ACTIONS: PanelActions = {
   stopEval: () => undefined, rerunFailed: () => undefined, exportEval: () => undefined, currentEval: () => undefined,
 };
 
+/** The feedback controls' host side (history/panelFeedback.ts): each resolves to the record's
+ * feedback as saved, or rejects with a message for the user. */
+export interface PanelFeedback {
+  rate(recordId: string, completion: string, rating: 'up' | 'down' | null): Promise<Record<string, CompletionFeedback>>;
+  annotate(recordId: string, completion: string, note: string, betterAnswer: string): Promise<Record<string, CompletionFeedback>>;
+  /** Undefined when the record is not in the history (not saved yet, or history is off). */
+  load(recordId: string): Promise<Record<string, CompletionFeedback> | undefined>;
+}
+
+const NO_FEEDBACK: PanelFeedback = {
+  rate: () => Promise.reject(new Error('history is not available')),
+  annotate: () => Promise.reject(new Error('history is not available')),
+  load: () => Promise.resolve(undefined),
+};
+
+const isShortText = (value: unknown): value is string => typeof value === 'string' && value.length <= FEEDBACK_TEXT_LIMIT;
+
 type StreamedType = 'run/started' | 'run/token' | 'run/finished' | 'compare/started' | 'compare/update' | 'eval/started' | 'eval/update';
 
 /** The host side of the Prompt Lab panel: one instance at most, shown beside the editor. */
 export class PromptLabPanel implements vscode.Disposable {
   private static current: PromptLabPanel | undefined;
   static actions: PanelActions = NO_ACTIONS;
+  static feedback: PanelFeedback = NO_FEEDBACK;
 
   private readonly disposables = new DisposableStore();
   /** Nothing is posted before the webview's `webview/ready`: earlier messages would be lost. */
@@ -172,6 +192,22 @@ export class PromptLabPanel implements vscode.Disposable {
     'compare/copyCell': ({ id, cell }) => {
       if (typeof id === 'string' && Number.isInteger(cell)) PromptLabPanel.actions.copyCell(id, cell);
     },
+    'feedback/rate': ({ recordId, completion, rating }) => {
+      if (!isShortText(recordId) || !isShortText(completion) || (rating !== null && rating !== 'up' && rating !== 'down')) return;
+      this.answerFeedback(recordId, completion, PromptLabPanel.feedback.rate(recordId, completion, rating));
+    },
+    'feedback/annotate': ({ recordId, completion, note, betterAnswer }) => {
+      if (!isShortText(recordId) || !isShortText(completion) || !isShortText(note) || !isShortText(betterAnswer)) return;
+      this.answerFeedback(recordId, completion, PromptLabPanel.feedback.annotate(recordId, completion, note, betterAnswer));
+    },
+    'feedback/load': ({ recordIds }) => {
+      if (!Array.isArray(recordIds)) return;
+      for (const recordId of recordIds.slice(0, 20).filter(isShortText)) {
+        void PromptLabPanel.feedback.load(recordId).then((feedback) => {
+          if (feedback) this.post('feedback/show', { recordId, feedback });
+        }, () => undefined);
+      }
+    },
     'eval/stop': ({ id, cell }) => {
       if (typeof id === 'string' && (cell === undefined || Number.isInteger(cell))) PromptLabPanel.actions.stopEval(id, cell);
     },
@@ -182,6 +218,21 @@ export class PromptLabPanel implements vscode.Disposable {
       if (typeof id === 'string' && EVAL_EXPORT_FORMATS.includes(format)) PromptLabPanel.actions.exportEval(id, format);
     },
   };
+
+  /** Posts the saved feedback, or why it could not be saved, when `saving` settles. */
+  private answerFeedback(recordId: string, completion: string, saving: Promise<Record<string, CompletionFeedback>>): void {
+    saving.then(
+      (feedback) => this.post('feedback/show', { recordId, feedback }),
+      (error: unknown) => this.post('feedback/failed', { recordId, completion, message: `Not saved: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+  }
+
+  /** Shows two history records side by side (History → Compare Two Records). */
+  static showRecords(extensionUri: vscode.Uri, view: HostToWebview['records/show']['view']): void {
+    const panel = PromptLabPanel.show(extensionUri);
+    if (panel.ready) panel.post('records/show', { view });
+    else panel.queued.push({ type: 'records/show', payload: { view } } as HostMessage);
+  }
 
   private activePrompt(): vscode.TextDocument | undefined {
     const document = vscode.window.activeTextEditor?.document;

@@ -16,7 +16,7 @@ import { describeTarget } from '../backends/runTarget';
 import { Commands } from '../commands';
 import { PromptLabPanel } from '../panel/promptLabPanel';
 import type { ActiveRuns } from './activeRuns';
-import { preparePrompt } from './preparePrompt';
+import { preparePrompt, type PreparedPrompt } from './preparePrompt';
 import { logLine, reportFailure, resultView } from './runReport';
 import { TokenBatcher } from './tokenBatcher';
 
@@ -47,6 +47,8 @@ export interface RunDependencies {
   keys: ApiKeyStore;
   log: OutputLog;
   runs: ActiveRuns;
+  /** A run ended (finished, failed or stopped): history keeps it (extension/history). */
+  onRunEnded?(prepared: PreparedPrompt, outcome: Exclude<RunOutcome, { status: 'not-run' }>): void;
 }
 
 export function registerRunCommand(deps: RunDependencies): vscode.Disposable {
@@ -66,7 +68,9 @@ const notRun = (reason: string): RunOutcome => ({ status: 'not-run', reason });
 async function runCommand(deps: RunDependencies, uri: vscode.Uri | undefined, options: RunOptions): Promise<RunOutcome> {
   const prepared = await preparePrompt(deps, uri, options.input);
   if ('notRun' in prepared) return notRun(prepared.notRun);
-  return execute(deps, prepared.fileName, prepared.rendered, prepared.target);
+  const outcome = await execute(deps, prepared.fileName, prepared.rendered, prepared.target);
+  if (outcome.status !== 'not-run') deps.onRunEnded?.(prepared, outcome);
+  return outcome;
 }
 
 async function execute(deps: RunDependencies, fileName: string, rendered: RenderResult, target: Target): Promise<RunOutcome> {

@@ -13,6 +13,8 @@ export interface CellActions {
   copy(cell: number): void;
   /** Pressed on the baseline cell itself: diffing ends. */
   toggleBaseline(cell: number): void;
+  /** The 👍/👎 and note controls for an ended cell (webview/src/history/). */
+  feedback?(cell: number, where: string, text: () => string): HTMLElement;
 }
 
 const STATUS_LABEL: Record<ComparisonCell['status'], string> = {
@@ -39,6 +41,7 @@ export class CellView {
   private readonly details = el('div', { className: 'cell-details' });
   /** What the text block shows now, so a batch appends only to a block that shows the plain text. */
   private showing: 'text' | 'diff' = 'text';
+  private readonly feedback: HTMLElement | undefined;
 
   constructor(private readonly record: ComparisonRecord, readonly index: number, actions: CellActions) {
     const cell = record.cells[index]!;
@@ -63,6 +66,8 @@ export class CellView {
       this.text,
       this.details,
     );
+    this.feedback = actions.feedback?.(index, where, () => this.cell.text);
+    if (this.feedback) this.element.append(this.feedback);
     this.baselineMark.hidden = true;
     this.refresh();
   }
@@ -90,6 +95,7 @@ export class CellView {
     this.text.setAttribute('aria-busy', String(!ended));
     this.showText();
     this.details.replaceChildren(...this.detailsOf(cell));
+    if (this.feedback) this.feedback.hidden = !ended;
   }
 
   /** The cell's own text, as one text node. */

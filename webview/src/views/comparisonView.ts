@@ -18,6 +18,8 @@ export interface ComparisonActions {
   copyCell(id: string, cell: number): void;
   /** The baseline changed (undefined: diffing is off); the panel saves it. */
   baselineChanged(id: string, cell: number | undefined): void;
+  /** The 👍/👎 and note controls for cell `cell` of comparison `id` (webview/src/history/). */
+  feedback?(id: string, cell: number, where: string, text: () => string): HTMLElement;
 }
 
 export class ComparisonView {
@@ -44,6 +46,7 @@ export class ComparisonView {
       copy: (cell) => actions.copyCell(id(), cell),
       toggleBaseline: (cell) => this.setBaseline(this.baseline === cell ? undefined : cell),
       rerunColumn: (column) => actions.rerunColumn(id(), column),
+      ...(actions.feedback ? { feedback: (cell: number, where: string, text: () => string) => actions.feedback!(id(), cell, where, text) } : {}),
     });
   }
 

@@ -10,11 +10,17 @@ export class RunView {
   private output: HTMLElement | undefined;
   private length = 0;
 
-  constructor(private readonly onAbort: (id: string) => void) {}
+  constructor(
+    private readonly onAbort: (id: string) => void,
+    /** The 👍/👎 and note controls for a finished run (webview/src/history/). */
+    private readonly feedbackFor?: (run: RunSnapshot, text: () => string) => HTMLElement,
+  ) {}
+  private run: RunSnapshot | undefined;
 
   /** Shows `run` as it is (a new run, or one restored from saved state). */
   show(run: RunSnapshot | undefined): void {
     this.length = 0;
+    this.run = run;
     if (!run) {
       this.output = undefined;
       this.element.replaceChildren();
@@ -58,5 +64,6 @@ export class RunView {
       this.output.setAttribute('aria-busy', 'false');
     }
     this.element.append(...resultDetails(result, 'run'));
+    if (this.run && this.feedbackFor && !this.element.querySelector('.feedback')) this.element.append(this.feedbackFor(this.run, () => result.text));
   }
 }

@@ -1,0 +1,85 @@
+// The Prompt Lab sidebar in the packaged extension (code-server, Chromium): the Prompts view lists
+// the workspace's prompts with variants under them; a run lands in History; 👍 clicked in the panel
+// is saved in the record and still pressed after "Developer: Reload Window"; two records selected in
+// History compare side by side in the panel. Screenshots: sidebar.png, record-compare.png.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, Workbench } from './workbench';
+
+const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
+const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
+
+describe('e2e: the Prompt Lab sidebar and history', () => {
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(180_000);
+    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
+    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), { 'promptLab.local.modelPath': MODEL });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(`    screenshot: ${await workbench.screenshot(`failed-history-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
+    }
+  });
+
+  after(async () => {
+    await workbench?.stop();
+  });
+
+  const runStory = async () => {
+    await workbench.page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'Once upon a time' }).first().click();
+    await workbench.runCommand('Prompt Lab: Run Prompt');
+    await workbench.webview().locator('.run-status', { hasText: 'done' }).waitFor({ timeout: 90_000 });
+  };
+
+  it('rates a run 👍 in the panel, and the rating is still there after a window reload', async () => {
+    await workbench.quickOpen('story.prompt');
+    await runStory();
+    const panel = workbench.webview();
+    const up = panel.getByRole('button', { name: 'Good completion: the run of story.prompt' });
+    await up.click();
+    // Saved: the host answered with the record's feedback (the pending mark goes).
+    await panel.locator('.run .feedback:not(.pending)').waitFor();
+    assert.equal(await up.getAttribute('aria-pressed'), 'true');
+    const index = readFileSync(path.join(workbench.folder, '.promptlab/history/index.jsonl'), 'utf8');
+    assert.match(index, /"op":"feedback".*"completion":"run".*"rating":"up"/);
+
+    await workbench.runCommand('Developer: Reload Window');
+    await workbench.waitUntilLoaded();
+    const reloaded = workbench.webview();
+    await reloaded.locator('.run .feedback').waitFor({ timeout: 60_000 });
+    assert.equal(await reloaded.getByRole('button', { name: 'Good completion: the run of story.prompt' }).getAttribute('aria-pressed'), 'true');
+  });
+
+  it('shows the sidebar: prompts with their variants, and History grouped by prompt', async () => {
+    // story.prompt is open again after the reload above.
+    await runStory(); // a second record to compare
+    const icon = workbench.page.locator('.part.activitybar [aria-label^="Prompt Lab"]').first();
+    if (await icon.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await icon.click();
+    else await workbench.runCommand('View: Show Prompt Lab');
+    const sidebar = workbench.page.locator('.part.sidebar');
+    await sidebar.locator('.monaco-list-row', { hasText: 'tale.prompt' }).first().waitFor({ timeout: 30_000 });
+    await sidebar.locator('.monaco-list-row', { hasText: 'short' }).first().waitFor(); // tale.short.prompt, nested
+    await sidebar.locator('.monaco-list-row', { hasText: 'Partials' }).waitFor();
+    const records = sidebar.locator('.monaco-list-row', { hasText: /run · / });
+    await records.nth(1).waitFor({ timeout: 30_000 });
+    assert.ok(await records.count() >= 2);
+    console.log(`    screenshot: ${await workbench.screenshot('sidebar.png')}`);
+  });
+
+  it('compares two records selected in History, side by side in the panel', async () => {
+    const sidebar = workbench.page.locator('.part.sidebar');
+    const records = sidebar.locator('.monaco-list-row', { hasText: /run · / });
+    await records.nth(0).click();
+    await records.nth(1).click({ modifiers: ['Control'] });
+    await workbench.runCommand('Prompt Lab: Compare Two Records');
+    const panel = workbench.webview();
+    await panel.locator('.records-settings').waitFor({ timeout: 30_000 });
+    assert.match(await panel.locator('.records-same-prompt').innerText(), /same prompt/);
+    assert.equal(await panel.locator('.records-pair').count(), 1);
+    console.log(`    screenshot: ${await workbench.screenshot('record-compare.png')}`);
+  });
+});
