@@ -36,7 +36,7 @@ export class HistoryError extends Error {
 }
 
 /** Lines parsed between yields to the event loop while loading: keeps each slice of work short. */
-const LINES_PER_SLICE = 500;
+const LINES_PER_SLICE = 100;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class HistoryStore {
@@ -219,6 +219,16 @@ export class HistoryStore {
     this.offset = from + consumed;
   }
 
+  /** Whether the folder holds more record files than `max` (or the index needs compacting). */
+  private async mayExceed(max: number | undefined): Promise<boolean> {
+    if (max === undefined) return false;
+    try {
+      return (await readdir(this.dir)).filter((name) => name.endsWith('.json')).length > max;
+    } catch {
+      return false;
+    }
+  }
+
   /** After a full read: the index is a cache of the record files. A record file the index does
    * not list (its line was lost) is listed from the file; an entry whose file is gone is dropped. */
   private async reconcile(): Promise<void> {
@@ -245,6 +255,9 @@ export class HistoryStore {
 
   private async pruneLocked(): Promise<string[]> {
     const max = this.options.maxRecords;
+    // Before the index was read (the first save of a window), counting the record files is enough to
+    // know nothing needs pruning: parsing a 10,000-line index would hold the extension host ~20 ms.
+    if (!this.loaded && !(await this.mayExceed(max))) return [];
     await this.refresh();
     const pruned: string[] = [];
     if (max !== undefined && this.entries.size > max) {
