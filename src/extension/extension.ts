@@ -16,6 +16,7 @@ import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
 import { registerPanelSerializer } from './panel/panelSerializer';
+import { Completions } from './probabilities/completions';
 import { PromptLabPanel } from './panel/promptLabPanel';
 import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
@@ -40,7 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const runs = new ActiveRuns();
   store.add({ dispose: () => runs.abortAll() });
   const sessions = store.add(new ComparisonSessions(context.workspaceState));
-  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions) };
+  // Completions with their token probabilities, for the panel's probability views (issue 10).
+  const completions = new Completions();
+  PromptLabPanel.actions = {
+    abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions),
+    probabilities: { completions, backend: (id) => backends.registry.get(id), redact: (text) => keys.redact(text) },
+  };
 
   store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
     PromptLabPanel.show(extensionUri);
@@ -49,8 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
-  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs }));
-  for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
+  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions }));
+  for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions, completions })) store.add(command);
   store.add(registerExportCommand(sessions));
   store.add(registerSelectBackend(backends));
   for (const command of registerApiKeyCommands(keys, backends)) store.add(command);

@@ -6,6 +6,7 @@
 // carries the same `id` in `replyTo`.
 import type { CellResult, CellUpdate, ComparisonRecord } from '../core/comparison';
 import type { ColumnMetrics } from '../core/metrics';
+import { PROBABILITY_HOST_TYPES, PROBABILITY_WEBVIEW_TYPES, type ProbabilityHostMessages, type ProbabilityWebviewMessages } from './probabilities';
 
 export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
 export type { ColumnMetrics } from '../core/metrics';
@@ -13,7 +14,7 @@ export type { ColumnMetrics } from '../core/metrics';
 export { isSettled } from '../core/comparison';
 
 /** Bumped when a message changes shape; the webview says which version it speaks in `webview/ready`. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** What the panel knows of the prompt file it is showing. */
 export interface PromptSnapshot {
@@ -78,8 +79,8 @@ export interface PanelState {
   baseline?: { comparison: string; cell: number };
 }
 
-/** Messages the host posts to the webview: type → payload. */
-export interface HostToWebview {
+/** Messages the host posts to the webview: type → payload (the probability views' in probabilities.ts). */
+export interface HostToWebview extends ProbabilityHostMessages {
   /** First message after `webview/ready`: what to show. */
   'panel/init': {
     /** The prompt open in the active editor now, when there is one. After a reload the webview
@@ -103,8 +104,8 @@ export interface HostToWebview {
   'compare/update': { id: string; cells: CellUpdate[]; columns?: { index: number; metrics: ColumnMetrics }[] };
 }
 
-/** Messages the webview posts to the host: type → payload. */
-export interface WebviewToHost {
+/** Messages the webview posts to the host: type → payload (the probability views' in probabilities.ts). */
+export interface WebviewToHost extends ProbabilityWebviewMessages {
   /** The webview's message listener is installed; the host may post now. */
   'webview/ready': { protocolVersion: number };
   /** The user pressed Stop: abort run `id` (the host ignores ids it does not know). */
@@ -140,8 +141,8 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell']);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update']);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', ...PROBABILITY_WEBVIEW_TYPES]);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', ...PROBABILITY_HOST_TYPES]);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

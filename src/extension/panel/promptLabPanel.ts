@@ -13,6 +13,8 @@ import {
   type WebviewToHost,
 } from '../../shared/protocol';
 import { DisposableStore } from '../disposables';
+import { probabilityHandlers } from '../probabilities/probabilityHandlers';
+import type { ProbabilityDependencies } from '../probabilities/probabilityRequests';
 import { createNonce, renderPanelHtml } from './panelHtml';
 import { snapshotOf } from './promptSnapshot';
 
@@ -28,6 +30,8 @@ export interface PanelActions {
   copyCell(id: string, cell: number): void;
   /** The comparison the panel should show after its document was (re)loaded, as it is now. */
   currentComparison(): ComparisonRecord | undefined;
+  /** What answers the probability views' requests (absent: they say so). */
+  probabilities?: ProbabilityDependencies;
 }
 
 const NO_ACTIONS: PanelActions = {
@@ -158,6 +162,7 @@ export class PromptLabPanel implements vscode.Disposable {
     'compare/copyCell': ({ id, cell }) => {
       if (typeof id === 'string' && Number.isInteger(cell)) PromptLabPanel.actions.copyCell(id, cell);
     },
+    ...probabilityHandlers(() => PromptLabPanel.actions.probabilities, (replyTo, type, payload) => this.post(type, payload, replyTo)),
   };
 
   private activePrompt(): vscode.TextDocument | undefined {
@@ -169,9 +174,9 @@ export class PromptLabPanel implements vscode.Disposable {
     if (document?.languageId === DOTPROMPT_LANGUAGE_ID) this.post('prompt/show', { prompt: snapshotOf(document) });
   }
 
-  private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K]): void {
+  private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K], replyTo?: string): void {
     if (!this.ready) return;
-    const message = { type, payload } as HostMessage;
+    const message = { type, payload, ...(typeof replyTo === 'string' ? { replyTo } : {}) } as HostMessage;
     void this.panel.webview.postMessage(message);
   }
 

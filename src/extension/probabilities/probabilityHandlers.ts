@@ -1,0 +1,44 @@
+// The panel's handlers for the probability requests: each checks what the webview sent, asks
+// probabilityRequests.ts and posts the answer with `replyTo` set to the request's id.
+import type { Handlers, HostToWebview, WebviewToHost } from '../../shared/protocol';
+import { isCompletionSource, type ProbabilityWebviewMessages, type SamplerSettings } from '../../shared/probabilities';
+import { continueAt, logprobsOf, nextTokensAt, type ProbabilityDependencies } from './probabilityRequests';
+
+type Reply = <K extends keyof HostToWebview>(replyTo: string | undefined, type: K, payload: HostToWebview[K]) => void;
+
+const isSettings = (value: unknown): value is SamplerSettings => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { temperature, topK, topP, minP, greedy } = value as Record<string, unknown>;
+  const finite = (n: unknown) => typeof n === 'number' && Number.isFinite(n);
+  return finite(temperature) && (temperature as number) >= 0 && Number.isInteger(topK) && (topK as number) >= 0
+    && finite(topP) && (topP as number) >= 0 && (topP as number) <= 1 && finite(minP) && (minP as number) >= 0 && (minP as number) <= 1
+    && (greedy === undefined || typeof greedy === 'boolean');
+};
+
+export function probabilityHandlers(deps: () => ProbabilityDependencies | undefined, reply: Reply): Pick<Handlers<WebviewToHost>, keyof ProbabilityWebviewMessages> {
+  const unavailable = 'Token probabilities are not available in this window.';
+  return {
+    'logprobs/get': ({ source }, { id }) => {
+      if (!isCompletionSource(source)) return;
+      const services = deps();
+      if (!services) return reply(id, 'logprobs/reply', { source, result: { kind: 'none', reason: unavailable } });
+      void logprobsOf(services, source).then((result) => reply(id, 'logprobs/reply', { source, result }));
+    },
+    'nextTokens/get': ({ source, position }, { id }) => {
+      if (!isCompletionSource(source) || !Number.isInteger(position)) return;
+      const services = deps();
+      if (!services) return reply(id, 'nextTokens/reply', { source, position, result: { kind: 'unavailable', reason: unavailable } });
+      void nextTokensAt(services, source, position).then((result) => reply(id, 'nextTokens/reply', { source, position, result }));
+    },
+    'nextTokens/continue': (request, { id }) => {
+      const { source, position, token, settings } = request;
+      if (!isCompletionSource(source) || !Number.isInteger(position) || !isSettings(settings)) return;
+      if (typeof token !== 'object' || token === null || typeof token.text !== 'string' || (token.id !== undefined && !Number.isInteger(token.id))) return;
+      const services = deps();
+      if (!services) return reply(id, 'nextTokens/branch', { result: { kind: 'unavailable', reason: unavailable } });
+      void continueAt(services, request).then((result) => reply(id, 'nextTokens/branch', { result }));
+    },
+  };
+}
+
+
