@@ -36,6 +36,7 @@ export type NextTokensView =
 
 /** A completion that continues another at `position` with a forced token. */
 export interface BranchView {
+  kind: 'branch';
   /** The branch's own id: a `{kind: 'branch'}` source for its probabilities and its explorer. */
   id: string;
   /** The completion it branches from, and before which of its tokens. */

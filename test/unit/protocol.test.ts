@@ -39,6 +39,7 @@ describe('protocol', () => {
     const handlers: Handlers<WebviewToHost> = {
       'webview/ready': ({ protocolVersion }) => seen.push(protocolVersion),
       'run/abort': ignore, 'compare/stop': ignore, 'compare/rerunColumn': ignore, 'compare/export': ignore, 'compare/copyCell': ignore,
+      'logprobs/get': ignore, 'nextTokens/get': ignore, 'nextTokens/continue': ignore,
     };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
     dispatch(handlers, message);
@@ -49,6 +50,17 @@ describe('protocol', () => {
     assert.equal(isWebviewMessage({ type: 'run/abort', payload: { id: 'r1' } }), true);
     for (const type of ['run/started', 'run/token', 'run/finished']) assert.equal(isHostMessage({ type, payload: {} }), true, type);
     assert.equal(isWebviewMessage({ type: 'run/token', payload: {} }), false, 'the webview cannot post host messages');
+  });
+
+  it('knows the probability requests and replies on both sides', () => {
+    for (const type of ['logprobs/get', 'nextTokens/get', 'nextTokens/continue']) {
+      assert.equal(isWebviewMessage({ type, payload: {} }), true, type);
+      assert.equal(isHostMessage({ type, payload: {} }), false, 'the host does not receive its own requests');
+    }
+    for (const type of ['logprobs/reply', 'nextTokens/reply', 'nextTokens/branch']) {
+      assert.equal(isHostMessage({ type, payload: {} }), true, type);
+      assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
+    }
   });
 
   it('knows the comparison messages on both sides', () => {

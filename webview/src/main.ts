@@ -12,6 +12,10 @@ import { emptyView, promptView } from './views/promptView';
 import { RunView } from './views/runView';
 import { ViewSwitch, type ShownView } from './views/viewSwitch';
 import { loadState, post, saveState } from './vscodeApi';
+import './probabilities/probabilities.css';
+import { NextTokenExplorer } from './probabilities/nextTokenExplorer';
+import { useExplorer } from './probabilities/probabilityToggle';
+import { settleReply } from './probabilities/requests';
 
 registerToolkit();
 
@@ -31,6 +35,8 @@ const viewSwitch = new ViewSwitch((view) => {
   showChosenView();
 });
 const promptSlot = el('div', { className: 'prompt-slot' });
+const explorer = new NextTokenExplorer();
+useExplorer(explorer);
 
 function renderPrompt(): void {
   promptSlot.replaceChildren(state.prompt ? promptView(state.prompt) : emptyView());
@@ -115,6 +121,10 @@ const handlers: Handlers<HostToWebview> = {
     comparisonView.apply(applyUpdate(record, update));
     save(state, isSettled(record) ? 'now' : 'soon');
   },
+  // Replies to the probability views' requests (probabilities/requests.ts).
+  'logprobs/reply': (_payload, message) => settleReply(message),
+  'nextTokens/reply': (_payload, message) => settleReply(message),
+  'nextTokens/branch': (_payload, message) => settleReply(message),
 };
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -129,6 +139,7 @@ app.replaceChildren(
   viewSwitch.element,
   runView.element,
   comparisonView.element,
+  explorer.element,
   promptSlot,
 );
 renderPrompt();

@@ -96,7 +96,7 @@ export async function continueAt(deps: ProbabilityDependencies, request: Probabi
     const id = randomUUID();
     deps.completions.keep({ kind: 'branch', id }, { backend: kept.backend, model: kept.model, messages: kept.messages, config, prefix: before }, result);
     const branch: BranchView = {
-      id, from: source, position, before: deps.redact(before), forced: token.text, text: deps.redact(result.text), finishReason: result.finishReason,
+      kind: 'branch', id, from: source, position, before: deps.redact(before), forced: token.text, text: deps.redact(result.text), finishReason: result.finishReason,
       ...(result.error ? { error: deps.redact(result.error.message) } : {}),
     };
     return branch;
