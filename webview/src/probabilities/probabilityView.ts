@@ -19,7 +19,7 @@ export const BANDS: readonly { below: number; label: string }[] = [
 export const bandOf = (probability: number): number => BANDS.findIndex((band) => probability < band.below);
 
 /** A probability as a percentage with one decimal (two below 1%). */
-export const pct = (probability: number): string => `${number(probability * 100, probability < 0.01 ? 2 : 1)}%`;
+export const pct = (probability: number): string => (probability === 0 ? '0%' : `${number(probability * 100, probability < 0.01 ? 2 : 1)}%`);
 
 /** Whitespace made visible, for token labels (not for the completion text itself). */
 export function visible(text: string): string {
