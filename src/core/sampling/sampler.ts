@@ -39,7 +39,9 @@ function byLogit(a: { logit: number; id: number }, b: { logit: number; id: numbe
 function softmax(logits: readonly number[], kept: readonly number[], temperature = 1): Map<number, number> {
   const out = new Map<number, number>();
   if (kept.length === 0) return out;
-  const max = Math.max(...kept.map((i) => logits[i]!)) / temperature;
+  let max = -Infinity;
+  for (const i of kept) if (logits[i]! > max) max = logits[i]!;
+  max /= temperature;
   let sum = 0;
   for (const i of kept) {
     const weight = Math.exp(logits[i]! / temperature - max);
@@ -81,7 +83,12 @@ export function applySampler(distribution: Pick<NextTokenDistribution, 'tokens' 
     const final = softmax(logits, kept, temperature);
     const tokens: SampledToken[] = input.map((token, i) => {
       const cut = cutBy.get(i);
-      return { ...token, afterSampler: final.get(i) ?? 0, ...(cut ? { cutBy: cut } : {}) };
+      // Built field by field: a spread per token made this the chain's slowest line (the panel's
+      // explorer redraws on every slider step, over up to 2,000 tokens).
+      const sampled: SampledToken = { id: token.id, text: token.text, probability: token.probability, afterSampler: final.get(i) ?? 0 };
+      if (token.logit !== undefined) sampled.logit = token.logit;
+      if (cut) sampled.cutBy = cut;
+      return sampled;
     });
     return { tokens, stages, settings: { ...settings }, complete };
   };
@@ -130,7 +137,8 @@ export function applySampler(distribution: Pick<NextTokenDistribution, 'tokens' 
   if (settings.minP > 0) {
     const threshold = f32(f32(logits[kept[0]!]!) + f32(Math.log(settings.minP)));
     const survivors = kept.filter((i, at) => at === 0 || f32(logits[i]!) >= threshold);
-    for (const i of kept) if (!survivors.includes(i)) cutBy.set(i, 'min-p');
+    const surviving = new Set(survivors);
+    for (const i of kept) if (!surviving.has(i)) cutBy.set(i, 'min-p');
     // Unlisted tokens are below the least probable listed one: if that one is cut, so are they.
     if (survivors.length < kept.length) complete = true;
     kept = survivors;
