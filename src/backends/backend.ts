@@ -26,6 +26,8 @@ export interface GenerationRequest {
 export interface TokenAlternative {
   token: string;
   logprob: number;
+  /** The model's token id, where the backend has one (the local model): picks an exact position. */
+  id?: number;
 }
 
 export interface TokenLogprob extends TokenAlternative {
@@ -94,6 +96,8 @@ export interface ContinueRequest extends GenerationRequest {
   after?: AfterPrompt;
   /** The token to continue with, by id (the local model) or by text (backends without ids). */
   forced: { id?: number; text: string };
+  /** min-p for the continuation (the explorer's slider; not a Dotprompt config key). */
+  minP?: number;
 }
 
 export interface Backend {

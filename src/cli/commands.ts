@@ -13,10 +13,11 @@ export interface CliCommand {
 
 import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
+import { nextCommand } from './commands/next';
 import { renderCommand } from './commands/render';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { tokensCommand } from './commands/tokens';
 import { trustCommand } from './commands/trust';
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, compareCommand, runCommand, serveCommand, trustCommand];
+export const COMMANDS: readonly CliCommand[] = [checkCommand, renderCommand, tokensCommand, nextCommand, compareCommand, runCommand, serveCommand, trustCommand];

@@ -11,6 +11,7 @@
 // Everything that asks the user (quick picks, input boxes) or shows something (progress lines,
 // tables, notifications, the panel) stays in the host: the engine returns typed problems instead of
 // messages with buttons, and takes cancellation as an AbortSignal. No `vscode` import, ever.
+import type { TokenLogprob } from '../backends/backend';
 import type { BackendConfig } from '../backends/backendConfig';
 import type { BackendRegistry } from '../backends/registry';
 import type { PromptEnvironment } from '../core/promptEnvironment';
@@ -47,6 +48,9 @@ export interface EngineHost {
   log(line: string): void;
   /** Scrubs secrets (API keys) from text that leaves the engine: streamed tokens, errors. */
   redact?(text: string): string;
+  /** Where a finished cell's per-token logprobs go (redacted), under cellLogprobsKey(record id,
+   * cell): kept out of the streamed updates, fetched when a probability view opens. */
+  keepLogprobs?(key: string, logprobs: TokenLogprob[]): void;
 }
 
 /** Only what resolving where a prompt runs needs. */

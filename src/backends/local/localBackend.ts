@@ -9,11 +9,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
-import type { Backend, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, StreamedToken, TokenLogprob } from '../backend';
+import type { Backend, ContinueRequest, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, NextTokensRequest, NextTokensResult, StreamedToken, TokenLogprob } from '../backend';
 import type { BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
 import { ggufHeaderProblem } from './ggufHeader';
-import type { HostGenerationOutcome, HostModelOptions, HostReply, HostRequest, PromptMeasure } from './protocol';
+import type { HostDistribution, HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostReply, HostRequest, PromptMeasure } from './protocol';
 
 /** The environment variable that names the GGUF file when the backend's `modelPath` is not set. */
 export const MODEL_PATH_ENV = 'PROMPT_LAB_MODEL';
@@ -123,10 +123,38 @@ export class LocalBackend implements Backend {
     return this.child?.pid;
   }
 
-  async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+  generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    return this.run(request, options);
+  }
+
+  /** A branch: the completion after the prompt and `after`, opening with the forced token. */
+  continueWith(request: ContinueRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    return this.run(request, options, { ...(request.after !== undefined ? { after: request.after } : {}), forced: request.forced, ...(request.minP !== undefined ? { minP: request.minP } : {}) });
+  }
+
+  /** The model's exact next-token distribution over its whole vocabulary (see localModelHost.ts). */
+  async nextTokens(request: NextTokensRequest): Promise<NextTokensResult> {
+    const host = await this.call<HostDistribution>((id) => ({
+      type: 'nextTokens', id,
+      request: {
+        messages: request.messages.map(({ role, content }) => ({ role, content })),
+        ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
+        ...(request.after !== undefined ? { after: request.after } : {}),
+        ...(request.top !== undefined ? { top: request.top } : {}),
+      },
+    }));
+    return { kind: 'distribution', distribution: { ...host, backend: this.id, model: this.modelName(request.model) } };
+  }
+
+  private modelName(requested: string): string {
+    const modelPath = resolveModelPath(this.config, this.env);
+    return requested || ('path' in modelPath ? path.basename(modelPath.path, '.gguf') : 'local');
+  }
+
+  private async run(request: GenerationRequest, options: GenerateOptions, branch?: Pick<HostGenerateRequest, 'after' | 'forced' | 'minP'>): Promise<GenerationResult> {
     const started = performance.now();
     const modelPath = resolveModelPath(this.config, this.env);
-    const model = request.model || ('path' in modelPath ? path.basename(modelPath.path, '.gguf') : 'local');
+    const model = this.modelName(request.model);
     const result = (outcome: Partial<HostGenerationOutcome> & { text: string; finishReason: GenerationResult['finishReason'] }, job?: Job, error?: string): GenerationResult => {
       const latencyMs = performance.now() - started;
       const completionTokens = outcome.completionTokens ?? 0;
@@ -178,7 +206,7 @@ export class LocalBackend implements Backend {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         this.ensureChild(modelPath.path);
-        this.post({ type: 'generate', id, request: { messages: request.messages, ...(request.prompt !== undefined ? { prompt: request.prompt } : {}), config: request.config } });
+        this.post({ type: 'generate', id, request: { messages: request.messages, ...(request.prompt !== undefined ? { prompt: request.prompt } : {}), config: request.config, ...branch } });
       } catch (error) {
         job.settle({ error: `the local model process could not start: ${(error as Error).message}` });
       }
@@ -195,6 +223,11 @@ export class LocalBackend implements Backend {
    * size they share with the completion. Loads the model like a generation does. */
   measurePrompt(messages: readonly { role: string; content: string }[]): Promise<PromptMeasure> {
     return this.call<PromptMeasure>((id) => ({ type: 'measurePrompt', id, messages: messages.map(({ role, content }) => ({ role, content })) }));
+  }
+
+  /** The prompt as this model's tokens (BOS or chat template included), each with its text in place. */
+  tokenizePrompt(messages: readonly { role: string; content: string }[], prompt?: string): Promise<{ tokens: { id: number; text: string }[]; mode: 'completion' | 'chat' }> {
+    return this.call((id) => ({ type: 'tokenize', id, messages: messages.map(({ role, content }) => ({ role, content })), ...(prompt !== undefined ? { prompt } : {}) }));
   }
 
   /** A request the child answers with one reply (`counted`, `measured`) or `failed`. */
@@ -314,10 +347,11 @@ export class LocalBackend implements Backend {
       job.onToken?.(reply.token);
     } else if (reply.type === 'done') {
       this.jobs.get(reply.id)?.settle({ outcome: reply.outcome });
-    } else if (reply.type === 'counted' || reply.type === 'measured') {
+    } else if (reply.type === 'counted' || reply.type === 'measured' || reply.type === 'distribution' || reply.type === 'tokenized') {
       const call = this.calls.get(reply.id);
       this.calls.delete(reply.id);
-      call?.resolve(reply.type === 'counted' ? reply.counts : reply.measure);
+      call?.resolve(reply.type === 'counted' ? reply.counts : reply.type === 'measured' ? reply.measure
+        : reply.type === 'distribution' ? reply.distribution : { tokens: reply.tokens, mode: reply.mode });
       this.whenIdle();
     } else if (reply.type === 'failed') {
       this.jobs.get(reply.id)?.settle({ error: reply.error });

@@ -6,7 +6,8 @@ import { randomInt } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
 import type { StreamedToken, TokenLogprob } from '../backend';
-import type { HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostReply, HostRequest } from './protocol';
+import type { AfterPrompt } from '../backend';
+import type { HostDistribution, HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostNextTokensRequest, HostReply, HostRequest } from './protocol';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type ChatWrapper = ReturnType<NodeLlamaCpp['resolveChatWrapper']>;
@@ -103,6 +104,37 @@ function promptOf(state: Loaded, request: HostGenerateRequest): { tokens: Token[
   return { tokens, mode: 'completion', stopTriggers: [] };
 }
 
+/** How many tokens the model has: node-llama-cpp's probabilities map covers them all. */
+function vocabularySize(model: LlamaModel): number | undefined {
+  const tokens = (model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: unknown } } } | undefined)?.tokenizer?.ggml?.tokens;
+  return Array.isArray(tokens) ? tokens.length : undefined;
+}
+
+/** A token id the user gave, checked: an id outside the vocabulary must never reach native code. */
+function checkedToken(model: LlamaModel, id: number): Token {
+  const size = vocabularySize(model);
+  if (!Number.isInteger(id) || id < 0 || (size !== undefined && id >= size)) {
+    throw new Error(`token id ${id} is not in this model's vocabulary${size !== undefined ? ` (0 to ${size - 1})` : ''}`);
+  }
+  return id as Token;
+}
+
+/** `after` (text or ids) as this model's tokens, to follow the prompt. */
+function tokensAfter(model: LlamaModel, after: AfterPrompt | undefined): Token[] {
+  if (after === undefined) return [];
+  // Continuation text: no SentencePiece space in front (the one a text alone would get).
+  if (typeof after === 'string') return model.tokenize(after, false, 'trimLeadingSpace');
+  return after.tokens.map((id) => checkedToken(model, id));
+}
+
+/** The token a branch is forced to continue with: by id, or a text that is exactly one token. */
+function forcedToken(model: LlamaModel, forced: { id?: number; text: string }): Token {
+  if (forced.id !== undefined) return checkedToken(model, forced.id);
+  const tokens = model.tokenize(forced.text, false, 'trimLeadingSpace');
+  if (tokens.length !== 1) throw new Error(`"${forced.text}" is ${tokens.length} tokens for this model, not one: give the token's id`);
+  return tokens[0]!;
+}
+
 /** How many characters at the end of `text` could be the start of a stop sequence: held back from
  * the stream until the next token shows whether the stop sequence follows. */
 function heldBack(text: string, stops: readonly string[]): number {
@@ -139,9 +171,14 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
     await sequence.clearHistory();
     const { tokens: promptTokens, mode, stopTriggers } = promptOf(state, request);
     const config = request.config;
-    const room = sequence.contextSize - promptTokens.length;
-    if (room <= 0) {
-      send({ type: 'failed', id, error: `the prompt (${promptTokens.length} tokens) does not fit the local model's context of ${sequence.contextSize} tokens` });
+    // A branch: the completion so far (`after`) and the token forced next are evaluated with the
+    // prompt; the forced token opens the completion, and sampling goes on from there.
+    const prefix = tokensAfter(model, request.after);
+    const forced = request.forced ? forcedToken(model, request.forced) : undefined;
+    const input = [...promptTokens, ...prefix, ...(forced !== undefined ? [forced] : [])];
+    const room = sequence.contextSize - input.length + (forced !== undefined ? 1 : 0);
+    if (room <= 0 || input.length >= sequence.contextSize) {
+      send({ type: 'failed', id, error: `the prompt (${input.length} tokens) does not fit the local model's context of ${sequence.contextSize} tokens` });
       return;
     }
     const greedy = config.sampling === 'greedy' || config.temperature === 0;
@@ -150,6 +187,7 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
     // the same settings mean the same sampling on every backend of a comparison.
     const topK = config.topK ?? 0;
     const topP = config.topP ?? 1;
+    const minP = request.minP ?? 0;
     // node-llama-cpp seeds from the clock in whole seconds when given none: "random" samples within a
     // second would be identical. A fresh seed per request, recorded so the sample can be reproduced.
     const seed = greedy ? undefined : config.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -159,12 +197,13 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
     const generated: Token[] = [];
     const penalties = config.presencePenalty !== undefined || config.frequencyPenalty !== undefined;
     const parameters: Record<string, unknown> = {
-      mode, temperature, topK, topP, minP: 0, maxTokens,
+      mode, temperature, topK, topP, minP, maxTokens,
       ...(seed !== undefined ? { seed } : {}),
       ...(stops.length ? { stop: stops } : {}),
       ...(config.presencePenalty !== undefined ? { presencePenalty: config.presencePenalty } : {}),
       ...(config.frequencyPenalty !== undefined ? { frequencyPenalty: config.frequencyPenalty } : {}),
       ...(alternatives !== undefined ? { logprobs: alternatives } : {}),
+      ...(forced !== undefined ? { forced: { id: forced, afterTokens: prefix.length } } : {}),
     };
     const started = performance.now();
     let timeToFirstTokenMs: number | undefined;
@@ -173,15 +212,22 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
     let pending: Token[] = [];
     let finishReason: HostGenerationOutcome['finishReason'] = 'stop';
     const logprobs: TokenLogprob[] = [];
-    const all = [...promptTokens];
-    const evaluation = sequence.evaluateWithMetadata(promptTokens, { confidence: alternatives !== undefined, probabilities: (alternatives ?? 0) > 0 }, {
-      temperature, topK, topP, minP: 0,
+    const all = [...input];
+    if (forced !== undefined) {
+      generated.push(forced);
+      text = model.detokenize([forced], false, [...promptTokens, ...prefix].slice(-8));
+      emitted = text.length;
+      timeToFirstTokenMs = 0;
+      send({ type: 'token', id, token: { text } });
+    }
+    const evaluation = sequence.evaluateWithMetadata(input, { confidence: alternatives !== undefined, probabilities: (alternatives ?? 0) > 0 }, {
+      temperature, topK, topP, minP,
       ...(seed !== undefined ? { seed: seed >>> 0 } : {}),
       // OpenAI's penalties count the tokens generated so far; node-llama-cpp's own repeat penalty
       // (1.1 by default) stays off so that only what was asked for is applied.
       ...(penalties ? { repeatPenalty: { punishTokens: () => generated.slice(-256), maxPunishTokens: 256, penalty: 1, presencePenalty: config.presencePenalty ?? 0, frequencyPenalty: config.frequencyPenalty ?? 0 } } : {}),
     });
-    for await (const evaluated of evaluation) {
+    for await (const evaluated of generated.length >= maxTokens ? [] : evaluation) {
       // Which fields are present depends on the metadata asked for at run time.
       const output = evaluated as { token: Token; confidence?: number; probabilities?: Map<Token, number> };
       if (aborted.has(id)) { finishReason = 'abort'; break; }
@@ -213,9 +259,9 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
       let logprob: TokenLogprob | undefined;
       if (alternatives !== undefined && (stopAt === -1 || start < stopAt)) {
         const top = alternatives > 0 && output.probabilities
-          ? [...output.probabilities].slice(0, alternatives).map(([token, probability]) => ({ token: model.detokenize([token], false, before), logprob: logprobOf(probability) }))
+          ? [...output.probabilities].slice(0, alternatives).map(([token, probability]) => ({ token: model.detokenize([token], false, before), logprob: logprobOf(probability), id: token }))
           : [];
-        logprob = { token: model.detokenize([output.token], false, before), logprob: logprobOf(output.confidence ?? 0), top };
+        logprob = { token: model.detokenize([output.token], false, before), logprob: logprobOf(output.confidence ?? 0), id: output.token, top };
         logprobs.push(logprob);
       }
       const safe = stopAt !== -1 ? text.length : Math.max(emitted, text.length - heldBack(text, stops));
@@ -225,6 +271,7 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
       if (stopAt !== -1) break;
       if (generated.length >= maxTokens) { finishReason = 'length'; break; }
     }
+    if (forced !== undefined && generated.length >= maxTokens && finishReason === 'stop') finishReason = 'length';
     if (finishReason !== 'abort' && pending.length > 0) text += model.detokenize(pending, false, promptTokens.slice(-8));
     if (emitted < text.length) send({ type: 'token', id, token: { text: text.slice(emitted) } });
     const outcome: HostGenerationOutcome = {
@@ -251,6 +298,64 @@ async function measurePrompt(id: number, messages: HostGenerateRequest['messages
   send({ type: 'measured', id, measure: { promptTokens: tokens.length, contextSize: state.context.contextSize, mode } });
 }
 
+/** The model's own next-token distribution after the prompt (and `after`): its softmax over the
+ * whole vocabulary. With temperature 1, top-k 0 (node-llama-cpp: the vocabulary's size), top-p 1
+ * (a no-op) and no min-p, llama.cpp's chain cuts nothing and node-llama-cpp reports the softmax of
+ * every logit: the raw distribution. Logits are given as ln p (the logits up to a shared constant). */
+async function nextTokens(id: number, request: HostNextTokensRequest): Promise<void> {
+  const state = await loaded();
+  const sequence = await acquire(state, new Promise<void>(() => undefined));
+  if (!sequence) return;
+  const { model } = state;
+  try {
+    await sequence.clearHistory();
+    const { tokens: promptTokens } = promptOf(state, { messages: request.messages, ...(request.prompt !== undefined ? { prompt: request.prompt } : {}), config: {} });
+    const after = tokensAfter(model, request.after);
+    const input = [...promptTokens, ...after];
+    if (input.length >= sequence.contextSize) throw new Error(`the prompt (${input.length} tokens) does not fit the local model's context of ${sequence.contextSize} tokens`);
+    let probabilities: Map<Token, number> | undefined;
+    for await (const output of sequence.evaluateWithMetadata(input, { probabilities: true }, { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 1 })) {
+      probabilities = output.probabilities;
+      break;
+    }
+    if (!probabilities) throw new Error('the model gave no distribution');
+    // Most probable first, ties by id (llama.cpp's sort leaves ties in no set order).
+    const all = [...probabilities].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const top = request.top === undefined ? all.length : Math.max(0, Math.min(all.length, Math.floor(request.top)));
+    const context = input.slice(-8);
+    const distribution: HostDistribution = {
+      tokens: all.slice(0, top).map(([token, probability]) => ({
+        id: token, text: model.detokenize([token], false, context), probability,
+        ...(probability > 0 ? { logit: Math.log(probability) } : {}),
+      })),
+      rest: { count: all.length - top, probability: all.slice(top).reduce((sum, [, probability]) => sum + probability, 0) },
+      exact: true,
+      position: { tokens: input.length, after: model.detokenize(after, false, promptTokens.slice(-8)), afterTokens: after },
+    };
+    send({ type: 'distribution', id, distribution });
+  } finally {
+    release(state, sequence);
+  }
+}
+
+/** The prompt's tokens (BOS or template included) with their texts in place: a character whose
+ * bytes span several tokens shows with the token that completes it. */
+async function tokenize(id: number, messages: HostGenerateRequest['messages'], prompt: string | undefined): Promise<void> {
+  const state = await loaded();
+  const { model } = state;
+  const { tokens, mode } = promptOf(state, { messages, ...(prompt !== undefined ? { prompt } : {}), config: {} });
+  const pieces: { id: number; text: string }[] = [];
+  let pending = 0;
+  tokens.forEach((token, i) => {
+    const start = i - pending;
+    const text = model.detokenize(tokens.slice(start, i + 1), false, tokens.slice(Math.max(0, start - 8), start));
+    if (text.endsWith('\uFFFD') && pending < 3 && i < tokens.length - 1) { pending++; pieces.push({ id: token, text: '' }); return; }
+    pending = 0;
+    pieces.push({ id: token, text });
+  });
+  send({ type: 'tokenized', id, tokens: pieces, mode });
+}
+
 process.on('message', (message: HostRequest) => {
   const fail = (error: unknown) => send({ type: 'failed', id: message.id, error: error instanceof Error ? error.message : String(error) });
   if (message.type === 'abort') {
@@ -260,6 +365,8 @@ process.on('message', (message: HostRequest) => {
   else if (message.type === 'generate') generate(message.id, message.request).catch(fail);
   else if (message.type === 'countTokens') countTokens(message.id, message.texts).catch(fail);
   else if (message.type === 'measurePrompt') measurePrompt(message.id, message.messages).catch(fail);
+  else if (message.type === 'nextTokens') nextTokens(message.id, message.request).catch(fail);
+  else if (message.type === 'tokenize') tokenize(message.id, message.messages, message.prompt).catch(fail);
 });
 // The parent went away (or closed the channel to stop this process): nothing is left to answer.
 process.on('disconnect', () => process.exit(0));

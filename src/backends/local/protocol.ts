@@ -1,7 +1,8 @@
 // Every message between the local backend (localBackend.ts, in the extension host or the CLI) and
 // the child process that runs node-llama-cpp (localModelHost.ts). Sent over Node's IPC channel as
 // JSON; each request carries an id and every reply names the id it answers.
-import type { GenerationConfig, StreamedToken, TokenLogprob } from '../backend';
+import type { AfterPrompt, GenerationConfig, StreamedToken, TokenLogprob } from '../backend';
+import type { NextTokenDistribution } from '../../core/sampling/types';
 
 /** How the child loads its model: fixed for the child's lifetime. */
 export interface HostModelOptions {
@@ -21,7 +22,24 @@ export interface HostGenerateRequest {
   prompt?: string;
   /** Only the keys the backend supports; the child draws a seed when sampling is random and none is set. */
   config: GenerationConfig;
+  /** A branch (continueWith): tokens the completion already has, then the token it must go on with. */
+  after?: AfterPrompt;
+  forced?: { id?: number; text: string };
+  /** min-p (0: none), given with a branch. */
+  minP?: number;
 }
+
+/** Where to read the model's next-token distribution (nextTokens). */
+export interface HostNextTokensRequest {
+  messages: { role: string; content: string }[];
+  prompt?: string;
+  after?: AfterPrompt;
+  /** How many tokens to list (the rest summed); absent: the whole vocabulary. */
+  top?: number;
+}
+
+/** The distribution as the child reads it; the parent adds backend and model. */
+export type HostDistribution = Omit<NextTokenDistribution, 'backend' | 'model'>;
 
 export type HostRequest =
   | { type: 'generate'; id: number; request: HostGenerateRequest }
@@ -29,7 +47,10 @@ export type HostRequest =
   | { type: 'abort'; id: number }
   | { type: 'countTokens'; id: number; texts: string[] }
   /** How many tokens `messages` make as this model's prompt, and its context size. */
-  | { type: 'measurePrompt'; id: number; messages: { role: string; content: string }[] };
+  | { type: 'measurePrompt'; id: number; messages: { role: string; content: string }[] }
+  | { type: 'nextTokens'; id: number; request: HostNextTokensRequest }
+  /** The prompt as this model's tokens, each with its text in place. */
+  | { type: 'tokenize'; id: number; messages: { role: string; content: string }[]; prompt?: string };
 
 /** A prompt as the model sees it: for the token view, exact where tiktoken would only estimate. */
 export interface PromptMeasure {
@@ -65,5 +86,7 @@ export type HostReply =
   | { type: 'done'; id: number; outcome: HostGenerationOutcome }
   | { type: 'counted'; id: number; counts: number[] }
   | { type: 'measured'; id: number; measure: PromptMeasure }
+  | { type: 'distribution'; id: number; distribution: HostDistribution }
+  | { type: 'tokenized'; id: number; tokens: { id: number; text: string }[]; mode: 'completion' | 'chat' }
   /** A request failed before generating (the model did not load, bad input). */
   | { type: 'failed'; id: number; error: string };

@@ -4,11 +4,11 @@
 // the environment (OPENAI_BASE_URL & co. would otherwise redirect requests and keys).
 import OpenAI, { APIConnectionTimeoutError, APIError, AzureOpenAI } from 'openai';
 import type { Stream } from 'openai/streaming';
-import type { Backend, GenerateOptions, GenerationRequest, GenerationResult, TokenLogprob } from '../backend';
+import type { Backend, GenerateOptions, GenerationRequest, GenerationResult, NextTokensRequest, NextTokensResult, TokenLogprob } from '../backend';
 import { backendOrigin, type BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
 import { describeFailure, keyHint, scrubSecrets, type FailureRecord } from './failures';
-import { chatCompletionParams, OPENAI_SUPPORTS, recordedParameters } from './requestParams';
+import { chatCompletionParams, OPENAI_MAX_TOP_LOGPROBS, OPENAI_SUPPORTS, recordedParameters } from './requestParams';
 import { estimateUsage } from './usage';
 import { originGuardedFetch, RetryGaveUp, withRetries } from './transport';
 
@@ -152,6 +152,37 @@ class OpenAIProtocolBackend implements Backend {
     }
     if (!finish) result.warnings.push(`${host} ended the stream without a finish reason`);
     return this.finish(result, FINISH[finish ?? 'stop'] ?? 'stop', started, request, model, usage, firstTokenAt, logprobs);
+  }
+
+  /**
+   * The next-token distribution after the prompt, built from the first generated token's
+   * `top_logprobs` (at most 20): partial (`exact: false`), the unlisted mass as `rest`. Chat
+   * completions cannot continue given text, so a position inside a completion is unavailable.
+   */
+  async nextTokens(request: NextTokensRequest, options: { signal?: AbortSignal } = {}): Promise<NextTokensResult> {
+    const unavailable = (reason: string): NextTokensResult => ({ kind: 'unavailable', backend: this.id, reason });
+    if (request.after !== undefined && (typeof request.after !== 'string' || request.after !== '')) {
+      return unavailable(`backend '${this.id}' speaks chat completions, which cannot continue given text: only the distribution at the end of the prompt is available`);
+    }
+    const top = Math.max(1, Math.min(OPENAI_MAX_TOP_LOGPROBS, request.top ?? OPENAI_MAX_TOP_LOGPROBS));
+    const messages = request.messages.length > 0 || request.prompt === undefined ? request.messages : [{ role: 'user' as const, content: request.prompt }];
+    // Temperature 1 and no top-p: what the server reports is then the model's distribution even
+    // where it reports probabilities after its sampler (llama.cpp's server, prompt-lab serve).
+    const result = await this.generate({ model: request.model, messages, config: { temperature: 1, maxOutputTokens: 1, logprobs: top } }, options.signal ? { signal: options.signal } : {});
+    if (result.error) throw new Error(result.error.message);
+    const first = result.logprobs?.[0];
+    if (!first || first.top.length === 0) return unavailable(`backend '${this.id}' (${result.model}) returned no log-probabilities`);
+    // OpenAI gives no token ids: the alternatives are numbered -1, -2, … in the order given.
+    const tokens = first.top.map((alternative, i) => ({ id: -(i + 1), text: alternative.token, logit: alternative.logprob, probability: Math.exp(alternative.logprob) }))
+      .sort((a, b) => b.probability - a.probability);
+    const listed = tokens.reduce((sum, token) => sum + token.probability, 0);
+    return {
+      kind: 'distribution',
+      distribution: {
+        tokens, rest: { probability: Math.max(0, 1 - listed) }, exact: false, backend: this.id, model: result.model,
+        position: { tokens: result.usage.promptTokens, after: '', afterTokens: [] },
+      },
+    };
   }
 
   private async finish(

@@ -5,6 +5,7 @@ import type { CliCommand } from '../commands';
 import { ExitCode } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
+import { PROBABILITIES_LEGEND, tokenWithProbability, withProbabilities } from './runProbabilities';
 
 /** Exit code of a run stopped with Ctrl+C (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;
@@ -14,7 +15,7 @@ export const runCommand: CliCommand = {
   summary: 'Run a .prompt file on a model backend and stream the completion',
   usage: `Usage: prompt-lab run <file> [--backend id | --base-url URL --api-key-env VAR] [--model m] [--model-path file.gguf]
                       [--temperature t] [--top-p p] [--top-k k] [--max-tokens n] [--seed s] [--stop s]… [--logprobs k]
-                      [--input key=value]… [--json]
+                      [--input key=value]… [--show-probabilities] [--json]
 
   --backend <id>        A backend from promptlab.config.json, or 'local' (default: the file's
                         model: provider/name, else the config's defaultBackend, else local)
@@ -27,14 +28,16 @@ export const runCommand: CliCommand = {
   --temperature <t>     0–2            --top-p <p>    0–1           --top-k <k>   ≥ 1
   --max-tokens <n>      ≥ 1            --seed <s>     whole number  --stop <s>    a stop sequence (repeatable)
   --logprobs <k>        Ask for log-probabilities with k alternatives per token (0–20)
+  --show-probabilities  Print each token's probability after it, in % as subscript digits (the₆₄)
 ${RENDER_USAGE}
   --json                Print the result record (text, finishReason, usage, timings, logprobs, parameters)
 
 The completion streams to stdout; warnings and a summary go to stderr. Ctrl+C stops the run and
 keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails.`,
   async run(args, io) {
-    const parsed = parseArgs(args, RUN_OPTIONS);
-    const overrides = overridesOf(parsed);
+    const parsed = parseArgs(args, { ...RUN_OPTIONS, 'show-probabilities': {} });
+    const showProbabilities = parsed.flags.has('show-probabilities');
+    const overrides = showProbabilities ? withProbabilities(overridesOf(parsed)) : overridesOf(parsed);
     const target = await resolveCliTarget(parsed, io, 'run');
     if (typeof target === 'number') return target;
     const { prepared: { rendered, target: { backendId, model } }, host, registry } = target;
@@ -55,8 +58,9 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
         signal: controller.signal,
         onToken: json ? undefined : (token) => {
           if (!token.text) return;
-          io.stdout(token.text);
-          endsWithNewline = token.text.endsWith('\n');
+          const shown = showProbabilities ? tokenWithProbability(token) : token.text;
+          io.stdout(shown);
+          endsWithNewline = shown.endsWith('\n');
         },
       });
       for (const warning of result.warnings.filter((w) => !early.includes(w))) io.stderr(`prompt-lab run: warning: ${warning}\n`);
@@ -66,6 +70,7 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
         const speed = result.tokensPerSecond ? ` · ${result.tokensPerSecond.toFixed(0)} tokens/s` : '';
         io.stderr(`[${result.backend}/${result.model} · finish: ${result.finishReason} · ${result.usage.promptTokens} + ${result.usage.completionTokens} tokens${result.usage.estimated ? ' (estimated)' : ''} · ${Math.round(result.latencyMs)} ms${speed}]\n`);
       }
+      if (showProbabilities && !json) io.stderr(result.logprobs?.length ? `(${PROBABILITIES_LEGEND})\n` : `prompt-lab run: backend '${result.backend}' gave no probabilities\n`);
       if (result.error) io.stderr(`prompt-lab run: error: ${result.error.message}\n`);
       if (result.finishReason === 'abort') return INTERRUPTED;
       return result.error ? ExitCode.findings : ExitCode.ok;

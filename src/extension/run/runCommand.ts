@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { GenerationResult } from '../../backends/backend';
 import { chatMessagesOf, runPrompt, sentConfig, type RunRequest } from '../../backends/runPrompt';
 import { PANEL_LOGPROBS } from '../../engine/comparison';
+import { redactLogprobs } from '../../backends/logprobStore';
 import type { Completions } from '../probabilities/completions';
 import type { RenderResult } from '../../core/render';
 import type { EngineHost } from '../../engine/host';
@@ -115,7 +116,8 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
     deps.runs.finish(id);
   }
   batcher.flush();
-  deps.completions?.keep({ kind: 'run', id }, { backend: target.backendId, model: target.model, messages: chatMessagesOf(rendered), config: sentConfig(backend, request) }, result);
+  deps.completions?.keep({ kind: 'run', id }, { backend: target.backendId, model: target.model, messages: chatMessagesOf(rendered), config: sentConfig(backend, request) },
+    result.logprobs ? { ...result, logprobs: redactLogprobs(result.logprobs, (text) => deps.keys.redact(text)) } : result);
   const view = resultView(result, (text) => deps.keys.redact(text));
   PromptLabPanel.postRun('run/finished', { id, result: view });
   deps.log.line(logLine(id, fileName, view));
