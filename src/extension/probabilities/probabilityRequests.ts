@@ -94,7 +94,11 @@ export async function continueAt(deps: ProbabilityDependencies, request: Probabi
       ...(settings.minP > 0 ? { minP: settings.minP } : {}),
     } as Parameters<NonNullable<Backend['continueWith']>>[0]);
     const id = randomUUID();
-    deps.completions.keep({ kind: 'branch', id }, { backend: kept.backend, model: kept.model, messages: kept.messages, config, prefix: before }, result);
+    // A branch's tokens follow its forced token (which the model did not sample, so it has no
+    // probability): the explorer's positions in the branch count from after it.
+    const sampledText = (result.logprobs ?? []).map((entry) => entry.token).join('');
+    const forcedText = result.text.endsWith(sampledText) ? result.text.slice(0, result.text.length - sampledText.length) : token.text;
+    deps.completions.keep({ kind: 'branch', id }, { backend: kept.backend, model: kept.model, messages: kept.messages, config, prefix: before + forcedText }, result);
     const branch: BranchView = {
       kind: 'branch', id, from: source, position, before: deps.redact(before), forced: token.text, text: deps.redact(result.text), finishReason: result.finishReason,
       ...(result.error ? { error: deps.redact(result.error.message) } : {}),
