@@ -19,4 +19,7 @@ export const Commands = {
   /** Test hook, hidden from the palette: the status bar's token count state (TokenCountState), as
    * the status bar item's text cannot be read through the API. */
   currentTokenCount: 'promptLab.tokenCount.current',
+  /** Test hook, hidden from the palette: `{ type, payload }` of a probability request as the panel
+   * posts it (logprobs/get, nextTokens/get, nextTokens/continue); resolves to the reply's payload. */
+  probabilityRequest: 'promptLab.probabilities.request',
 } as const;

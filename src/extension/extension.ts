@@ -17,6 +17,7 @@ import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
 import { registerPanelSerializer } from './panel/panelSerializer';
 import { Completions } from './probabilities/completions';
+import { registerProbabilityRequestCommand } from './probabilities/probabilityHandlers';
 import { PromptLabPanel } from './panel/promptLabPanel';
 import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     PromptLabPanel.show(extensionUri);
   }));
   store.add(registerPanelSerializer(extensionUri));
+  store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked)));
   const engine = extensionEngineHost(backends, keys, log, countTexts);

@@ -1,5 +1,6 @@
 // The panel's handlers for the probability requests: each checks what the webview sent, asks
 // probabilityRequests.ts and posts the answer with `replyTo` set to the request's id.
+import * as vscode from 'vscode';
 import type { Handlers, HostToWebview, WebviewToHost } from '../../shared/protocol';
 import { isCompletionSource, type ProbabilityWebviewMessages, type SamplerSettings } from '../../shared/probabilities';
 import { continueAt, logprobsOf, nextTokensAt, type ProbabilityDependencies } from './probabilityRequests';
@@ -42,3 +43,20 @@ export function probabilityHandlers(deps: () => ProbabilityDependencies | undefi
 }
 
 
+
+/** The test hook's command: the panel's own handlers, answered to the caller instead of the webview. */
+export function registerProbabilityRequestCommand(command: string, deps: () => ProbabilityDependencies | undefined): vscode.Disposable {
+  return vscode.commands.registerCommand(command, (message?: unknown) => new Promise<unknown>((settle) => {
+    // A request the handler rejects as malformed gets no reply: it resolves to undefined after a while.
+    const timer = setTimeout(() => settle(undefined), 60_000);
+    const resolve = (value: unknown) => {
+      clearTimeout(timer);
+      settle(value);
+    };
+    const { type, payload } = (typeof message === 'object' && message !== null ? message : {}) as { type?: unknown; payload?: unknown };
+    const handlers = probabilityHandlers(deps, (_replyTo, _type, answer) => resolve(answer));
+    if (typeof type !== 'string' || !(type in handlers) || typeof payload !== 'object' || payload === null) return resolve(undefined);
+    const handler = handlers[type as keyof ProbabilityWebviewMessages] as (payload: unknown, message: { id?: string }) => void;
+    handler(payload, { id: 'test' });
+  }));
+}
