@@ -41,7 +41,9 @@ describe('e2e: token probabilities and the next-token explorer', () => {
     assert.equal(await panel.locator('.prob-swatch').count(), 5);
     await panel.locator('.prob-token').nth(2).hover();
     await panel.locator('.prob-tip').waitFor({ state: 'visible' });
-    assert.ok(await panel.locator('.prob-alts tr').count() >= 2, 'alternatives are listed');
+    // The local model reports probabilities after its sampler (story.prompt has topP 0.9), so a
+    // confident token may stand alone: at least the chosen one is listed, and marked.
+    assert.ok(await panel.locator('.prob-alts tr').count() >= 1, 'alternatives are listed');
     await panel.locator('.prob-alts tr.chosen').waitFor();
     console.log(`    screenshot: ${await workbench.screenshot('probabilities.png')}`);
   });

@@ -35,7 +35,7 @@ const viewSwitch = new ViewSwitch((view) => {
   showChosenView();
 });
 const promptSlot = el('div', { className: 'prompt-slot' });
-const explorer = new NextTokenExplorer();
+const explorer = new NextTokenExplorer((element) => promptSlot.before(element));
 useExplorer(explorer);
 
 function renderPrompt(): void {
@@ -139,7 +139,6 @@ app.replaceChildren(
   viewSwitch.element,
   runView.element,
   comparisonView.element,
-  explorer.element,
   promptSlot,
 );
 renderPrompt();

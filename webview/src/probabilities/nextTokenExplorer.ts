@@ -13,6 +13,8 @@ import { request } from './requests';
 /** Tokens drawn as bars; the others are summed as "the rest". */
 export const CHART_ROWS = 40;
 export const DRAWS = 100;
+/** The width of a whole (probability 1) bar in the chart. */
+const BAR_PX = 80;
 
 interface Opened {
   source: CompletionSource;
@@ -28,7 +30,8 @@ export class NextTokenExplorer {
   readonly element = el('section', { className: 'explorer', attributes: { 'aria-label': 'Next-token explorer' } });
   private readonly heading = el('h2', { className: 'explorer-title' }, 'Next token');
   private readonly status = el('p', { className: 'note explorer-status', attributes: { role: 'status' } });
-  private readonly summary = el('p', { className: 'explorer-summary', attributes: { 'aria-live': 'polite' } });
+  // Not a live region: it changes on every slider step. The status line above is one.
+  private readonly summary = el('p', { className: 'explorer-summary' });
   private readonly chart = el('table', { className: 'explorer-chart' });
   private readonly controls = el('div', { className: 'explorer-controls' });
   private readonly sampleBar = el('div', { className: 'explorer-sample' });
@@ -47,7 +50,8 @@ export class NextTokenExplorer {
   /** Answers to an older request are dropped. */
   private generation = 0;
 
-  constructor() {
+  /** `place` puts the explorer into the page the first time it opens (it is not there before). */
+  constructor(private readonly place: (element: HTMLElement) => void = () => undefined) {
     this.element.hidden = true;
     const close = el('button', { className: 'action explorer-close', attributes: { type: 'button', title: 'Close the explorer' } }, 'Close');
     close.addEventListener('click', () => { this.element.hidden = true; });
@@ -83,7 +87,7 @@ export class NextTokenExplorer {
     });
     this.element.append(
       el('header', { className: 'explorer-header' }, this.heading, close),
-      this.status, this.controls, this.summary, this.chart, this.sampleBar, this.branches,
+      this.status, this.controls, this.summary, el('div', { className: 'explorer-chart-scroll' }, this.chart), this.sampleBar, this.branches,
     );
   }
 
@@ -94,7 +98,7 @@ export class NextTokenExplorer {
     this.distribution = undefined;
     this.sampled = undefined;
     this.draws = undefined;
-    this.element.hidden = false;
+    this.reveal();
     const after = tokens.slice(Math.max(0, position - 3), position).map((token) => token.token).join('');
     this.heading.textContent = position === 0 ? `Next token after the prompt · ${label}` : `Next token at token ${number(position + 1)} · ${label}`;
     if (position > 0) this.heading.append(el('span', { className: 'note explorer-after' }, ` after “…${visible(after)}”`));
@@ -114,7 +118,7 @@ export class NextTokenExplorer {
   /** Shows a distribution (also the tests' and bench's entry, with no host). */
   showDistribution(distribution: NextTokenDistribution): void {
     this.distribution = distribution;
-    this.element.hidden = false;
+    this.reveal();
     const chosen = this.opened?.tokens[this.opened.position]?.token;
     const at = chosen === undefined ? -1 : distribution.tokens.findIndex((token) => token.text === chosen);
     this.selected = Math.max(0, at);
@@ -122,6 +126,11 @@ export class NextTokenExplorer {
       ? `Exact: ${distribution.backend} · ${distribution.model}, the model's own probabilities over ${number(distribution.tokens.length + (distribution.rest.count ?? 0))} tokens.`
       : `Partial (top ${number(distribution.tokens.length)}): ${distribution.backend} · ${distribution.model} returns only its most probable tokens; the rest hold ${pct(distribution.rest.probability)}.`;
     this.redraw();
+  }
+
+  private reveal(): void {
+    if (!this.element.isConnected) this.place(this.element);
+    this.element.hidden = false;
   }
 
   /** Changes sampler settings and redraws (the sliders' path; also used by tests and the bench). */
@@ -171,13 +180,13 @@ export class NextTokenExplorer {
       attributes: { 'data-index': String(index), tabindex: index === this.selected ? '0' : '-1', 'aria-selected': String(index === this.selected) },
     },
     el('th', { className: 'explorer-token', attributes: { scope: 'row' } }, visible(token.text)),
-    el('td', { className: 'explorer-p' }, barOf(token.probability, 'prob-bar before'), el('span', {}, pct(token.probability))),
+    el('td', { className: 'explorer-p' }, barOf(token.probability, 'prob-bar before', BAR_PX), el('span', {}, pct(token.probability))),
     ...stages.map((stage) => {
       const p = stage.probabilities[index]!;
       return el('td', { className: `explorer-p${p === 0 ? ' cut' : ''}` }, p === 0 ? `cut` : pct(p));
     }),
-    el('td', { className: 'explorer-p' }, barOf(token.afterSampler, 'prob-bar after'), el('span', {}, token.cutBy ? `cut by ${token.cutBy}` : pct(token.afterSampler))),
-    counts ? el('td', { className: 'explorer-p' }, barOf(counts[index]! / DRAWS, 'prob-bar drawn'), el('span', {}, `${counts[index]} (exp. ${number(token.afterSampler * DRAWS, 1)})`)) : undefined,
+    el('td', { className: 'explorer-p' }, barOf(token.afterSampler, 'prob-bar after', BAR_PX), el('span', {}, token.cutBy ? `cut by ${token.cutBy}` : pct(token.afterSampler))),
+    counts ? el('td', { className: 'explorer-p' }, barOf(counts[index]! / DRAWS, 'prob-bar drawn', BAR_PX), el('span', {}, `${counts[index]} (exp. ${number(token.afterSampler * DRAWS, 1)})`)) : undefined,
     ));
     const restTokens = sampled.tokens.slice(CHART_ROWS);
     const restModel = restTokens.reduce((sum, token) => sum + token.probability, 0) + distribution.rest.probability;
@@ -185,9 +194,9 @@ export class NextTokenExplorer {
     const restCount = restTokens.length + (distribution.rest.count ?? 0);
     const rest = el('tr', { className: 'explorer-rest' },
       el('th', { attributes: { scope: 'row' } }, `the rest (${number(restCount)}${distribution.rest.count === undefined && distribution.rest.probability > 0 ? '+' : ''} tokens)`),
-      el('td', { className: 'explorer-p' }, barOf(restModel, 'prob-bar before'), el('span', {}, pct(restModel))),
+      el('td', { className: 'explorer-p' }, barOf(restModel, 'prob-bar before', BAR_PX), el('span', {}, pct(restModel))),
       ...stages.map((stage) => el('td', { className: 'explorer-p' }, pct(stage.probabilities.slice(CHART_ROWS).reduce((sum, p) => sum + p, 0)))),
-      el('td', { className: 'explorer-p' }, barOf(restAfter, 'prob-bar after'), el('span', {}, pct(restAfter))),
+      el('td', { className: 'explorer-p' }, barOf(restAfter, 'prob-bar after', BAR_PX), el('span', {}, pct(restAfter))),
       counts ? el('td', { className: 'explorer-p' }, String(counts.slice(CHART_ROWS).reduce((sum, n) => sum + n, 0))) : undefined,
     );
     this.chart.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows, rest));

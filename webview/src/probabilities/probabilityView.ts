@@ -163,9 +163,10 @@ export class ProbabilityView {
   }
 }
 
-/** A horizontal bar of `probability` (0–1) of the cell's width. */
-export function barOf(probability: number, className = 'prob-bar'): HTMLElement {
+/** A horizontal bar of `probability` (0–1): of the cell's width, or of `pixels` beside a number. */
+export function barOf(probability: number, className = 'prob-bar', pixels?: number): HTMLElement {
   const bar = el('span', { className, attributes: { 'aria-hidden': 'true' } });
-  bar.style.width = `${Math.max(0, Math.min(1, probability)) * 100}%`;
+  const share = Math.max(0, Math.min(1, probability));
+  bar.style.width = pixels === undefined ? `${share * 100}%` : `${share * pixels}px`;
   return bar;
 }
