@@ -35,25 +35,27 @@ function byLogit(a: { logit: number; id: number }, b: { logit: number; id: numbe
   return b.logit - a.logit || a.id - b.id;
 }
 
-/** Softmax over the kept indexes (`kept`, in order) of `logits` scaled by 1/temperature, in double. */
-function softmax(logits: readonly number[], kept: readonly number[], temperature = 1): Map<number, number> {
-  const out = new Map<number, number>();
+/** Softmax over the kept indexes (`kept`) of `logits` scaled by 1/temperature, in double; 0 for
+ * every other index. Typed arrays: a 150k-token vocabulary goes through every stage per slider move. */
+function softmax(logits: readonly number[], kept: readonly number[], temperature = 1): Float64Array {
+  const out = new Float64Array(logits.length);
   if (kept.length === 0) return out;
+  // A loop, not Math.max(...): a vocabulary of 150k tokens would overflow the call's arguments.
   let max = -Infinity;
   for (const i of kept) if (logits[i]! > max) max = logits[i]!;
   max /= temperature;
   let sum = 0;
   for (const i of kept) {
     const weight = Math.exp(logits[i]! / temperature - max);
-    out.set(i, weight);
+    out[i] = weight;
     sum += weight;
   }
-  for (const [i, weight] of out) out.set(i, weight / sum);
+  for (const i of kept) out[i]! /= sum;
   return out;
 }
 
-function stageOf(name: SamplerStage['name'], value: number, count: number, probabilities: Map<number, number>): SamplerStage {
-  return { name, value, kept: probabilities.size, probabilities: Array.from({ length: count }, (_, i) => probabilities.get(i) ?? 0) };
+function stageOf(name: SamplerStage['name'], value: number, kept: number, probabilities: Float64Array): SamplerStage {
+  return { name, value, kept, probabilities: Array.from(probabilities) };
 }
 
 /** Checks settings a user typed (CLI flags, sliders): a message per bad value. */
@@ -75,19 +77,16 @@ export function applySampler(distribution: Pick<NextTokenDistribution, 'tokens' 
   const count = input.length;
   const logits = input.map(logitOf);
   const order = input.map((token, i) => ({ i, id: token.id, logit: logits[i]! })).sort(byLogit).map((entry) => entry.i);
-  const cutBy = new Map<number, CutStage>();
+  const cutBy = new Array<CutStage | undefined>(input.length);
   const stages: SamplerStage[] = [];
   const restMass = distribution.rest.probability;
   let complete = restMass <= 0;
   const finish = (kept: number[], temperature: number): SampledDistribution => {
     const final = softmax(logits, kept, temperature);
     const tokens: SampledToken[] = input.map((token, i) => {
-      const cut = cutBy.get(i);
-      // Built field by field: a spread per token made this the chain's slowest line (the panel's
-      // explorer redraws on every slider step, over up to 2,000 tokens).
-      const sampled: SampledToken = { id: token.id, text: token.text, probability: token.probability, afterSampler: final.get(i) ?? 0 };
+      const sampled: SampledToken = { id: token.id, text: token.text, probability: token.probability, afterSampler: final[i]! };
       if (token.logit !== undefined) sampled.logit = token.logit;
-      if (cut) sampled.cutBy = cut;
+      if (cutBy[i]) sampled.cutBy = cutBy[i];
       return sampled;
     });
     return { tokens, stages, settings: { ...settings }, complete };
@@ -101,18 +100,20 @@ export function applySampler(distribution: Pick<NextTokenDistribution, 'tokens' 
     for (let i = 1; i < count; i++) {
       if (logits[i]! > logits[best]! || (logits[i] === logits[best] && input[i]!.id < input[best]!.id)) best = i;
     }
-    for (let i = 0; i < count; i++) if (i !== best) cutBy.set(i, 'greedy');
-    stages.push(stageOf('greedy', 0, count, new Map([[best, 1]])));
+    for (let i = 0; i < count; i++) if (i !== best) cutBy[i] = 'greedy';
+    const one = new Float64Array(count);
+    one[best] = 1;
+    stages.push(stageOf('greedy', 0, 1, one));
     complete = true;
     return finish([best], 1);
   }
 
   let kept = order;
   if (settings.topK > 0 && settings.topK < count + (distribution.rest.count ?? 0)) {
-    for (const i of kept.slice(settings.topK)) cutBy.set(i, 'top-k');
+    for (const i of kept.slice(settings.topK)) cutBy[i] = 'top-k';
     kept = kept.slice(0, settings.topK);
     if (settings.topK <= count) complete = true; // every unlisted token is cut too
-    stages.push(stageOf('top-k', settings.topK, count, softmax(logits, kept)));
+    stages.push(stageOf('top-k', settings.topK, kept.length, softmax(logits, kept)));
   }
   if (settings.topP < 1) {
     // Renormalised over the candidates left, in float32 as llama_sampler_top_p_apply sums them.
@@ -120,30 +121,30 @@ export function applySampler(distribution: Pick<NextTokenDistribution, 'tokens' 
     const p = softmax(logits, kept);
     if (!complete) {
       const listed = kept.reduce((sum, i) => sum + input[i]!.probability, 0);
-      for (const [i, value] of p) p.set(i, value * listed / (listed + restMass));
+      for (const i of kept) p[i] = p[i]! * listed / (listed + restMass);
     }
     const target = f32(settings.topP);
     let sum = 0;
     let last = kept.length;
     for (let at = 0; at < kept.length; at++) {
-      sum = f32(sum + f32(p.get(kept[at]!)!));
+      sum = f32(sum + f32(p[kept[at]!]!));
       if (sum >= target) { last = at + 1; break; }
     }
     if (last < kept.length || sum >= target) complete = true;
-    for (const i of kept.slice(last)) cutBy.set(i, 'top-p');
+    for (const i of kept.slice(last)) cutBy[i] = 'top-p';
     kept = kept.slice(0, last);
-    stages.push(stageOf('top-p', settings.topP, count, softmax(logits, kept)));
+    stages.push(stageOf('top-p', settings.topP, kept.length, softmax(logits, kept)));
   }
   if (settings.minP > 0) {
     const threshold = f32(f32(logits[kept[0]!]!) + f32(Math.log(settings.minP)));
     const survivors = kept.filter((i, at) => at === 0 || f32(logits[i]!) >= threshold);
     const surviving = new Set(survivors);
-    for (const i of kept) if (!surviving.has(i)) cutBy.set(i, 'min-p');
+    for (const i of kept) if (!surviving.has(i)) cutBy[i] = 'min-p';
     // Unlisted tokens are below the least probable listed one: if that one is cut, so are they.
     if (survivors.length < kept.length) complete = true;
     kept = survivors;
-    stages.push(stageOf('min-p', settings.minP, count, softmax(logits, kept)));
+    stages.push(stageOf('min-p', settings.minP, kept.length, softmax(logits, kept)));
   }
-  stages.push(stageOf('temperature', settings.temperature, count, softmax(logits, kept, settings.temperature)));
+  stages.push(stageOf('temperature', settings.temperature, kept.length, softmax(logits, kept, settings.temperature)));
   return finish(kept, settings.temperature);
 }
