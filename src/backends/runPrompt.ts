@@ -25,10 +25,16 @@ export function chatMessagesOf(rendered: RenderResult): ChatMessage[] {
   }));
 }
 
+/** The config a run sends: the layers merged, only the keys the backend honours. */
+export function sentConfig(backend: Backend, request: RunRequest): GenerationConfig {
+  const config = mergeGenerationConfig(request.defaults, generationConfigOf(request.rendered.config), request.overrides);
+  return Object.fromEntries(Object.entries(config).filter(([key]) => backend.supports.has(key as keyof GenerationConfig))) as GenerationConfig;
+}
+
 export async function runPrompt(backend: Backend, request: RunRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
   const config = mergeGenerationConfig(request.defaults, generationConfigOf(request.rendered.config), request.overrides);
   const warnings = unsupportedSettings(config, backend.supports, backend.id);
-  const supported = Object.fromEntries(Object.entries(config).filter(([key]) => backend.supports.has(key as keyof GenerationConfig))) as GenerationConfig;
+  const supported = sentConfig(backend, request);
   const result = await backend.generate({ model: request.model, messages: chatMessagesOf(request.rendered), config: supported }, options);
   return { ...result, warnings: [...warnings, ...result.warnings] };
 }

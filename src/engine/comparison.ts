@@ -6,9 +6,9 @@
 // The grid's rows are samples today; `cellPrompt` is the hook for rows that render the prompt anew
 // (an eval's tests, each with its own inputs): it gets the cell and its column and returns what to
 // send.
-import type { Backend } from '../backends/backend';
+import type { Backend, ChatMessage, GenerationResult } from '../backends/backend';
 import { promptBudget } from '../backends/promptBudget';
-import { runPrompt } from '../backends/runPrompt';
+import { chatMessagesOf, runPrompt, sentConfig, type RunRequest } from '../backends/runPrompt';
 import { SETTING_AXES, type Axis } from '../core/compare';
 import { cellSettings, type ComparisonCell, type ComparisonRecord, type TokenBudget } from '../core/comparison';
 import { newComparison, type RunCell } from '../core/comparisonRun';
@@ -41,7 +41,16 @@ export interface ComparisonSpec {
   userPrices?: PriceTable;
   /** Renders each cell's prompt (default: columnPrompt). */
   cellPrompt?: CellPrompt;
+  /** Asks each cell for log-probabilities (where its backend gives them) and hands over each cell's
+   * whole result and what was sent, for the panel's probability views. */
+  keepCompletion?: KeepCompletion;
 }
+
+/** What a cell sent and got back, log-probabilities included (the record leaves them out). */
+export type KeepCompletion = (comparison: string, index: number, sent: { backend: string; model: string; messages: ChatMessage[]; config: GenerationConfig }, result: GenerationResult) => void;
+
+/** Alternatives per token the panel's probability view asks for when a prompt sets none. */
+export const PANEL_LOGPROBS = 5;
 
 export interface EngineComparison {
   /** Every cell queued; the run fills it in. */
@@ -85,7 +94,7 @@ export function settingsIgnored(host: Pick<EngineHost, 'backends'>, columns: Col
 }
 
 /** Runs one cell of `record`: its column's backend and model, the cell's prompt and settings. */
-export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact' | 'keepLogprobs'>, record: ComparisonRecord, columns: ColumnRuns, cellPrompt: CellPrompt = columnPrompt): RunCell {
+export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact' | 'keepLogprobs'>, record: ComparisonRecord, columns: ColumnRuns, cellPrompt: CellPrompt = columnPrompt, keep?: KeepCompletion): RunCell {
   const redact = (text: string) => (host.redact ? host.redact(text) : text);
   // Each backend once (the registry keeps it); its key, if it needs one, is asked for on its first run.
   const backends = new Map<number, Backend>();
@@ -94,7 +103,12 @@ export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact' | 'keepL
     const backend = backends.get(cell.column) ?? host.backends.get(column.target.backendId);
     backends.set(cell.column, backend);
     const rendered = await cellPrompt(cell, column);
-    const result = await runPrompt(backend, { rendered, model: column.target.model, overrides: cellSettings(record, cell) }, { signal, onToken: (token) => onText(redact(token.text)) });
+    const request: RunRequest = {
+      rendered, model: column.target.model, overrides: cellSettings(record, cell),
+      ...(keep && backend.supports.has('logprobs') ? { defaults: { logprobs: PANEL_LOGPROBS } } : {}),
+    };
+    const result = await runPrompt(backend, request, { signal, onToken: (token) => onText(redact(token.text)) });
+    keep?.(record.id, index, { backend: column.target.backendId, model: column.target.model, messages: chatMessagesOf(rendered), config: sentConfig(backend, request) }, { ...result, ...(result.logprobs ? { logprobs: redactLogprobs(result.logprobs, redact) } : {}) });
     if (result.logprobs && host.keepLogprobs) host.keepLogprobs(cellLogprobsKey(record.id, index), redactLogprobs(result.logprobs, redact));
     // The cell's text becomes the result's when it ends: scrubbed like the streamed pieces were.
     return { ...resultView(result, redact), text: redact(result.text).slice(0, RUN_TEXT_LIMIT) };
@@ -113,5 +127,5 @@ export async function newEngineComparison(host: EngineHost, prepared: PreparedPr
     ...(tokens ? { tokens } : {}),
     targetOf: columns.targetOf,
   });
-  return { record, runCell: cellRunner(host, record, columns, spec.cellPrompt), limit: concurrencyOf(columns) };
+  return { record, runCell: cellRunner(host, record, columns, spec.cellPrompt, spec.keepCompletion), limit: concurrencyOf(columns) };
 }

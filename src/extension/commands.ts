@@ -41,4 +41,7 @@ export const Commands = {
   /** Test and script hook, hidden: `(id, completion, feedback)` sets feedback as the panel's buttons
    * do, and resolves to the record's feedback as saved. */
   historySetFeedback: 'promptLab.history.setFeedback',
+  /** Test hook, hidden from the palette: `{ type, payload }` of a probability request as the panel
+   * posts it (logprobs/get, nextTokens/get, nextTokens/continue); resolves to the reply's payload. */
+  probabilityRequest: 'promptLab.probabilities.request',
 } as const;

@@ -22,6 +22,8 @@ import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter } from './language/promptTokenCounts';
 import { registerPanelSerializer } from './panel/panelSerializer';
+import { Completions } from './probabilities/completions';
+import { registerProbabilityRequestCommand } from './probabilities/probabilityHandlers';
 import { PromptLabPanel } from './panel/promptLabPanel';
 import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
@@ -63,18 +65,24 @@ export function activate(context: vscode.ExtensionContext): void {
   PromptLabPanel.feedback = panelFeedback(history);
   const sessions = store.add(new ComparisonSessions(context.workspaceState, (record) => void history.save(comparisonHistoryRecord(record))));
   const evals = store.add(new EvalSessions(context.workspaceState));
-  PromptLabPanel.actions = { abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions), ...evalPanelActions(evals) };
+  // Completions with their token probabilities, for the panel's probability views (issue 10).
+  const completions = new Completions();
+  PromptLabPanel.actions = {
+    abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions), ...evalPanelActions(evals),
+    probabilities: { completions, backend: (id) => backends.registry.get(id), redact: (text) => keys.redact(text) },
+  };
 
   store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
     PromptLabPanel.show(extensionUri);
   }));
   store.add(registerPanelSerializer(extensionUri));
+  store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts);
-  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
-  for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions })) store.add(command);
+  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
+  for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions, completions })) store.add(command);
   store.add(registerExportCommand(sessions));
   store.add(registerEvaluateCommand({ extensionUri, engine, backends, keys, log, sessions: evals }));
   store.add(registerEvalExportCommand(evals));

@@ -8,6 +8,7 @@ import type { CellResult, CellUpdate, ComparisonRecord } from '../core/compariso
 import type { ColumnMetrics } from '../core/metrics';
 import type { RecordComparisonView } from '../core/recordComparison';
 import type { AssertionResult, EvalRecord, TestOutcome } from '../core/eval';
+import { PROBABILITY_HOST_TYPES, PROBABILITY_WEBVIEW_TYPES, type ProbabilityHostMessages, type ProbabilityWebviewMessages } from './probabilities';
 
 export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
 export type { ColumnMetrics } from '../core/metrics';
@@ -136,8 +137,8 @@ export interface EvalCellUpdate extends CellUpdate {
   cost?: number;
 }
 
-/** Messages the host posts to the webview: type → payload. */
-export interface HostToWebview {
+/** Messages the host posts to the webview: type → payload (the probability views' in probabilities.ts). */
+export interface HostToWebview extends ProbabilityHostMessages {
   /** First message after `webview/ready`: what to show. */
   'panel/init': {
     /** The prompt open in the active editor now, when there is one. After a reload the webview
@@ -173,8 +174,8 @@ export interface HostToWebview {
   'eval/update': { id: string; cells: EvalCellUpdate[] };
 }
 
-/** Messages the webview posts to the host: type → payload. */
-export interface WebviewToHost {
+/** Messages the webview posts to the host: type → payload (the probability views' in probabilities.ts). */
+export interface WebviewToHost extends ProbabilityWebviewMessages {
   /** The webview's message listener is installed; the host may post now. */
   'webview/ready': { protocolVersion: number };
   /** The user pressed Stop: abort run `id` (the host ignores ids it does not know). */
@@ -224,8 +225,8 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export']);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update']);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export', ...PROBABILITY_WEBVIEW_TYPES]);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update', ...PROBABILITY_HOST_TYPES]);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -41,6 +41,7 @@ describe('protocol', () => {
       'run/abort': ignore, 'compare/stop': ignore, 'compare/rerunColumn': ignore, 'compare/export': ignore, 'compare/copyCell': ignore,
       'feedback/rate': ignore, 'feedback/annotate': ignore, 'feedback/load': ignore,
       'eval/stop': ignore, 'eval/rerunFailed': ignore, 'eval/export': ignore,
+      'logprobs/get': ignore, 'nextTokens/get': ignore, 'nextTokens/continue': ignore,
     };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
     dispatch(handlers, message);
@@ -56,6 +57,17 @@ describe('protocol', () => {
   it('knows the eval messages on both sides', () => {
     for (const type of ['eval/stop', 'eval/rerunFailed', 'eval/export']) assert.equal(isWebviewMessage({ type, payload: { id: 'e1' } }), true, type);
     for (const type of ['eval/started', 'eval/update']) {
+      assert.equal(isHostMessage({ type, payload: {} }), true, type);
+      assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
+    }
+  });
+
+  it('knows the probability requests and replies on both sides', () => {
+    for (const type of ['logprobs/get', 'nextTokens/get', 'nextTokens/continue']) {
+      assert.equal(isWebviewMessage({ type, payload: {} }), true, type);
+      assert.equal(isHostMessage({ type, payload: {} }), false, 'the host does not receive its own requests');
+    }
+    for (const type of ['logprobs/reply', 'nextTokens/reply', 'nextTokens/branch']) {
       assert.equal(isHostMessage({ type, payload: {} }), true, type);
       assert.equal(isWebviewMessage({ type, payload: {} }), false, 'the webview cannot post host messages');
     }

@@ -18,6 +18,10 @@ import { cellCompletionKey, RUN_COMPLETION_KEY } from '../../src/shared/protocol
 import { FeedbackRegistry } from './history/feedbackRegistry';
 import { RecordsView } from './history/recordsView';
 import { loadState, post, saveState } from './vscodeApi';
+import './probabilities/probabilities.css';
+import { NextTokenExplorer } from './probabilities/nextTokenExplorer';
+import { useExplorer } from './probabilities/probabilityToggle';
+import { settleReply } from './probabilities/requests';
 
 registerToolkit();
 
@@ -60,6 +64,8 @@ const viewSwitch = new ViewSwitch((view) => {
   showChosenView();
 });
 const promptSlot = el('div', { className: 'prompt-slot' });
+const explorer = new NextTokenExplorer((element) => promptSlot.before(element));
+useExplorer(explorer);
 
 function renderPrompt(): void {
   promptSlot.replaceChildren(state.prompt ? promptView(state.prompt) : emptyView());
@@ -191,6 +197,10 @@ const handlers: Handlers<HostToWebview> = {
     evalView.update(update);
     save(state, isSettled(state.evaluation) ? 'now' : 'soon');
   },
+  // Replies to the probability views' requests (probabilities/requests.ts).
+  'logprobs/reply': (_payload, message) => settleReply(message),
+  'nextTokens/reply': (_payload, message) => settleReply(message),
+  'nextTokens/branch': (_payload, message) => settleReply(message),
 };
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -24,3 +24,8 @@ export function loadState(): unknown {
 export function saveState(state: PanelState): void {
   api.setState(state);
 }
+
+/** A request that expects a reply carrying `replyTo: id` (see probabilities/requests.ts). */
+export function postRequest<K extends keyof WebviewToHost>(type: K, payload: WebviewToHost[K], id: string): void {
+  api.postMessage({ type, payload, id } as WebviewMessage);
+}

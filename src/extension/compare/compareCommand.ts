@@ -21,6 +21,7 @@ import { readCompareSettings } from '../settings';
 import { columnRunsOf, modelChoices, variantsBeside } from './compareColumns';
 import { askPlan, askTemperaturePlan, MAX_CELLS, type ComparePlan } from './comparePlan';
 import type { ComparisonSessions, StreamedUpdates } from './comparisonSessions';
+import type { Completions } from '../probabilities/completions';
 
 export interface CompareDependencies {
   extensionUri: vscode.Uri;
@@ -30,6 +31,8 @@ export interface CompareDependencies {
   keys: ApiKeyStore;
   log: OutputLog;
   sessions: ComparisonSessions;
+  /** Where each cell's token probabilities are kept for the panel (absent: not kept). */
+  completions?: Completions;
 }
 
 export type CompareOutcome =
@@ -111,6 +114,7 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
   for (const problem of priceTable.problems) deps.log.line(`promptLab.prices: ${problem}`);
   const { record, runCell, limit } = await newEngineComparison(deps.engine, prepared, columns, {
     axes: plan.axes, samples: plan.samples, seeds: sampleSeeds(plan.samples, options.seed ?? settings.seed), userPrices: priceTable.prices,
+    ...(deps.completions ? { keepCompletion: (comparison, cell, sent, result) => deps.completions!.keep({ kind: 'cell', comparison, cell }, sent, result) } : {}),
   });
   PromptLabPanel.show(deps.extensionUri);
   const acrossModels = plan.axes.some((axis) => axis.name === 'model');

@@ -18,6 +18,8 @@ import {
   type WebviewToHost,
 } from '../../shared/protocol';
 import { DisposableStore } from '../disposables';
+import { probabilityHandlers } from '../probabilities/probabilityHandlers';
+import type { ProbabilityDependencies } from '../probabilities/probabilityRequests';
 import { createNonce, renderPanelHtml } from './panelHtml';
 import { snapshotOf } from './promptSnapshot';
 
@@ -38,6 +40,8 @@ export interface PanelActions {
   exportEval(id: string, format: EvalExportFormat): void;
   /** The eval the panel should show after its document was (re)loaded, as it is now. */
   currentEval(): EvalRecord | undefined;
+  /** What answers the probability views' requests (absent: they say so). */
+  probabilities?: ProbabilityDependencies;
 }
 
 const NO_ACTIONS: PanelActions = {
@@ -217,6 +221,7 @@ export class PromptLabPanel implements vscode.Disposable {
     'eval/export': ({ id, format }) => {
       if (typeof id === 'string' && EVAL_EXPORT_FORMATS.includes(format)) PromptLabPanel.actions.exportEval(id, format);
     },
+    ...probabilityHandlers(() => PromptLabPanel.actions.probabilities, (replyTo, type, payload) => this.post(type, payload, replyTo)),
   };
 
   /** Posts the saved feedback, or why it could not be saved, when `saving` settles. */
@@ -243,9 +248,9 @@ export class PromptLabPanel implements vscode.Disposable {
     if (document?.languageId === DOTPROMPT_LANGUAGE_ID) this.post('prompt/show', { prompt: snapshotOf(document) });
   }
 
-  private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K]): void {
+  private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K], replyTo?: string): void {
     if (!this.ready) return;
-    const message = { type, payload } as HostMessage;
+    const message = { type, payload, ...(typeof replyTo === 'string' ? { replyTo } : {}) } as HostMessage;
     void this.panel.webview.postMessage(message);
   }
 

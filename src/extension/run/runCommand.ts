@@ -4,7 +4,10 @@
 // one line. Invoked programmatically it returns the run's outcome (the result record, nothing secret).
 import * as vscode from 'vscode';
 import type { GenerationResult } from '../../backends/backend';
-import { runPrompt } from '../../backends/runPrompt';
+import { chatMessagesOf, runPrompt, sentConfig, type RunRequest } from '../../backends/runPrompt';
+import { PANEL_LOGPROBS } from '../../engine/comparison';
+import { redactLogprobs } from '../../backends/logprobStore';
+import type { Completions } from '../probabilities/completions';
 import type { RenderResult } from '../../core/render';
 import type { EngineHost } from '../../engine/host';
 import type { Target } from '../../engine/target';
@@ -49,6 +52,8 @@ export interface RunDependencies {
   runs: ActiveRuns;
   /** A run ended (finished, failed or stopped): history keeps it (extension/history). */
   onRunEnded?(prepared: PreparedPrompt, outcome: Exclude<RunOutcome, { status: 'not-run' }>): void;
+  /** Where the run's token probabilities are kept for the panel (absent: not kept). */
+  completions?: Completions;
 }
 
 export function registerRunCommand(deps: RunDependencies): vscode.Disposable {
@@ -85,6 +90,8 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
     streamed.characters += text.length;
     PromptLabPanel.postRun('run/token', { id, text: deps.keys.redact(text) });
   });
+  // The panel's probability view asks for alternatives per token unless the prompt sets its own.
+  const request: RunRequest = { rendered, model: target.model, ...(deps.completions && backend.supports.has('logprobs') ? { defaults: { logprobs: PANEL_LOGPROBS } } : {}) };
   let result: GenerationResult;
   try {
     result = await vscode.window.withProgress({
@@ -94,7 +101,7 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
     }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => controller.abort());
       try {
-        return await runPrompt(backend, { rendered, model: target.model }, {
+        return await runPrompt(backend, request, {
           signal: controller.signal,
           onToken: (streamed) => {
             tokens++;
@@ -113,6 +120,8 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
     deps.runs.finish(id);
   }
   batcher.flush();
+  deps.completions?.keep({ kind: 'run', id }, { backend: target.backendId, model: target.model, messages: chatMessagesOf(rendered), config: sentConfig(backend, request) },
+    result.logprobs ? { ...result, logprobs: redactLogprobs(result.logprobs, (text) => deps.keys.redact(text)) } : result);
   const view = resultView(result, (text) => deps.keys.redact(text));
   PromptLabPanel.postRun('run/finished', { id, result: view });
   deps.log.line(logLine(id, fileName, view));

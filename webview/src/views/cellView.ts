@@ -7,6 +7,7 @@ import { el } from '../dom';
 import { number } from '../format';
 import type { WordDiff } from '../wordDiff';
 import { resultDetails } from './resultDetails';
+import { probabilityToggle, type ProbabilityToggle } from '../probabilities/probabilityToggle';
 
 export interface CellActions {
   stop(cell: number): void;
@@ -42,6 +43,8 @@ export class CellView {
   /** What the text block shows now, so a batch appends only to a block that shows the plain text. */
   private showing: 'text' | 'diff' = 'text';
   private readonly feedback: HTMLElement | undefined;
+  /** The cell's probability view toggle (in the bar; enabled once the cell ended). */
+  private readonly probabilities: ProbabilityToggle;
 
   constructor(private readonly record: ComparisonRecord, readonly index: number, actions: CellActions) {
     const cell = record.cells[index]!;
@@ -53,6 +56,7 @@ export class CellView {
     this.baselineButton = button('Baseline', 'cell-baseline', `Diff the other cells against ${where}`, () => actions.toggleBaseline(index));
     this.baselineButton.setAttribute('aria-pressed', 'false');
     this.text = el('pre', { className: 'cell-text', attributes: { tabindex: '0', 'aria-label': `Completion of ${where}` } });
+    this.probabilities = probabilityToggle({ kind: 'cell', comparison: record.id, cell: index }, this.text, where);
     this.element = el('td', { className: 'cell', attributes: { 'data-cell': String(index) } },
       el('div', { className: 'cell-bar' },
         this.status,
@@ -61,6 +65,7 @@ export class CellView {
           this.stopButton,
           button('Copy', 'cell-copy', `Copy the text of ${where}`, () => actions.copy(index)),
           this.baselineButton,
+          this.probabilities.button,
         ),
       ),
       this.text,
@@ -92,6 +97,8 @@ export class CellView {
     if (ended && document.activeElement === this.stopButton) this.text.focus();
     this.stopButton.hidden = ended;
     if (rerun) this.stopButton.disabled = false;
+    if (rerun) this.probabilities.reset();
+    this.probabilities.button.hidden = !ended;
     this.text.setAttribute('aria-busy', String(!ended));
     this.showText();
     this.details.replaceChildren(...this.detailsOf(cell));

@@ -4,11 +4,14 @@
 import { RUN_TEXT_LIMIT, type RunResultView, type RunSnapshot } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { resultDetails } from './resultDetails';
+import { exploreAfterPromptButton, probabilityToggle } from '../probabilities/probabilityToggle';
 
 export class RunView {
   readonly element = el('section', { className: 'run', attributes: { 'aria-label': 'Last run' } });
   private output: HTMLElement | undefined;
   private length = 0;
+  /** The probability toggle and "Next token…", shown once the run ended. */
+  private probabilityTools: HTMLElement | undefined;
 
   constructor(
     private readonly onAbort: (id: string) => void,
@@ -27,6 +30,7 @@ export class RunView {
       return;
     }
     const running = run.result === undefined;
+    this.probabilityTools = undefined;
     this.output = el('pre', { className: 'run-text', attributes: { tabindex: '0', 'aria-label': 'Completion', 'aria-busy': String(running) } });
     const stop = el('button', { className: 'action run-stop', attributes: { type: 'button', title: 'Stop this run' } }, 'Stop');
     stop.addEventListener('click', () => {
@@ -42,6 +46,8 @@ export class RunView {
       ),
       this.output,
     );
+    const source = { kind: 'run', id: run.id } as const;
+    this.probabilityTools = el('div', { className: 'prob-tools' }, probabilityToggle(source, this.output, 'the run').button, exploreAfterPromptButton(source, `run · ${run.fileName}`));
     this.append(run.text);
     if (run.result) this.finish(run.result);
   }
@@ -62,6 +68,7 @@ export class RunView {
       this.output.replaceChildren(document.createTextNode(result.text));
       this.length = result.text.length;
       this.output.setAttribute('aria-busy', 'false');
+      if (this.probabilityTools) this.output.before(this.probabilityTools);
     }
     this.element.append(...resultDetails(result, 'run'));
     if (this.run && this.feedbackFor && !this.element.querySelector('.feedback')) this.element.append(this.feedbackFor(this.run, () => result.text));
