@@ -3,6 +3,7 @@
 // ending in a result record. Backends run in the extension host and the CLI: no `vscode` here.
 import type { GenerationConfig } from '../core/generationConfig';
 import type { NextTokenDistribution } from '../core/sampling/types';
+import type { PatternTrace } from '../core/patterns/trace';
 
 export type { GenerationConfig } from '../core/generationConfig';
 export type { NextTokenDistribution } from '../core/sampling/types';
@@ -64,6 +65,8 @@ export interface GenerationResult {
   /** Config keys the backend cannot honour: reported, never silently dropped or sent. */
   warnings: string[];
   error?: { message: string; status?: number; retriable?: boolean };
+  /** What a prompt pattern did around the generation (filled by the engine, never by a backend). */
+  trace?: PatternTrace;
 }
 
 /** A model a backend offers (GET /v1/models of an OpenAI-compatible server, a chat model of VS Code). */

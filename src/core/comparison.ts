@@ -2,6 +2,7 @@
 // export formats and later the history all share. A cell's `text` grows while it streams; once the
 // cell ends, `result` holds its result record and `text` equals `result.text`.
 import { generationSettingsOf, type Axis, type Column } from './compare';
+import type { PatternTrace } from './patterns/trace';
 import type { GenerationConfig } from './generationConfig';
 import type { ColumnMetrics } from './metrics';
 import type { TextMessage } from './render';
@@ -26,6 +27,8 @@ export interface CellResult {
   warnings: string[];
   /** What went wrong, in words a user can act on; `status` is the HTTP status where there was one. */
   error?: { message: string; status?: number };
+  /** What a prompt pattern did (retrieval, agent steps, sandboxed code); `text` is its final answer. */
+  trace?: PatternTrace;
 }
 
 export interface ComparisonCell {

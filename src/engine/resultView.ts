@@ -1,6 +1,7 @@
 // A run's result as it leaves the engine (the panel, a command's caller, a comparison record):
 // every string scrubbed of keys, no log-probabilities, the text capped.
 import type { GenerationResult } from '../backends/backend';
+import type { PatternTrace } from '../core/patterns/trace';
 import { RUN_TEXT_LIMIT, type RunResultView } from '../shared/protocol';
 
 export function resultView(result: GenerationResult, redact: (text: string) => string): RunResultView {
@@ -16,6 +17,8 @@ export function resultView(result: GenerationResult, redact: (text: string) => s
     model: result.model,
     parameters,
     warnings: result.warnings.map(redact),
+    // Model and workspace text throughout: scrubbed as a whole like the parameters.
+    ...(result.trace ? { trace: JSON.parse(redact(JSON.stringify(result.trace))) as PatternTrace } : {}),
     ...(result.error ? { error: { message: redact(result.error.message), ...(result.error.status !== undefined ? { status: result.error.status } : {}) } } : {}),
   };
 }
