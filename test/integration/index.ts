@@ -19,7 +19,9 @@ function teeReportTo(file: string | undefined): void {
 export async function run(): Promise<void> {
   teeReportTo(process.env.PROMPT_LAB_TEST_REPORT);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000 });
-  const files = await glob('**/*.test.js', { cwd: __dirname });
+  // While working on one feature: PROMPT_LAB_IT_FILES=run/probabilities runs only the files whose path has it.
+  const only = process.env.PROMPT_LAB_IT_FILES;
+  const files = (await glob('**/*.test.js', { cwd: __dirname })).filter((file) => !only || file.includes(only));
   for (const file of files.sort()) mocha.addFile(path.resolve(__dirname, file));
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
