@@ -6,10 +6,13 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { CODE_SERVER } from '../host/codeServer';
+import { clearFixtureHistory } from '../support/fixtureHistory';
 
 const root = path.resolve(__dirname, '../../..');
 
 async function main(): Promise<void> {
+  // The suites run prompts of the test workspace: their records land in its history.
+  clearFixtureHistory();
   const mode = process.env.PROMPT_LAB_TEST_VSCODE ?? (existsSync(CODE_SERVER) ? 'code-server' : 'stock');
   await runTests({
     ...(mode === 'code-server' ? { vscodeExecutablePath: path.join(root, 'test/host/code-shim') } : {}),
