@@ -98,6 +98,7 @@ export async function loadEvalDataset(host: Pick<EngineHost, 'readText' | 'besid
   const schema = await inputSchemaOf(loaded.checked);
   const defaults = { ...loaded.checked.frontmatter.defaults, ...request.input };
   let first: RenderedPrompt | undefined;
+  const messages = new Map<number, RenderedPrompt['rendered']['text']>();
   for (const test of kept) {
     if (test.problems.length === 0) test.problems.push(...validateVars(test, schema, defaults));
     if (test.problems.length > 0) continue;
@@ -107,12 +108,14 @@ export async function loadEvalDataset(host: Pick<EngineHost, 'readText' | 'besid
       continue;
     }
     first ??= rendered;
+    messages.set(test.index, rendered.rendered.text);
   }
   const problems = [...fileProblems, ...kept.flatMap((test) => test.problems)];
   if (!first) return { problem: { kind: 'no-tests', ref, problems, message: `no test of ${ref} can run: ${problems.length === 1 ? problemText(problems[0]!) : `${problems.length} problems`}` } };
   const tests = kept.map((test): EvalTest => ({
     index: test.index, file: test.file, position: test.position, vars: { ...defaults, ...test.vars }, problems: test.problems,
     ...(test.description !== undefined ? { description: test.description } : {}),
+    ...(messages.has(test.index) ? { messages: messages.get(test.index) } : {}),
   }));
   return { ref, tests, loaded: kept, problems, first };
 }

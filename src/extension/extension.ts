@@ -60,11 +60,11 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(backends.onDidChange(() => checks.invalidate()));
   const runs = new ActiveRuns();
   store.add({ dispose: () => runs.abortAll() });
-  // History: runs and comparisons are kept when they end; the panel's ratings go into their records.
+  // History: runs, comparisons and evals are kept when they end; the panel's ratings go into their records.
   const history = store.add(new HistoryService(context.globalStorageUri, (text) => keys.redact(text), (line) => log.line(line)));
   PromptLabPanel.feedback = panelFeedback(history);
   const sessions = store.add(new ComparisonSessions(context.workspaceState, (record) => void history.save(comparisonHistoryRecord(record))));
-  const evals = store.add(new EvalSessions(context.workspaceState));
+  const evals = store.add(new EvalSessions(context.workspaceState, (record) => void history.save({ ...record })));
   // Completions with their token probabilities, for the panel's probability views (issue 10).
   const completions = new Completions();
   PromptLabPanel.actions = {
@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(new BackendStatusBar(checks, backends));
   // The Prompt Lab sidebar.
   store.add(registerPromptsView(extensionUri));
-  store.add(registerHistoryView({ extensionUri, history, sessions }));
+  store.add(registerHistoryView({ extensionUri, history, sessions, evals }));
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 // The Prompt Lab sidebar in the packaged extension (code-server, Chromium): the Prompts view lists
 // the workspace's prompts with variants under them; a run lands in History; 👍 clicked in the panel
-// is saved in the record and still pressed after "Developer: Reload Window"; two records selected in
+// is saved in the record, still pressed after "Developer: Reload Window", and pressed again when the
+// record is reopened from History with the panel closed; two records selected in
 // History compare side by side in the panel. Screenshots: sidebar.png, record-compare.png.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,6 +30,22 @@ describe('e2e: the Prompt Lab sidebar and history', () => {
     await workbench?.stop();
   });
 
+  const showSidebar = async () => {
+    const icon = workbench.page.locator('.part.activitybar [aria-label^="Prompt Lab"]').first();
+    if (await icon.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+      // A click on the container already shown would hide it.
+      if (!(await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: /run · / }).first().isVisible())) await icon.click();
+    } else await workbench.runCommand('View: Show Prompt Lab');
+  };
+  /** Until `check` holds (the host's answer reaches the webview a moment after the controls). */
+  const eventually = async (check: () => Promise<boolean>, timeout = 20_000) => {
+    const deadline = Date.now() + timeout;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
   const runStory = async () => {
     await workbench.page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'Once upon a time' }).first().click();
     await workbench.runCommand('Prompt Lab: Run Prompt');
@@ -52,14 +69,24 @@ describe('e2e: the Prompt Lab sidebar and history', () => {
     const reloaded = workbench.webview();
     await reloaded.locator('.run .feedback').waitFor({ timeout: 60_000 });
     assert.equal(await reloaded.getByRole('button', { name: 'Good completion: the run of story.prompt' }).getAttribute('aria-pressed'), 'true');
+
+    // Not the panel's saved state: with the panel closed, the record reopened from History shows the
+    // rating the host's store kept.
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    await showSidebar();
+    await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: /run · / }).first().click();
+    const reopened = workbench.webview();
+    const pressed = reopened.getByRole('button', { name: 'Good completion: the run of story.prompt' });
+    await reopened.locator('.run .feedback:not(.pending)').waitFor({ timeout: 60_000 });
+    await eventually(async () => (await pressed.getAttribute('aria-pressed')) === 'true');
+    await workbench.quickOpen('story.prompt');
   });
 
   it('shows the sidebar: prompts with their variants, and History grouped by prompt', async () => {
     // story.prompt is open again after the reload above.
     await runStory(); // a second record to compare
-    const icon = workbench.page.locator('.part.activitybar [aria-label^="Prompt Lab"]').first();
-    if (await icon.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await icon.click();
-    else await workbench.runCommand('View: Show Prompt Lab');
+    await showSidebar();
     const sidebar = workbench.page.locator('.part.sidebar');
     await sidebar.locator('.monaco-list-row', { hasText: 'tale.prompt' }).first().waitFor({ timeout: 30_000 });
     await sidebar.locator('.monaco-list-row', { hasText: 'short' }).first().waitFor(); // tale.short.prompt, nested

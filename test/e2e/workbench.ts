@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CODE_SERVER, isolatedDirs, NODE24, startCodeServer, type CodeServer } from '../host/codeServer';
 import { launchChromium } from '../support/chromium';
+import { clearFixtureHistory, FIXTURE_WORKSPACE, notHistory } from '../support/fixtureHistory';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-output', 'e2e');
@@ -24,7 +25,10 @@ export class Workbench {
     const dirs = isolatedDirs(settings);
     execFileSync(NODE24, [CODE_SERVER, ...dirs.args, '--install-extension', vsix], { env: dirs.env, stdio: 'pipe' });
     const folder = path.join(dirs.root, 'workspace');
-    cpSync(fixture, folder, { recursive: true });
+    // A fresh history in every workbench: none copied from an earlier run (the integration layer
+    // writes one into the fixture), and the fixture's own cleared.
+    if (path.resolve(fixture) === FIXTURE_WORKSPACE) clearFixtureHistory();
+    cpSync(fixture, folder, { recursive: true, filter: notHistory });
     const server = await startCodeServer([], dirs);
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });

@@ -1,12 +1,14 @@
 // Runs extension tests (mocha inside code-server's real extension host), the way desktop VS Code runs
 // them for @vscode/test-electron. code-server has no --extensionDevelopmentPath flag, so the
 // workbench is opened in Chromium with the same options in its `payload` query parameter, and the
-// smoke-test driver's `codeAutomationExit(code)` hook reports mocha's result.
+// smoke-test driver's `codeAutomationExit(code)` hook reports mocha's result. Extensions the tests
+// need beside it (PROMPT_LAB_TEST_EXTENSIONS) are installed into the run's extensions folder first.
 // Usage: node runInCodeServer.js <extensionDevelopmentPath> <extensionTestsPath> [folder]
 import * as path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launchChromium } from '../support/chromium';
 import { isolatedDirs, startCodeServer } from './codeServer';
+import { installTestExtensions, TEST_EXTENSIONS_ENV } from './testExtensions';
 
 // The whole integration run (about 2 minutes on an idle machine, 50 suites); generous for a loaded one.
 const TIMEOUT_MS = Number(process.env.PROMPT_LAB_IT_TIMEOUT ?? 600_000);
@@ -27,6 +29,9 @@ async function main(): Promise<number> {
   const [devPath, testsPath, folder = devPath] = process.argv.slice(2).map((p) => p && path.resolve(p));
   if (!devPath || !testsPath) throw new Error('usage: runInCodeServer <extensionDevelopmentPath> <extensionTestsPath> [folder]');
   const dirs = isolatedDirs();
+  // The test extensions runTests names (the one development path code-server takes is Prompt Lab).
+  const extensions = (process.env[TEST_EXTENSIONS_ENV] ?? '').split(path.delimiter).filter(Boolean);
+  if (extensions.length > 0) console.log(`runInCodeServer: installed ${installTestExtensions(extensions, dirs).join(', ')}`);
   // The extension host inherits code-server's environment: the test index writes mocha's report here.
   const report = path.join(dirs.root, 'report.txt');
   writeFileSync(report, '');

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { newComparison } from '../../src/core/comparisonRun';
 import { loadDataset } from '../../src/core/eval/dataset';
+import { evalRecordOf } from '../../src/core/eval/evalRecord';
 import { preferencePairs, testCases, testsYaml } from '../../src/core/history/exports';
 import { comparisonHistoryRecord, runRecordOf } from '../../src/core/history/records';
 import type { SavedRecord } from '../../src/core/history/types';
@@ -18,6 +19,23 @@ function comparison(texts: string[], feedback: SavedRecord['feedback']): SavedRe
   const record = newComparison({ file: '/w/s.prompt', fileName: 's.prompt', text: 'same file', messages, backend: 'local', model: '', axes: [{ name: 'temperature', values: [0, 1] }], samples: 1, seeds: [1], settings: {} });
   record.cells.forEach((cell, i) => { cell.status = 'done'; cell.text = texts[i]!; });
   return { ...comparisonHistoryRecord(record, { dialogue: messages[1]!.content }), feedback };
+}
+
+/** An eval of two tests × temperatures 0 and 1 (cell = test × 2 + column), each test with the
+ * messages it rendered to, as the engine keeps them; `shots` makes column 1 a shots column. */
+function evaluation(texts: string[], feedback: SavedRecord['feedback'], options: { shots?: boolean; withMessages?: boolean } = {}): SavedRecord {
+  const axes = options.shots ? [{ name: 'shots' as const, values: [0, 1] }] : [{ name: 'temperature' as const, values: [0, 1] }];
+  const comparison = newComparison({ file: '/w/s.prompt', fileName: 's.prompt', text: 'same file', messages, backend: 'local', model: '', axes, samples: 2, seeds: [1, 1], settings: {} });
+  comparison.cells.forEach((cell, i) => { cell.status = 'done'; cell.text = texts[i]!; });
+  const dialogues = ['A: lunch at 1? B: make it 2.', 'A: tea? B: no, coffee.'];
+  const record = evalRecordOf(comparison, {
+    dataset: '/w/s.tests.yaml', rows: [0, 1], samplesPerTest: 1, problems: [],
+    tests: dialogues.map((dialogue, index) => ({
+      index, file: '/w/s.tests.yaml', position: { line: index * 2, character: 2 }, vars: { dialogue }, problems: [],
+      ...(options.withMessages === false ? {} : { messages: [messages[0]!, { role: 'user', content: dialogue }] }),
+    })),
+  });
+  return { ...record, feedback } as SavedRecord;
 }
 
 describe('history exports', () => {
@@ -61,5 +79,41 @@ describe('history exports', () => {
     assert.deepEqual(dataset.tests[1]!.assert, [{ type: 'not-equals', value: 'A: "quote"\nnext line' }]);
     assert.deepEqual(dataset.tests[2]!.assert, [{ type: 'rouge-l', value: 'They move lunch to 2.', threshold: 0.6 }]);
     assert.deepEqual(testCases(records, { match: 'equals' })[0]!.assert, [{ type: 'equals', value: 'They move lunch.' }]);
+  });
+
+  it('reads an eval\'s ratings: tests with each cell\'s own vars, pairs within a test from its messages', () => {
+    // Cells: test 0 at t=0, t=1; test 1 at t=0, t=1.
+    const record = evaluation(['They move lunch.', 'Bananas.', 'Coffee, not tea.', 'Tea.'], {
+      'cell:0': { rating: 'up' },
+      'cell:1': { rating: 'down', note: 'off topic' },
+      'cell:2': { betterAnswer: 'B wants coffee.' },
+      'cell:3': { rating: 'down' },
+    });
+    const tests = testCases([record]);
+    assert.deepEqual(tests.map((test) => [test.vars, test.assert, test.metadata?.completion]), [
+      [{ dialogue: 'A: lunch at 1? B: make it 2.' }, [{ type: 'rouge-l', value: 'They move lunch.' }], 'cell:0'],
+      [{ dialogue: 'A: lunch at 1? B: make it 2.' }, [{ type: 'not-equals', value: 'Bananas.' }], 'cell:1'],
+      [{ dialogue: 'A: tea? B: no, coffee.' }, [{ type: 'rouge-l', value: 'B wants coffee.' }], 'cell:2'],
+      [{ dialogue: 'A: tea? B: no, coffee.' }, [{ type: 'not-equals', value: 'Tea.' }], 'cell:3'],
+    ]);
+    assert.match(tests[1]!.description!, /👎 from history .* \(cell:1\): off topic/);
+    assert.deepEqual(loadDataset(testsYaml(tests), 'from-eval.tests.yaml').problems, []);
+
+    // Pairs never cross tests: each test's 👍 (or edit) against its own 👎 and the edited cell.
+    const pairs = preferencePairs([record]).map((pair) => [pair.prompt.at(-1)!.content, pair.chosen[0]!.content, pair.rejected[0]!.content, pair.metadata.rejectedFrom]).sort();
+    assert.deepEqual(pairs, [
+      ['A: lunch at 1? B: make it 2.', 'They move lunch.', 'Bananas.', `${record.id}#cell:1`],
+      ['A: tea? B: no, coffee.', 'B wants coffee.', 'Coffee, not tea.', `${record.id}#cell:2`],
+      ['A: tea? B: no, coffee.', 'B wants coffee.', 'Tea.', `${record.id}#cell:3`],
+    ]);
+    assert.equal(preferencePairs([record])[0]!.prompt[0]!.content, 'Summarize.');
+  });
+
+  it('makes no eval pairs without the messages a cell was sent: a shots column, an eval saved before tests kept them', () => {
+    const feedback = { 'cell:0': { rating: 'up' as const }, 'cell:1': { rating: 'down' as const } };
+    assert.deepEqual(preferencePairs([evaluation(['a', 'b', 'c', 'd'], feedback, { shots: true })]), [], 'shots 0 and shots 1 sent different prompts');
+    assert.deepEqual(preferencePairs([evaluation(['a', 'b', 'c', 'd'], feedback, { withMessages: false })]), []);
+    // Tests still come out of them.
+    assert.equal(testCases([evaluation(['a', 'b', 'c', 'd'], feedback, { withMessages: false })]).length, 2);
   });
 });

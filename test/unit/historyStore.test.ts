@@ -131,6 +131,27 @@ describe('history store', () => {
     await assert.rejects(history.setFeedback('nope', 'run', { rating: 'up' }), /no history record nope/);
   });
 
+  it('keeps the feedback of unchanged completions when a record is saved again (a rerun), not of those that changed', async () => {
+    const history = store();
+    const comparison = comparisonHistoryRecord(newComparison({
+      file: '/w/story.prompt', fileName: 'story.prompt', text: 'x', messages: [{ role: 'user', content: 'hi' }],
+      backend: 'local', model: '', axes: [{ name: 'temperature', values: [0, 1] }], samples: 1, seeds: [1], settings: {},
+    }));
+    comparison.cells.forEach((cell, i) => { cell.status = 'done'; cell.text = `first ${i}`; });
+    await history.save(comparison);
+    await history.setFeedback(comparison.id, 'cell:0', { rating: 'up', note: 'kept' });
+    await history.setFeedback(comparison.id, 'cell:1', { rating: 'down' });
+    // Column 1 ran again and said something else; column 0 is as it was.
+    comparison.cells[1]!.text = 'second 1';
+    await history.save(comparison);
+    const saved = await history.get(comparison.id);
+    assert.deepEqual(Object.keys(saved?.feedback ?? {}), ['cell:0']);
+    assert.equal(saved?.feedback?.['cell:0']?.note, 'kept');
+    assert.equal((saved as unknown as { cells: { text: string }[] }).cells[1]!.text, 'second 1');
+    const entry = (await store().list()).find((e) => e.id === comparison.id)!;
+    assert.deepEqual(entry.rated, { 'cell:0': 'up' }, 'the index says the same');
+  });
+
   it('prunes the oldest records beyond maxRecords and compacts the index', async () => {
     const history = store({ maxRecords: 3 });
     for (let i = 0; i < 6; i++) await history.save(runRecord(`r${i}`, `2025-01-0${i + 1}T00:00:00Z`));

@@ -140,6 +140,54 @@ describe('panel webview: evals (Chromium, fake host)', () => {
     assert.deepEqual(await texts('.eval-pass-rate'), ['100% · 2/2', '50% · 1/2']);
   });
 
+  it('rates each output of an ended eval from the keyboard, keyed cell:<index>; a note form\'s Escape leaves the detail open', async () => {
+    await openStarted(evalRecord(2, [0, 1]));
+    await update([graded(0, true, 'Paris'), graded(1, false, 'Rome'), graded(2, true)]);
+    await matrixCell(0, 0).click();
+    assert.equal(await panel.page.locator('.eval-detail .feedback').count(), 0, 'not rated while the eval runs (it is not in history yet)');
+    assert.equal((await posted('feedback/load')).length, 0);
+    await update([graded(3, true)]);
+    // The eval ended: the opened cell's output can be rated, and the saved feedback is asked for.
+    await panel.page.locator('.eval-detail .feedback').waitFor();
+    assert.deepEqual(await posted('feedback/load'), [{ recordIds: ['eval-1'] }]);
+    const up = panel.page.getByRole('button', { name: 'Good completion: city=City 0 · temperature 0' });
+    const down = panel.page.getByRole('button', { name: 'Bad completion: city=City 0 · temperature 0' });
+    // From the output, Tab reaches 👍 (the controls sit under it); Enter rates, Space on 👎 moves it.
+    await panel.page.locator('.eval-output').focus();
+    await panel.page.keyboard.press('Tab');
+    assert.ok(await up.evaluate((element) => element === document.activeElement), 'Tab from the output reaches 👍');
+    await panel.page.keyboard.press('Enter');
+    assert.equal(await up.getAttribute('aria-pressed'), 'true');
+    await panel.page.keyboard.press('Tab');
+    await panel.page.keyboard.press('Space');
+    assert.equal(await down.getAttribute('aria-pressed'), 'true');
+    assert.equal(await up.getAttribute('aria-pressed'), 'false');
+    assert.deepEqual(await posted('feedback/rate'), [
+      { recordId: 'eval-1', completion: 'cell:0', rating: 'up' },
+      { recordId: 'eval-1', completion: 'cell:0', rating: 'down' },
+    ]);
+    // Note…: Enter opens the form, Escape closes only it (focus back on Note…), the detail stays.
+    await panel.page.keyboard.press('Tab');
+    await panel.page.keyboard.press('Enter');
+    const note = panel.page.getByRole('textbox', { name: 'Note on city=City 0 · temperature 0' });
+    assert.ok(await note.evaluate((element) => element === document.activeElement));
+    await panel.page.keyboard.press('Escape');
+    assert.equal(await panel.page.locator('.eval-detail').isVisible(), true, 'Escape in the form does not close the detail');
+    assert.equal(await panel.page.evaluate(() => document.activeElement?.className), 'action feedback-note');
+    await panel.page.keyboard.press('Enter');
+    await panel.page.keyboard.type('wrong city');
+    await panel.page.keyboard.press('Tab');
+    await panel.page.keyboard.press('Control+A');
+    await panel.page.keyboard.type('Paris is the capital.');
+    await panel.page.keyboard.press('Control+Enter');
+    assert.deepEqual(await posted('feedback/annotate'), [{ recordId: 'eval-1', completion: 'cell:0', note: 'wrong city', betterAnswer: 'Paris is the capital.' }]);
+    // The host's saved feedback shows on the cell it names: test 1 in column 1 is cell 3.
+    await panel.send({ type: 'feedback/show', payload: { recordId: 'eval-1', feedback: { 'cell:3': { rating: 'up' } } } });
+    await matrixCell(1, 1).click();
+    assert.equal(await panel.page.getByRole('button', { name: 'Good completion: city=City 1 · temperature 1' }).getAttribute('aria-pressed'), 'true');
+    assert.equal(await panel.page.locator('.eval-sample[data-cell="3"] .feedback').count(), 1);
+  });
+
   it('keeps a 200-test × 4-column eval responsive: each batch redraws only the matrix cells it touched', async () => {
     const record = evalRecord(200, [0, 0.5, 1, 1.5]);
     await openStarted(record);

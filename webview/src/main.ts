@@ -58,6 +58,7 @@ const evalView = new EvalView({
   rerunFailed: (id) => post('eval/rerunFailed', { id }),
   export: (id, format) => post('eval/export', { id, format }),
   viewChanged: (view) => save({ ...state, evalView: view }),
+  feedback: (id, cell, what, text) => feedback.controlsFor(id, cellCompletionKey(cell), what, text),
 });
 const viewSwitch = new ViewSwitch((view) => {
   save({ ...state, view });
@@ -119,7 +120,11 @@ function showChosenView(): void {
 }
 
 /** The records whose completions the panel shows: their feedback is asked for. */
-const shownRecordIds = (): string[] => [state.run?.result ? state.run.id : '', state.comparison && isSettled(state.comparison) ? state.comparison.id : ''];
+const shownRecordIds = (): string[] => [
+  state.run?.result ? state.run.id : '',
+  state.comparison && isSettled(state.comparison) ? state.comparison.id : '',
+  state.evaluation && isSettled(state.evaluation) ? state.evaluation.id : '',
+];
 
 const handlers: Handlers<HostToWebview> = {
   'panel/init': ({ active }) => {
@@ -190,12 +195,15 @@ const handlers: Handlers<HostToWebview> = {
     }
     evalView.show(evaluation, state.evalView);
     showChosenView();
+    if (isSettled(evaluation)) feedback.load([evaluation.id]);
   },
   'eval/update': (update) => {
     if (state.evaluation?.id !== update.id) return; // another eval's late batch
     // The view applies the batch to the record it holds, which is the state's.
+    const settled = isSettled(state.evaluation);
     evalView.update(update);
     save(state, isSettled(state.evaluation) ? 'now' : 'soon');
+    if (!settled && isSettled(state.evaluation)) feedback.load([update.id]);
   },
   // Replies to the probability views' requests (probabilities/requests.ts).
   'logprobs/reply': (_payload, message) => settleReply(message),

@@ -4,6 +4,7 @@
 // metric, cost, latency; per test: which columns pass) are pure functions of the cells, so the
 // panel, the CLI and the exports compute them the same way, also for a record half run.
 import type { ComparisonCell, ComparisonColumn, ComparisonRecord, TokenBudget } from '../comparison';
+import type { TextMessage } from '../render';
 import type { AssertionResult, DatasetProblem, SourceLocation, TestOutcome } from './types';
 
 /** A test as the record keeps it: what a reader needs to find and understand it. */
@@ -15,6 +16,9 @@ export interface EvalTest extends SourceLocation {
   vars: Record<string, unknown>;
   /** Why it did not run (bad vars, a bad assertion): a test with problems has no cells. */
   problems: DatasetProblem[];
+  /** The messages the prompt file rendered to with these vars (a `shots` or `variant` column sends
+   * others): what history's preference pairs give as the prompt of a rated cell. */
+  messages?: TextMessage[];
 }
 
 /** What one cell's output concluded. `error`: the cell failed or an assertion could not be evaluated. */

@@ -15,7 +15,8 @@ export interface RatedCompletion {
   promptFile: string;
   /** Groups completions of the same prompt and inputs. */
   key: string;
-  /** The messages sent; undefined for an eval's cell (each test renders its own). */
+  /** The messages sent; undefined when the record does not keep them (a `shots` or `variant` cell,
+   * an eval's cell from before evals kept their tests' messages). */
   messages?: TextMessage[];
   vars: Record<string, unknown>;
   text: string;
@@ -46,15 +47,24 @@ export function ratedCompletions(record: SavedRecord): RatedCompletion[] {
   if (record.kind === 'run' && isObject(fields.result)) add('run', String(fields.result.text ?? ''), inputs, messages);
   if (Array.isArray(fields.cells)) {
     const tests = Array.isArray(fields.tests) ? fields.tests : [];
+    const columns = Array.isArray(fields.columns) ? fields.columns : [];
     fields.cells.forEach((cell: unknown, index) => {
       if (!isObject(cell)) return;
       const text = typeof cell.text === 'string' ? cell.text : '';
+      // A `shots` or `variant` column sends another prompt than the file's own: its cells pair only
+      // with each other (by `other`), and without the messages no pair can say what was asked.
+      const column = columns[typeof cell.column === 'number' ? cell.column : -1];
+      const settings = isObject(column) && isObject(column.settings) ? column.settings : {};
+      const variant = typeof settings.variant === 'string' && settings.variant !== '' && settings.variant !== 'default' ? settings.variant : undefined;
+      const other = [typeof cell.shots === 'number' ? `shots ${cell.shots}` : '', variant !== undefined ? `variant ${variant}` : ''].filter(Boolean).join(' · ');
       if (typeof cell.test === 'number') {
+        // An eval's cell: its test's vars, and the messages the test rendered to.
         const test = tests[cell.test];
-        add(cellCompletion(index), text, isObject(test) && isObject(test.vars) ? test.vars : {}, undefined);
+        const vars = isObject(test) && isObject(test.vars) ? test.vars : {};
+        const sent = isObject(test) && Array.isArray(test.messages) ? (test.messages as TextMessage[]) : undefined;
+        add(cellCompletion(index), text, vars, other ? undefined : sent, `${other}${sent ? '' : ` test ${cell.test}`}`);
       } else {
-        // A `shots` axis renders other examples into the cell's prompt: not the record's messages.
-        add(cellCompletion(index), text, inputs, typeof cell.shots === 'number' ? undefined : messages, typeof cell.shots === 'number' ? `shots ${cell.shots}` : '');
+        add(cellCompletion(index), text, inputs, other ? undefined : messages, other);
       }
     });
   }

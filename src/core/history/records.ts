@@ -5,7 +5,7 @@ import { cellResultOf } from '../comparison';
 import { DEFAULT_TEXT_LIMIT, sha256Prefix } from '../comparisonRun';
 import type { GenerationConfig } from '../generationConfig';
 import type { TextMessage } from '../render';
-import type { ComparisonHistoryRecord, RunRecord } from './types';
+import { cellIndexOf, type ComparisonHistoryRecord, type Feedback, type RunRecord, type SavedRecord } from './types';
 
 export interface RunRecordParams {
   file: string;
@@ -49,4 +49,30 @@ export function comparisonHistoryRecord(record: ComparisonRecord, inputs?: Recor
     kind: 'comparison',
     ...(inputs && Object.keys(inputs).length > 0 ? { inputs: JSON.parse(JSON.stringify(inputs)) as Record<string, unknown> } : {}),
   };
+}
+
+/** The text of one completion of a record (`run` or `cell:<n>`), undefined when it has none. */
+export function completionText(record: SavedRecord, completion: string): string | undefined {
+  const fields = record as Record<string, unknown>;
+  if (completion === 'run') {
+    const result = fields.result as { text?: unknown } | undefined;
+    return typeof result?.text === 'string' ? result.text : undefined;
+  }
+  const index = cellIndexOf(completion);
+  const cells = fields.cells;
+  const cell = index !== undefined && Array.isArray(cells) ? (cells[index] as { text?: unknown } | undefined) : undefined;
+  return typeof cell?.text === 'string' ? cell.text : undefined;
+}
+
+/** The feedback a record saved again under its id (a rerun column, Rerun failed) keeps from the one
+ * it replaces: that of every completion whose text is still the same. A completion that ran again
+ * and said something else is no longer what was rated. Feedback the new record brings wins. */
+export function keptFeedback(previous: SavedRecord | undefined, next: SavedRecord): Record<string, Feedback> | undefined {
+  const kept: Record<string, Feedback> = {};
+  for (const [completion, feedback] of Object.entries(previous?.feedback ?? {})) {
+    const before = completionText(previous!, completion);
+    if (before !== undefined && before === completionText(next, completion)) kept[completion] = feedback;
+  }
+  const all = { ...kept, ...(next.feedback ?? {}) };
+  return Object.keys(all).length > 0 ? all : undefined;
 }

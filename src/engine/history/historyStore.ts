@@ -10,6 +10,7 @@
 import { open, readdir, readFile, stat, unlink, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryOf, foldLine, isRecordId, newestFirst, parseIndexLine } from '../../core/history/summary';
+import { keptFeedback } from '../../core/history/records';
 import { sanitizedJson } from '../../core/history/sanitize';
 import { INDEX_FILE } from '../../core/history/settings';
 import { cellIndexOf, type Feedback, type HistoryEntry, type HistoryRecord, type IndexLine, type SavedRecord } from '../../core/history/types';
@@ -83,7 +84,8 @@ export class HistoryStore {
     return record;
   }
 
-  /** Saves a record (a rerun of one with the same id replaces it) and prunes the oldest beyond
+  /** Saves a record (a rerun of one with the same id replaces it, keeping the feedback of the
+   * completions whose text did not change) and prunes the oldest beyond
    * maxRecords. Nothing runs in the caller's tick: the record is serialized on a later one. */
   save(record: HistoryRecord): Promise<HistoryEntry> {
     return this.serially(async () => {
@@ -91,7 +93,12 @@ export class HistoryStore {
       if (!isRecordId(record.id) || typeof record.kind !== 'string' || typeof record.createdAt !== 'string') {
         throw new HistoryError('a history record needs an id, a kind and a createdAt');
       }
-      const json = sanitizedJson(record, this.options.redact);
+      // Saved again (a rerun): the ratings of completions that did not change stay.
+      const previous = await this.get(record.id).catch(() => undefined);
+      const feedback = previous?.feedback ? keptFeedback(previous, record) : (record as SavedRecord).feedback;
+      const bare: Record<string, unknown> = { ...record };
+      delete bare.feedback;
+      const json = sanitizedJson(feedback ? { ...bare, feedback } : bare, this.options.redact);
       const saved = JSON.parse(json) as SavedRecord;
       await mkdir(this.dir, { recursive: true });
       await writeFileAtomic(this.recordFile(record.id), json, this.options.hooks);

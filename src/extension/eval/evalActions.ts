@@ -58,7 +58,7 @@ export function evalPanelActions(sessions: EvalSessions): Pick<PanelActions, 'st
     stopEval: (id, cell) => sessions.stop(id, cell),
     rerunFailed: (id) => {
       void sessions.rerunFailed(id).then((rerun) => {
-        if (rerun === false) void vscode.window.showWarningMessage('Prompt Lab: that eval ran before the window was reloaded; run Evaluate again.');
+        if (rerun === false) void vscode.window.showWarningMessage('Prompt Lab: that eval is not running in this window (it ran before a reload, or was reopened from History); run Evaluate again.');
       });
     },
     exportEval: (id, format) => void exportEval(sessions.find(id), format),

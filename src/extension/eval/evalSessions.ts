@@ -2,7 +2,8 @@
 // export) act on them. A cell's updates carry its grading once it ended (the engine's runCell sets
 // it on the record before the cell's result is emitted), and reach the panel through one
 // UpdateBatcher per eval, as a comparison's do. The latest settled eval is kept in workspace state,
-// so export still works after a window reload.
+// so export still works after a window reload, and every settled eval (first run or Rerun failed)
+// goes to history, where the panel's ratings of its cells are kept.
 import type * as vscode from 'vscode';
 import { isSettled } from '../../core/comparison';
 import { ComparisonRun, type RunCell } from '../../core/comparisonRun';
@@ -37,8 +38,21 @@ interface Session {
 export class EvalSessions implements vscode.Disposable {
   private readonly sessions = new Map<string, Session>();
   private latest: string | undefined;
+  /** An eval reopened from history: shown, and found by the panel's buttons, but not run. */
+  private opened: EvalRecord | undefined;
 
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(
+    private readonly state: vscode.Memento,
+    /** Every cell ended (first run or Rerun failed): history keeps a copy (extension/history). */
+    private readonly onSettled?: (record: EvalRecord) => void,
+  ) {}
+
+  /** Shows an eval as it was saved (History → Open): the panel's export acts on it. */
+  open(record: EvalRecord): void {
+    this.opened = structuredClone(record);
+    this.latest = record.id;
+    PromptLabPanel.postRun('eval/started', { evaluation: structuredClone(record) });
+  }
 
   /** Starts `record` (every cell queued) into the panel; resolves when every cell ended. */
   async start(record: EvalRecord, runCell: RunCell, limit: number): Promise<EvalStreamed> {
@@ -72,6 +86,7 @@ export class EvalSessions implements vscode.Disposable {
   find(id: string): EvalRecord | undefined {
     const session = this.sessions.get(id);
     if (session) return summarized(session.record);
+    if (this.opened?.id === id) return structuredClone(this.opened);
     const kept = this.state.get<EvalRecord>(LAST_EVAL_KEY);
     return kept?.id === id ? kept : undefined;
   }
@@ -102,7 +117,7 @@ export class EvalSessions implements vscode.Disposable {
   /** The latest eval as it stands, its pending updates sent first. */
   current(): EvalRecord | undefined {
     const session = this.latest === undefined ? undefined : this.sessions.get(this.latest);
-    if (!session) return undefined;
+    if (!session) return this.opened !== undefined && this.opened.id === this.latest ? structuredClone(this.opened) : undefined;
     session.batcher.flush();
     return structuredClone(session.record);
   }
@@ -119,7 +134,9 @@ export class EvalSessions implements vscode.Disposable {
     const session = this.sessions.get(id);
     if (!session || !isSettled(session.record)) return;
     session.batcher.flush();
-    const json = JSON.stringify(summarized(session.record));
+    const record = summarized(session.record);
+    this.onSettled?.(record);
+    const json = JSON.stringify(record);
     if (json.length <= KEEP_LIMIT_CHARS) await this.state.update(LAST_EVAL_KEY, JSON.parse(json) as EvalRecord);
   }
 

@@ -1,7 +1,7 @@
 // The History view's commands. Each takes the view's element (menus, inline buttons) or a record id
 // (scripts, tests), and resolves to what it did, so tests can drive them without clicking.
 // - Open: a run shows in the panel's run view as it ended, a comparison in its grid (export and copy
-//   work on it); another kind (an eval) opens as its JSON.
+//   work on it), an eval in its matrix (export works on it); another kind opens as its JSON.
 // - Compare Two Records: the two selected, or the one clicked and one picked: the panel's record
 //   comparison (prompt sent as a word diff, settings, completions side by side with word diffs).
 // - Rerun with the same seeds: a comparison through Compare… with its axes, samples, base seed and
@@ -12,6 +12,8 @@ import type { Feedback, RunRecord, SavedRecord } from '../../core/history/types'
 import { compareRecords, type RecordComparisonView } from '../../core/recordComparison';
 import { Commands } from '../commands';
 import type { ComparisonSessions } from '../compare/comparisonSessions';
+import type { EvalRecord } from '../../core/eval';
+import type { EvalSessions } from '../eval/evalSessions';
 import { DisposableStore } from '../disposables';
 import { PromptLabPanel } from '../panel/promptLabPanel';
 import type { HistoryService } from './historyService';
@@ -21,6 +23,7 @@ export interface HistoryCommandDependencies {
   extensionUri: vscode.Uri;
   history: HistoryService;
   sessions: ComparisonSessions;
+  evals: EvalSessions;
 }
 
 /** A record id from a view element or a string. */
@@ -39,7 +42,7 @@ async function recordOf(history: HistoryService, target: unknown): Promise<Saved
 }
 
 /** Shows a record in the panel as it was. */
-export async function openRecord(deps: HistoryCommandDependencies, record: SavedRecord): Promise<'run' | 'comparison' | 'json'> {
+export async function openRecord(deps: HistoryCommandDependencies, record: SavedRecord): Promise<'run' | 'comparison' | 'eval' | 'json'> {
   if (record.kind === 'run') {
     const run = record as RunRecord;
     PromptLabPanel.show(deps.extensionUri);
@@ -51,6 +54,11 @@ export async function openRecord(deps: HistoryCommandDependencies, record: Saved
     PromptLabPanel.show(deps.extensionUri);
     deps.sessions.open(record as unknown as ComparisonRecord);
     return 'comparison';
+  }
+  if (record.kind === 'eval' && Array.isArray((record as { cells?: unknown }).cells) && Array.isArray((record as { tests?: unknown }).tests)) {
+    PromptLabPanel.show(deps.extensionUri);
+    deps.evals.open(record as unknown as EvalRecord);
+    return 'eval';
   }
   const file = await deps.history.fileOf(record.id);
   if (file) await vscode.window.showTextDocument(file, { preview: true });

@@ -1,13 +1,15 @@
 // Evaluate in a real VS Code on the embedded local model: a prompt and its dataset beside it run
 // through the engine's eval into the panel, every cell graded; a test with a var the prompt does not
 // declare is skipped with its line; the hidden export command writes the eval as JUnit XML; and
-// datasets get diagnostics and completions.
+// datasets get diagnostics and completions. The eval is kept in the workspace's history, rated there
+// and reopened in the panel.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalRecord } from '../../../src/core/eval';
+import type { HistoryEntry } from '../../../src/core/history/types';
 import { eventually, workspaceUri } from '../language/helpers';
 
 const EXTENSION_ID = 'promptlab.prompt-lab';
@@ -21,6 +23,7 @@ type Outcome =
 
 describe('Evaluate in VS Code', function () {
   this.timeout(120_000);
+  let ran: EvalRecord | undefined;
 
   before(async function () {
     const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '';
@@ -82,6 +85,28 @@ describe('Evaluate in VS Code', function () {
     assert.match(xml, /<testsuites/);
     assert.match(xml, /never says this/);
     assert.match(xml, /<failure/);
+    ran = evaluation;
+  });
+
+  it('keeps the eval in the workspace\'s history, takes a rating of a cell, and reopens it in the eval view', async () => {
+    assert.ok(ran, 'the eval above ran');
+    const entry = await eventually('the eval in History', async () =>
+      (await vscode.commands.executeCommand<HistoryEntry[]>('promptLab.history.list')).find((each) => each.id === ran!.id));
+    assert.equal(entry.kind, 'eval');
+    assert.equal(entry.promptFile, workspaceUri('evals', 'fable.prompt').toString());
+    assert.equal(entry.passRate, 2 / 3);
+    const saved = await vscode.commands.executeCommand<Record<string, { rating?: string; betterAnswer?: string }>>('promptLab.history.setFeedback', ran.id, 'cell:1', { rating: 'down', betterAnswer: 'A story about quantum chromodynamics.' });
+    assert.equal(saved['cell:1']?.rating, 'down');
+    // In the workspace's own history folder, with the messages each test rendered to (for preference pairs).
+    const file = path.join(workspaceUri().fsPath, '.promptlab', 'history', `${ran.id}.json`);
+    const record = JSON.parse(readFileSync(file, 'utf8')) as EvalRecord & { feedback: Record<string, { betterAnswer?: string }> };
+    assert.equal(record.feedback['cell:1']!.betterAnswer, 'A story about quantum chromodynamics.');
+    assert.match(record.tests[1]!.messages![0]!.content, /little dog/);
+    assert.equal(await vscode.commands.executeCommand('promptLab.history.open', ran.id), 'eval');
+    // The reopened eval is the panel's: export acts on it.
+    const target = vscode.Uri.file(path.join(mkdtempSync(path.join(tmpdir(), 'prompt-lab-eval-')), 'reopened.json'));
+    assert.equal(await vscode.commands.executeCommand<string>('promptLab.eval.export', 'json', target, ran.id), target.toString());
+    assert.deepEqual((JSON.parse(readFileSync(target.fsPath, 'utf8')) as EvalRecord).cells.map((cell) => cell.text), ran.cells.map((cell) => cell.text));
   });
 
   it('says why when a prompt has no dataset, without running anything', async () => {

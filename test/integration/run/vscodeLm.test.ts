@@ -34,8 +34,8 @@ describe('the vscode-lm backend, on a test extension\'s chat models', function (
   this.timeout(90_000);
 
   before(async function () {
-    // The provider must be loaded beside Prompt Lab. code-server takes one extensionDevelopmentPath
-    // in its payload (a second replaces the first), so the harness does not load it yet.
+    // The provider is loaded beside Prompt Lab: installed by the code-server runner
+    // (test/host/testExtensions.ts), a second development path in desktop VS Code.
     const provider = vscode.extensions.getExtension(PROVIDER_ID);
     if (!provider) {
       this.test!.parent!.title += ' — SKIPPED: the test extension test/fixtures/lm-provider is not loaded in this host';
@@ -69,7 +69,8 @@ describe('the vscode-lm backend, on a test extension\'s chat models', function (
     assert.deepEqual([result.usage.promptTokens, result.usage.completionTokens], [5, 5]);
     assert.ok(result.warnings.some((warning) => /system message was sent as a user message/.test(warning)), result.warnings.join('\n'));
     const seen = (await requests()).at(-1)!;
-    assert.deepEqual(seen.messages, [{ role: 'user', text: 'Be brief.' }, { role: 'user', text: 'Hello there, model' }]);
+    // The text as rendered (Dotprompt keeps the newline before the next role block), as every backend sends it.
+    assert.deepEqual(seen.messages, [{ role: 'user', text: 'Be brief.\n' }, { role: 'user', text: 'Hello there, model' }]);
   });
 
   it('reports generation settings the API cannot take, sends none of them, and applies stop sequences itself', async () => {

@@ -98,7 +98,9 @@ export class FeedbackControls {
     );
     form.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
+        // The form's own: the view around it (an eval cell's detail) must not close as well.
         event.preventDefault();
+        event.stopPropagation();
         this.closeForm();
       } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();

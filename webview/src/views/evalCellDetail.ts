@@ -1,7 +1,8 @@
 // A matrix cell opened: for each sample of that test in that column, its output (as text), the
-// outcome, every assertion's result with its score and reason, and the word diff of the output
-// against the test's expected answer when it has one.
-import { testName, type EvalCell } from '../../../src/shared/protocol';
+// outcome, every assertion's result with its score and reason, the word diff of the output against
+// the test's expected answer when it has one, and, once the eval ended (it is in history then),
+// 👍/👎 and a note or better answer for each output that came back (keyed `cell:<index>`).
+import { isSettled, testName, type EvalCell } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { ratio } from '../format';
 import { expectedOf, type EvalIndex } from '../eval/evalModel';
@@ -11,6 +12,8 @@ import { resultDetails } from './resultDetails';
 export interface DetailActions {
   close(): void;
   stop(cell: number): void;
+  /** The feedback controls of cell `cell` (history/feedbackRegistry.ts); `what` names it. */
+  feedback?(cell: number, what: string, text: () => string): HTMLElement;
 }
 
 function varsList(vars: Record<string, unknown>): HTMLElement {
@@ -20,7 +23,7 @@ function varsList(vars: Record<string, unknown>): HTMLElement {
   ]));
 }
 
-function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions): HTMLElement {
+function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions, rate: string | undefined): HTMLElement {
   const verdict = cell.status === 'failed' ? 'error' : cell.outcome ? (cell.outcome.error ? 'error' : cell.outcome.pass ? 'pass' : 'fail') : cell.status;
   const heading = `Sample ${cell.testSample + 1}${cell.seed !== undefined ? ` · seed ${cell.seed}` : ''} · ${verdict}${cell.outcome ? ` · score ${ratio(cell.outcome.score)}` : ''}`;
   const stop = cell.status === 'queued' || cell.status === 'running'
@@ -50,6 +53,8 @@ function sampleView(cell: EvalCell, index: number, expected: string | undefined,
     cell.outcome && el('p', { className: 'eval-outcome' }, cell.outcome.reason),
     assertions.length > 0 ? el('ul', { className: 'eval-assertions', attributes: { 'aria-label': 'Assertions' } }, ...assertions) : undefined,
     diffNote, output,
+    // Rated once the whole eval ended: its record is saved in history then.
+    rate !== undefined && cell.status === 'done' && actions.feedback ? actions.feedback(index, rate, () => cell.text) : undefined,
     ...(cell.result ? resultDetails(cell.result, 'cell') : []));
 }
 
@@ -85,7 +90,11 @@ export class EvalCellDetail {
         close),
       varsList(test.vars),
       ...(expected !== undefined ? [el('p', { className: 'note' }, 'Outputs are shown as a word diff against the test\'s expected answer.')] : []),
-      ...cells.map((cellIndex) => sampleView(index.record.cells[cellIndex]!, cellIndex, expected, this.actions)),
+      ...cells.map((cellIndex) => {
+        const cell = index.record.cells[cellIndex]!;
+        const what = `${testName(test)} · ${column.label}${cells.length > 1 ? `, sample ${cell.testSample + 1}` : ''}`;
+        return sampleView(cell, cellIndex, expected, this.actions, isSettled(index.record) ? what : undefined);
+      }),
     );
   }
 }

@@ -1,7 +1,7 @@
 // The eval section: a header (what ran, how far it is, Stop, Rerun failed, Export ▾), the filters
 // (failures only, one column), the matrix of tests × columns, the tests skipped for their problems,
 // and the opened cell's detail. Built once per eval; each batch touches only what it changed.
-import { type EvalExportFormat, type EvalRecord, type EvalViewState } from '../../../src/shared/protocol';
+import { isSettled, type EvalExportFormat, type EvalRecord, type EvalViewState } from '../../../src/shared/protocol';
 import { applyEvalUpdate, EvalIndex, evalProgress, matrixKey, progressText, type EvalUpdate } from '../eval/evalModel';
 import { el } from '../dom';
 import { plural } from '../format';
@@ -14,6 +14,8 @@ export interface EvalActions {
   export(id: string, format: EvalExportFormat): void;
   /** The filters or the opened cell changed; the panel saves them. */
   viewChanged(view: EvalViewState): void;
+  /** The feedback controls of cell `cell` of eval `id` (history/feedbackRegistry.ts). */
+  feedback?(id: string, cell: number, what: string, text: () => string): HTMLElement;
 }
 
 const FORMATS: { format: EvalExportFormat; label: string }[] = [
@@ -89,6 +91,7 @@ export class EvalView {
         if (open) this.matrix.focusCell(open.test, open.column);
       },
       stop: (cell) => actions.stop(id(), cell),
+      ...(actions.feedback ? { feedback: (cell: number, what: string, text: () => string) => actions.feedback!(id(), cell, what, text) } : {}),
     });
   }
 
@@ -158,7 +161,9 @@ export class EvalView {
     this.matrix.apply(changes);
     const open = this.view.open;
     const openKey = open && matrixKey(open.test, open.column);
-    if (open && openKey && (changes.matrix.has(openKey) || changes.streamed.has(openKey))) this.detail.show(index, open);
+    // The eval ending also redraws the opened cell: its outputs can be rated from then on.
+    const ended = changes.statusChanged && isSettled(index.record);
+    if (open && openKey && (ended || changes.matrix.has(openKey) || changes.streamed.has(openKey))) this.detail.show(index, open);
     if (changes.statusChanged) this.updateHeader();
     if (this.view.failuresOnly) this.updateEmptyNote();
   }
