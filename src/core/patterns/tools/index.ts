@@ -4,9 +4,9 @@ import type { Passage, Retriever } from '../trace';
 import { calculate } from './calculate';
 import { lookup, search } from './search';
 
-export const TOOL_NAMES = ['search', 'calculate', 'lookup'] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
-export const isToolName = (name: string): name is ToolName => (TOOL_NAMES as readonly string[]).includes(name);
+import type { ToolName } from './names';
+
+export { isToolName, TOOL_NAMES, type ToolName } from './names';
 
 /** What the model reads back: longer tool output is cut here. */
 export const OBSERVATION_LIMIT = 2000;
