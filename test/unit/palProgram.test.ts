@@ -12,6 +12,8 @@ describe('PAL: finding the program in a completion', () => {
     // A block the stop sequence cut before its closing fence is still the block.
     assert.deepEqual(findCode('```js\nconst answer = 4;\n'), { code: 'const answer = 4;\n', from: 'block' });
     assert.deepEqual(findCode('const answer = 5;'), { code: 'const answer = 5;', from: 'text' });
+    // The prompt opened the fence; the completion closes it (a backend that ignored the stop sequence).
+    assert.deepEqual(findCode('const answer = 6;\n```\nThat is the program.'), { code: 'const answer = 6;\n', from: 'text' });
     assert.equal(findCode('  \n'), undefined);
   });
 });

@@ -22,9 +22,17 @@ export interface FoundCode {
 }
 
 /** The completion's JavaScript: the first ```js / ```javascript block, else the first unlabelled
- * fence, else the whole text (a prompt that ends in an open fence and stops at ``` gets bare code).
+ * fence, else the whole text (a prompt that ends in an open fence and stops at ``` gets bare code;
+ * run only if it parses).
  * Undefined when the only blocks are another language's: that is not code to run. */
 export function findCode(completion: string): FoundCode | undefined {
+  // An odd number of fences, the first bare: the prompt's cue opened the block and the completion
+  // closes it (a backend that did not stop at the closing fence): the code is what comes before it.
+  const fences = [...completion.matchAll(/^[ \t]*```[ \t]*([\w+-]*)/gm)];
+  if (fences.length % 2 === 1 && fences[0]![1] === '') {
+    const code = completion.slice(0, fences[0]!.index);
+    return code.trim() ? { code, from: 'text' } : undefined;
+  }
   const blocks = [...completion.matchAll(FENCE)].map((match) => ({ language: match[1]!.toLowerCase(), code: match[2]! }));
   const chosen = blocks.find((block) => JS_LANGUAGES.has(block.language)) ?? blocks.find((block) => block.language === '');
   if (chosen) return chosen.code.trim() ? { code: chosen.code, from: 'block' } : undefined;

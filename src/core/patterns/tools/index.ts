@@ -1,7 +1,6 @@
 // The tools a ReAct agent may call (`promptlab.agent: { tools: [...] }`), run by name. A tool's
 // failure is an observation the model reads (it can try again); only an unknown name ends the run.
 import type { Passage, Retriever } from '../trace';
-import { calculate } from './calculate';
 import { lookup, search } from './search';
 
 import type { ToolName } from './names';
@@ -24,8 +23,11 @@ export const capObservation = (text: string) =>
 /** Runs a tool: its observation, or an Error whose message becomes the observation. */
 export async function runTool(name: ToolName, argument: string, context: ToolContext): Promise<string> {
   switch (name) {
-    case 'calculate':
+    case 'calculate': {
+      // mathjs is large: loaded when an agent first calculates, not with every run.
+      const { calculate } = await import('./calculate');
       return capObservation(calculate(argument));
+    }
     case 'search': {
       const { text, passages } = await search(context.retriever, argument, context.signal);
       context.lastSearch = passages;
