@@ -39,6 +39,8 @@ export const TOP_LEVEL_KEYS: readonly KeyDoc[] = [
   { key: 'tools', shape: 'list', doc: 'Names of the tools the model may call.' },
   { key: 'promptlab.examples', shape: 'value', doc: 'Prompt Lab: the input that holds the few-shot examples, so runs can vary their number (zero-, one-, few-shot).' },
   { key: 'promptlab.reference', shape: 'value', doc: 'Prompt Lab: the input that holds a reference completion, to score completions against (ROUGE, BLEU).' },
+  { key: 'promptlab.agent', shape: 'block', doc: 'Prompt Lab: run as a ReAct agent, `{ tools: [search, calculate, lookup], maxSteps: 8 }`: each step generates until `Observation:`, runs the tool its last `Action: tool[argument]` names and continues, until `finish[answer]`.' },
+  { key: 'promptlab.execute', shape: 'value', doc: 'Prompt Lab: `javascript` runs the completion\'s code block in a QuickJS sandbox (no files, no network, time and memory limits); the output is the value of `answer` (or the last expression).' },
 ];
 
 export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [

@@ -107,6 +107,10 @@ class OpenAIProtocolBackend implements Backend {
       clearTimeout(idle);
       idle = setTimeout(() => { stalled = true; stream.controller.abort(); }, timeoutMs);
     };
+    // The SDK notices the caller's abort only at the next chunk: a stream that stalls must end on
+    // Cancel at once, not when the idle timer fires.
+    const onAbort = () => stream.controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
     let finish: string | null | undefined;
     let usage: Chunk['usage'] | undefined;
     let firstTokenAt: number | undefined;
@@ -136,11 +140,13 @@ class OpenAIProtocolBackend implements Backend {
       }
     } catch (error) {
       clearTimeout(idle);
+      signal.removeEventListener('abort', onAbort);
       if (signal.aborted) return this.finish(result, 'abort', started, request, model, usage, firstTokenAt, logprobs);
       await this.finish(result, 'error', started, request, model, usage, firstTokenAt, logprobs);
       return fail(describeFailure(error, context, key));
     }
     clearTimeout(idle);
+    signal.removeEventListener('abort', onAbort);
     // The SDK ends the iteration quietly when its request is aborted, by the user or by our timer.
     if (signal.aborted) return this.finish(result, 'abort', started, request, model, usage, firstTokenAt, logprobs);
     if (stalled) {

@@ -7,6 +7,8 @@ import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '
 import type { Report } from './report';
 import { unsafeKeyMessage, unsafeKeyPart } from '../safeKeys';
 import { checkSchema } from './picoschema';
+import { checkAgentSpec, type AgentSpec } from '../patterns/agentSpec';
+import { checkExecuteSpec, type ExecuteLanguage } from '../patterns/executeSpec';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
 
 /** What the rest of the checks and the editor need from the frontmatter. */
@@ -19,6 +21,9 @@ export interface FrontmatterInfo {
   /** Names of inputs given by `promptlab.*` keys (see README, "Prompt structure"). */
   examplesInput?: string;
   referenceInput?: string;
+  /** `promptlab.agent` (ReAct) and `promptlab.execute` (PAL), when given and valid. */
+  agent?: AgentSpec;
+  execute?: ExecuteLanguage;
   /** True when the YAML could not be read: later checks must not trust the rest. */
   broken: boolean;
   /** The frontmatter as plain data, exactly what `yaml.parse` gives Dotprompt; set unless broken. */
@@ -52,6 +57,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   const info: FrontmatterInfo = { broken: false, data: data.value };
   let examplesPair: Pair<Node, Node | null> | undefined;
   let referencePair: Pair<Node, Node | null> | undefined;
+  const patternPairs: Pair<Node, Node | null>[] = [];
   for (const pair of pairsOf(root)) {
     const key = keyText(pair);
     const [keyStart, keyEnd] = nodeSpan(pair.key as Node);
@@ -59,6 +65,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
     if (key.includes('.')) {
       if (key === 'promptlab.examples') examplesPair = pair;
       else if (key === 'promptlab.reference') referencePair = pair;
+      else if (key === 'promptlab.agent' || key === 'promptlab.execute') patternPairs.push(pair);
       else if (key.startsWith('promptlab.') && !PROMPTLAB_KEYS.has(key)) {
         report.warning('unknown-key', `Unknown Prompt Lab key '${key}'. Known: ${[...PROMPTLAB_KEYS].join(', ')}.`, keyStart, keyEnd);
       }
@@ -98,6 +105,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   }
   info.examplesInput = checkInputReference(examplesPair, info, 'array', report);
   info.referenceInput = checkInputReference(referencePair, info, undefined, report);
+  checkPatterns(patternPairs, info, report);
   return info;
 }
 
@@ -191,6 +199,24 @@ function checkOutput(value: AnyNode, report: Report): void {
     const key = keyText(pair);
     if (key === 'schema') checkSchema(pair.value as AnyNode, report);
     else if (key === 'format') expectString(pair.value as AnyNode, 'output.format', report);
+  }
+}
+
+/** `promptlab.agent` and `promptlab.execute`: each checked, and not both on one prompt (an agent's
+ * answer is text from `finish[...]`, a PAL run's is a program's value: one run cannot be both). */
+function checkPatterns(pairs: Pair<Node, Node | null>[], info: FrontmatterInfo, report: Report): void {
+  for (const pair of pairs) {
+    if (keyText(pair) === 'promptlab.agent') {
+      const agent = checkAgentSpec(pair.value as AnyNode, report);
+      if (agent) info.agent = agent;
+    } else {
+      const execute = checkExecuteSpec(pair.value as AnyNode, report);
+      if (execute) info.execute = execute;
+    }
+  }
+  if (pairs.length === 2) {
+    const [start, end] = nodeSpan(pairs[1]!.key as Node);
+    report.error('extension-key', "A prompt is either a ReAct agent ('promptlab.agent') or runs its code ('promptlab.execute'), not both: remove one.", start, end);
   }
 }
 

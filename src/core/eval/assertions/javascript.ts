@@ -5,18 +5,9 @@
 // any Node API, a memory limit and a deadline enforced by an interrupt. Where promptfoo runs the code
 // in Node, Prompt Lab does not: a dataset is data another person may have written. When the host
 // does not allow code (VS Code's Restricted Mode) the assertion is an error that says so.
-import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
-import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import type { Assertion, AssertionContext } from '../types';
+import { errorText, limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, withSandbox, type SandboxLimits } from '../../sandbox/quickjs';
 import { failure, verdict, type Verdict } from './verdict';
-
-export const SANDBOX_MEMORY_LIMIT = 32 * 1024 * 1024;
-/** QuickJS's own stack check: deeper recursion is a catchable `stack overflow`. At 1 MB the WebAssembly
- * stack runs out first and the host sees a RangeError instead. */
-export const SANDBOX_STACK_LIMIT = 256 * 1024;
-export const SANDBOX_TIME_LIMIT_MS = 1000;
-
-let quickjs: Promise<QuickJSWASMModule> | undefined;
 
 /** The code as promptfoo reads it: several lines are a function body, one line is an expression. */
 export function functionSource(code: string): string {
@@ -24,56 +15,22 @@ export function functionSource(code: string): string {
   return `(function (output, context) {\n${body}\n})`;
 }
 
-export interface SandboxLimits {
-  memoryBytes?: number;
-  timeMs?: number;
-}
-
 /** Runs the assertion's code in a fresh QuickJS runtime; returns what it returned, as JSON text. */
 export async function runInSandbox(code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits = {}): Promise<{ json?: string; error?: string }> {
-  // One variant only (release, synchronous): the .vsix ships just its WebAssembly file.
-  quickjs ??= newQuickJSWASMModuleFromVariant(RELEASE_SYNC);
-  const module = quickjs;
-  try {
-    return await runInRuntime(await module, code, output, context, limits);
-  } catch (error) {
-    // The WebAssembly module aborted (it cannot be used again): the next run gets a fresh one.
-    if (quickjs === module) quickjs = undefined;
-    return { error: `the sandbox failed: ${(error as Error).message}` };
-  }
-}
-
-async function runInRuntime(module: QuickJSWASMModule, code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits): Promise<{ json?: string; error?: string }> {
-  const runtime = module.newRuntime();
-  try {
-    runtime.setMemoryLimit(limits.memoryBytes ?? SANDBOX_MEMORY_LIMIT);
-    runtime.setMaxStackSize(SANDBOX_STACK_LIMIT);
-    runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + (limits.timeMs ?? SANDBOX_TIME_LIMIT_MS)));
-    const vm = runtime.newContext();
-    try {
-      // Data goes in as JSON text and is parsed inside: no host object is ever visible to the code.
-      const input = vm.newString(JSON.stringify({ output, context }));
-      vm.setProp(vm.global, '__input', input);
-      input.dispose();
-      const program = `(() => { const { output, context } = JSON.parse(__input); delete globalThis.__input;\n` +
-        `const result = ${functionSource(code)}(output, context);\n` +
-        `return result === undefined ? undefined : JSON.stringify(result); })()`;
-      const result = vm.evalCode(program, 'assertion.js');
-      if (result.error) {
-        const error = vm.dump(result.error) as { name?: string; message?: string } | string;
-        result.error.dispose();
-        const message = typeof error === 'object' && error !== null ? `${error.name ?? 'Error'}: ${error.message ?? ''}` : String(error);
-        return { error: message };
-      }
-      const value = vm.dump(result.value) as unknown;
-      result.value.dispose();
-      return typeof value === 'string' ? { json: value } : {};
-    } finally {
-      vm.dispose();
-    }
-  } finally {
-    runtime.dispose();
-  }
+  return withSandbox(limits, (vm): { json?: string; error?: string } => {
+    // Data goes in as JSON text and is parsed inside: no host object is ever visible to the code.
+    const input = vm.newString(JSON.stringify({ output, context }));
+    vm.setProp(vm.global, '__input', input);
+    input.dispose();
+    const program = `(() => { const { output, context } = JSON.parse(__input); delete globalThis.__input;\n` +
+      `const result = ${functionSource(code)}(output, context);\n` +
+      `return result === undefined ? undefined : JSON.stringify(result); })()`;
+    const result = vm.evalCode(program, 'assertion.js');
+    if (result.error) return { error: errorText(vm, result.error) };
+    const value = vm.dump(result.value) as unknown;
+    result.value.dispose();
+    return typeof value === 'string' ? { json: value } : {};
+  });
 }
 
 export async function javascript(context: AssertionContext, assertion: Assertion): Promise<Verdict> {
@@ -83,8 +40,9 @@ export async function javascript(context: AssertionContext, assertion: Assertion
   if (typeof assertion.value !== 'string' || assertion.value.trim() === '') return failure('javascript needs code as its value, e.g. `output.length < 100`');
   const { json, error } = await runInSandbox(assertion.value, context.output, { vars: context.vars ?? {}, prompt: context.prompt });
   if (error !== undefined) {
-    const reason = /interrupted/i.test(error) ? `javascript took longer than ${SANDBOX_TIME_LIMIT_MS} ms and was stopped`
-      : /out of memory/i.test(error) ? `javascript used more than ${SANDBOX_MEMORY_LIMIT / 1024 / 1024} MB and was stopped` : `javascript threw ${error}`;
+    const limit = limitReason(error);
+    const reason = limit === 'time' ? `javascript took longer than ${SANDBOX_TIME_LIMIT_MS} ms and was stopped`
+      : limit === 'memory' ? `javascript used more than ${SANDBOX_MEMORY_LIMIT / 1024 / 1024} MB and was stopped` : `javascript threw ${error}`;
     return failure(reason);
   }
   const result: unknown = json === undefined ? undefined : JSON.parse(json);
