@@ -160,7 +160,8 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
     }), { type: 'run/finished', payload: { id: header.id, result: result(trace) } });
     assert.equal(await panel.page.locator('.trace-step').count(), 200);
     console.log(`      200 steps (hostile text, 30,000-character lines) shown in ${Math.round(elapsed)} ms`);
-    assert.ok(elapsed < 2_000, `200 steps rendered in ${elapsed} ms`);
+    // A loose bound (2 shared cores): it catches a view that is quadratic in its steps, not a slow machine.
+    assert.ok(elapsed < 4_000, `200 steps rendered in ${elapsed} ms`);
     assert.equal(await panel.page.locator('#app img, #app script, #escaped').count(), 0);
     assert.equal(await panel.page.locator('.trace-passage-link').textContent(), `${hostile}.md:1–2`);
     assert.equal(await panel.page.locator('.trace-step').first().locator('.trace-tool').textContent(), '<img src=x onerror="window.__pwned=3">');
