@@ -75,7 +75,7 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
     assert.equal(await panel.page.locator('.trace-execution .trace-code').evaluate((node) => getComputedStyle(node).whiteSpace), 'pre-wrap');
     assert.equal(await panel.page.locator('.trace-console-text').textContent(), 'years 2 bonus 1');
     assert.equal(await panel.text('.trace-execution .trace-answer'), 'Answer\n3');
-    assert.equal(await panel.text('.trace-execution .trace-section-detail'), '· JavaScript · answered · 7 ms');
+    assert.equal(await panel.page.locator('.trace-execution .trace-section-toggle').textContent(), 'Code · JavaScript · answered · 7 ms');
     assert.equal(await panel.page.locator('.trace-exec-error').count(), 0);
   });
 
