@@ -15,6 +15,7 @@ export type { ColumnMetrics } from '../core/metrics';
 export type { CompletionPair, RecordComparisonView, RecordCompletion, RecordSide, SettingRow } from '../core/recordComparison';
 /** The webview may not import core; this one pure function on the record it shares. */
 export { isSettled } from '../core/comparison';
+export type { AgentStep, AgentStop, AgentTrace, ExecutionTrace, Passage, PatternTrace, RetrievalTrace } from '../core/patterns/trace';
 export type { AssertionResult, CellVerdict, EvalCell, EvalColumnSummary, EvalRecord, EvalTest, TestColumnVerdict, TestOutcome } from '../core/eval';
 /** The eval record's summaries are pure functions of its cells: the panel computes them as the CLI does. */
 export { cellReason, cellVerdict, columnSummary, testName } from '../core/eval/evalRecord';
@@ -54,6 +55,9 @@ export interface RunHeader {
   backend: string;
   /** The model, without the provider; empty when the backend picks its default. */
   model: string;
+  /** The run started in VS Code's Restricted Mode: the trace view says that retrieval and the code
+   * sandbox still ran (they touch nothing outside the workspace). */
+  restricted?: boolean;
 }
 
 /** A run's result record as the panel sees it: the backend's result minus anything secret (no
@@ -200,6 +204,16 @@ export interface WebviewToHost extends ProbabilityWebviewMessages {
   'eval/rerunFailed': { id: string };
   /** Save eval `id` as a file; the host asks where and writes its own record. */
   'eval/export': { id: string; format: EvalExportFormat };
+  /** Open a retrieved passage's file in the editor with its lines selected. The host opens only a
+   * file inside the workspace (a passage's path is workspace text, and the webview renders
+   * untrusted text), and says why when it does not. */
+  'trace/openPassage': {
+    /** As in the passage: relative to the workspace, `/` separators. */
+    file: string;
+    /** 1-based, inclusive. */
+    startLine: number;
+    endLine: number;
+  };
 }
 
 export type ExportFormat = 'markdown' | 'csv' | 'json';
@@ -225,7 +239,7 @@ export type WebviewMessage = Message<WebviewToHost>;
 /** One handler per message type; a missing handler is a compile error where the map is written. */
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
-const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export', ...PROBABILITY_WEBVIEW_TYPES]);
+const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export', 'trace/openPassage', ...PROBABILITY_WEBVIEW_TYPES]);
 const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update', ...PROBABILITY_HOST_TYPES]);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {

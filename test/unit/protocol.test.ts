@@ -42,6 +42,7 @@ describe('protocol', () => {
       'feedback/rate': ignore, 'feedback/annotate': ignore, 'feedback/load': ignore,
       'eval/stop': ignore, 'eval/rerunFailed': ignore, 'eval/export': ignore,
       'logprobs/get': ignore, 'nextTokens/get': ignore, 'nextTokens/continue': ignore,
+      'trace/openPassage': ignore,
     };
     const message: WebviewMessage = { type: 'webview/ready', payload: { protocolVersion: 7 } };
     dispatch(handlers, message);

@@ -19,6 +19,7 @@ import { FeedbackRegistry } from './history/feedbackRegistry';
 import { RecordsView } from './history/recordsView';
 import { loadState, post, saveState } from './vscodeApi';
 import './probabilities/probabilities.css';
+import './traces/traces.css';
 import { NextTokenExplorer } from './probabilities/nextTokenExplorer';
 import { useExplorer } from './probabilities/probabilityToggle';
 import { settleReply } from './probabilities/requests';

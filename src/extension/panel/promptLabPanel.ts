@@ -20,6 +20,7 @@ import {
 import { DisposableStore } from '../disposables';
 import { probabilityHandlers } from '../probabilities/probabilityHandlers';
 import type { ProbabilityDependencies } from '../probabilities/probabilityRequests';
+import { openPassage } from '../trace/openPassage';
 import { createNonce, renderPanelHtml } from './panelHtml';
 import { snapshotOf } from './promptSnapshot';
 
@@ -221,6 +222,12 @@ export class PromptLabPanel implements vscode.Disposable {
     'eval/export': ({ id, format }) => {
       if (typeof id === 'string' && EVAL_EXPORT_FORMATS.includes(format)) PromptLabPanel.actions.exportEval(id, format);
     },
+    'trace/openPassage': (request) => {
+      void openPassage(request, this.editorColumn()).then(
+        (outcome) => 'refused' in outcome && void vscode.window.showWarningMessage(`Prompt Lab: ${outcome.refused}.`),
+        (error: unknown) => void vscode.window.showWarningMessage(`Prompt Lab: the passage's file could not be opened: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    },
     ...probabilityHandlers(() => PromptLabPanel.actions.probabilities, (replyTo, type, payload) => this.post(type, payload, replyTo)),
   };
 
@@ -237,6 +244,15 @@ export class PromptLabPanel implements vscode.Disposable {
     const panel = PromptLabPanel.show(extensionUri);
     if (panel.ready) panel.post('records/show', { view });
     else panel.queued.push({ type: 'records/show', payload: { view } } as HostMessage);
+  }
+
+  /** Where a file opened from the panel goes: beside the panel, not over it (the editor the user
+   * works in, else the first column, or a new one when the panel is in the first). */
+  private editorColumn(): vscode.ViewColumn {
+    const panelColumn = this.panel.viewColumn;
+    const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.viewColumn !== undefined && candidate.viewColumn !== panelColumn);
+    if (editor?.viewColumn !== undefined) return editor.viewColumn;
+    return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
   }
 
   private activePrompt(): vscode.TextDocument | undefined {

@@ -82,7 +82,9 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
   const backend = deps.backends.registry.get(target.backendId);
   const { id, controller } = deps.runs.start();
   PromptLabPanel.show(deps.extensionUri);
-  PromptLabPanel.postRun('run/started', { id, fileName, backend: target.backendId, model: target.model });
+  // Restricted Mode still retrieves and runs sandboxed code (neither touches anything outside the
+  // workspace): the trace view says so.
+  PromptLabPanel.postRun('run/started', { id, fileName, backend: target.backendId, model: target.model, ...(vscode.workspace.isTrusted ? {} : { restricted: true }) });
   let tokens = 0;
   const streamed = { batches: 0, characters: 0 };
   const batcher = new TokenBatcher((text) => {

@@ -8,6 +8,8 @@ import { number } from '../format';
 import type { WordDiff } from '../wordDiff';
 import { resultDetails } from './resultDetails';
 import { probabilityToggle, type ProbabilityToggle } from '../probabilities/probabilityToggle';
+import { hasTrace } from '../traces/traceSummary';
+import { traceToggle } from '../traces/traceToggle';
 
 export interface CellActions {
   stop(cell: number): void;
@@ -40,15 +42,23 @@ export class CellView {
   private readonly baselineButton: HTMLButtonElement;
   private readonly text: HTMLElement;
   private readonly details = el('div', { className: 'cell-details' });
+  /** The cell's trace view, under its details while its Trace button is pressed. */
+  private readonly traceSlot = el('div', { className: 'cell-trace' });
+  /** The Trace button was pressed: a redraw of the same run keeps the trace open. */
+  private traceOpen = false;
   /** What the text block shows now, so a batch appends only to a block that shows the plain text. */
   private showing: 'text' | 'diff' = 'text';
   private readonly feedback: HTMLElement | undefined;
   /** The cell's probability view toggle (in the bar; enabled once the cell ended). */
   private readonly probabilities: ProbabilityToggle;
 
+  /** The cell in words: "t=0.4, sample 2". */
+  private readonly where: string;
+
   constructor(private readonly record: ComparisonRecord, readonly index: number, actions: CellActions) {
     const cell = record.cells[index]!;
     const where = `${record.columns[cell.column]?.label ?? `column ${cell.column + 1}`}, sample ${cell.sample + 1}`;
+    this.where = where;
     this.stopButton = button('Stop', 'cell-stop', `Stop ${where}`, () => {
       this.stopButton.disabled = true;
       actions.stop(index);
@@ -70,6 +80,7 @@ export class CellView {
       ),
       this.text,
       this.details,
+      this.traceSlot,
     );
     this.feedback = actions.feedback?.(index, where, () => this.cell.text);
     if (this.feedback) this.element.append(this.feedback);
@@ -101,6 +112,7 @@ export class CellView {
     this.probabilities.button.hidden = !ended;
     this.text.setAttribute('aria-busy', String(!ended));
     this.showText();
+    if (rerun) this.traceOpen = false;
     this.details.replaceChildren(...this.detailsOf(cell));
     if (this.feedback) this.feedback.hidden = !ended;
   }
@@ -133,6 +145,19 @@ export class CellView {
   }
 
   private detailsOf(cell: ComparisonCell): HTMLElement[] {
-    return cell.result ? resultDetails(cell.result, 'cell') : [];
+    if (!cell.result) {
+      this.traceSlot.replaceChildren();
+      this.traceSlot.hidden = true;
+      return [];
+    }
+    const details = resultDetails(cell.result, 'cell');
+    const trace = cell.result.trace;
+    if (!hasTrace(trace)) {
+      this.traceSlot.replaceChildren();
+      this.traceSlot.hidden = true;
+      return details;
+    }
+    const toggle = traceToggle(trace, this.traceSlot, 3, this.where, this.traceOpen, (open) => { this.traceOpen = open; });
+    return [el('div', { className: 'cell-trace-bar' }, toggle.button), ...details];
   }
 }

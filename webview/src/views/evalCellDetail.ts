@@ -1,13 +1,16 @@
 // A matrix cell opened: for each sample of that test in that column, its output (as text), the
 // outcome, every assertion's result with its score and reason, the word diff of the output against
-// the test's expected answer when it has one, and, once the eval ended (it is in history then),
-// 👍/👎 and a note or better answer for each output that came back (keyed `cell:<index>`).
+// the test's expected answer when it has one, a prompt pattern's trace behind a button, and, once the
+// eval ended (it is in history then), 👍/👎 and a note or better answer for each output that came
+// back (keyed `cell:<index>`).
 import { isSettled, testName, type EvalCell } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { ratio } from '../format';
 import { expectedOf, type EvalIndex } from '../eval/evalModel';
 import { wordDiff } from '../wordDiff';
 import { resultDetails } from './resultDetails';
+import { hasTrace } from '../traces/traceSummary';
+import { traceToggle } from '../traces/traceToggle';
 
 export interface DetailActions {
   close(): void;
@@ -16,6 +19,9 @@ export interface DetailActions {
   feedback?(cell: number, what: string, text: () => string): HTMLElement;
 }
 
+/** Which samples' traces are open: kept while the detail redraws for a sample still streaming. */
+type OpenTraces = Set<number>;
+
 function varsList(vars: Record<string, unknown>): HTMLElement {
   return el('dl', { className: 'eval-vars' }, ...Object.entries(vars).flatMap(([name, value]) => [
     el('dt', {}, name),
@@ -23,7 +29,19 @@ function varsList(vars: Record<string, unknown>): HTMLElement {
   ]));
 }
 
-function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions, rate: string | undefined): HTMLElement {
+/** A sample's trace button and the slot its view opens in (none when the sample has no trace). */
+function sampleTrace(cell: EvalCell, index: number, where: string, openTraces: OpenTraces): [HTMLElement, HTMLElement] | [] {
+  const trace = cell.result?.trace;
+  if (!hasTrace(trace)) return [];
+  const slot = el('div', { className: 'eval-trace' });
+  const toggle = traceToggle(trace, slot, 5, where, openTraces.has(index), (open) => {
+    if (open) openTraces.add(index);
+    else openTraces.delete(index);
+  });
+  return [el('div', { className: 'eval-trace-bar' }, toggle.button), slot];
+}
+
+function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions, rate: string | undefined, openTraces: OpenTraces): HTMLElement {
   const verdict = cell.status === 'failed' ? 'error' : cell.outcome ? (cell.outcome.error ? 'error' : cell.outcome.pass ? 'pass' : 'fail') : cell.status;
   const heading = `Sample ${cell.testSample + 1}${cell.seed !== undefined ? ` · seed ${cell.seed}` : ''} · ${verdict}${cell.outcome ? ` · score ${ratio(cell.outcome.score)}` : ''}`;
   const stop = cell.status === 'queued' || cell.status === 'running'
@@ -55,12 +73,14 @@ function sampleView(cell: EvalCell, index: number, expected: string | undefined,
     diffNote, output,
     // Rated once the whole eval ended: its record is saved in history then.
     rate !== undefined && cell.status === 'done' && actions.feedback ? actions.feedback(index, rate, () => cell.text) : undefined,
+    ...sampleTrace(cell, index, `sample ${cell.testSample + 1}`, openTraces),
     ...(cell.result ? resultDetails(cell.result, 'cell') : []));
 }
 
 export class EvalCellDetail {
   readonly element = el('section', { className: 'eval-detail', attributes: { 'aria-label': 'Cell detail' } });
   open: { test: number; column: number } | undefined;
+  private readonly openTraces: OpenTraces = new Set();
 
   constructor(private readonly actions: DetailActions) {
     this.element.hidden = true;
@@ -70,6 +90,8 @@ export class EvalCellDetail {
   }
 
   show(index: EvalIndex, open: { test: number; column: number } | undefined): void {
+    // Another cell (or none): its samples' traces start closed.
+    if (open?.test !== this.open?.test || open?.column !== this.open?.column) this.openTraces.clear();
     this.open = open;
     const test = open && index.record.tests[open.test];
     const column = open && index.record.columns[open.column];
@@ -93,7 +115,7 @@ export class EvalCellDetail {
       ...cells.map((cellIndex) => {
         const cell = index.record.cells[cellIndex]!;
         const what = `${testName(test)} · ${column.label}${cells.length > 1 ? `, sample ${cell.testSample + 1}` : ''}`;
-        return sampleView(cell, cellIndex, expected, this.actions, isSettled(index.record) ? what : undefined);
+        return sampleView(cell, cellIndex, expected, this.actions, isSettled(index.record) ? what : undefined, this.openTraces);
       }),
     );
   }

@@ -1,10 +1,13 @@
 // The run section: the streaming completion (as text, never markup), a Stop button while it runs,
 // then the result's numbers: tokens in/out, latency, time to first token, tokens/s, finish reason,
-// warnings and the error, inline. Appends text nodes as batches arrive instead of re-rendering.
+// warnings and the error, inline. Appends text nodes as batches arrive instead of re-rendering. A
+// prompt pattern's result also has its trace (traces/traceView.ts) under the completion.
 import { RUN_TEXT_LIMIT, type RunResultView, type RunSnapshot } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { resultDetails } from './resultDetails';
 import { exploreAfterPromptButton, probabilityToggle } from '../probabilities/probabilityToggle';
+import { hasTrace } from '../traces/traceSummary';
+import { traceView } from '../traces/traceView';
 
 export class RunView {
   readonly element = el('section', { className: 'run', attributes: { 'aria-label': 'Last run' } });
@@ -71,6 +74,10 @@ export class RunView {
       if (this.probabilityTools) this.output.before(this.probabilityTools);
     }
     this.element.append(...resultDetails(result, 'run'));
+    // The trajectory streamed as text; once the result is here, `text` is the final answer and the
+    // trace shows how it was reached, under it.
+    this.element.querySelector(':scope > .trace')?.remove();
+    if (this.output && hasTrace(result.trace)) this.output.after(traceView(result.trace, { level: 3, restricted: this.run?.restricted === true }));
     if (this.run && this.feedbackFor && !this.element.querySelector('.feedback')) this.element.append(this.feedbackFor(this.run, () => result.text));
   }
 }
