@@ -8,7 +8,7 @@ import type { CellResult, CellUpdate, ComparisonRecord } from '../core/compariso
 import type { ColumnMetrics } from '../core/metrics';
 import type { RecordComparisonView } from '../core/recordComparison';
 import type { AssertionResult, EvalRecord, TestOutcome } from '../core/eval';
-import { PROBABILITY_HOST_TYPES, PROBABILITY_WEBVIEW_TYPES, type ProbabilityHostMessages, type ProbabilityWebviewMessages } from './probabilities';
+import { PROBABILITY_HOST_TYPES, PROBABILITY_WEBVIEW_TYPES, type ExplorerState, type ProbabilityHostMessages, type ProbabilityWebviewMessages } from './probabilities';
 
 export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
 export type { ColumnMetrics } from '../core/metrics';
@@ -94,6 +94,8 @@ export interface PanelState {
   shown?: 'records';
   /** The feedback saved for the records the panel shows, by record id then completion key. */
   feedback?: Record<string, Record<string, CompletionFeedback>>;
+  /** The next-token explorer, while it is open. */
+  explorer?: ExplorerState;
 }
 
 // --- History and feedback: every completion the panel shows can be rated and annotated; a rating is

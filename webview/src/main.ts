@@ -64,7 +64,12 @@ const viewSwitch = new ViewSwitch((view) => {
   showChosenView();
 });
 const promptSlot = el('div', { className: 'prompt-slot' });
-const explorer = new NextTokenExplorer((element) => promptSlot.before(element));
+const explorer = new NextTokenExplorer((element) => promptSlot.before(element), (saved) => {
+  const next = { ...state };
+  delete next.explorer;
+  // 'soon': a slider sends a change per step; a reload flushes the last one first.
+  save(saved ? { ...next, explorer: saved } : next, 'soon');
+});
 useExplorer(explorer);
 
 function renderPrompt(): void {
@@ -227,3 +232,5 @@ evalView.show(state.evaluation, state.evalView);
 showChosenView();
 post('webview/ready', { protocolVersion: PROTOCOL_VERSION });
 feedback.load(shownRecordIds());
+// The explorer as the user left it: its distribution is asked for again (after `ready`, so the host answers).
+if (state.explorer) void explorer.restore(state.explorer);
