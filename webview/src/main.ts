@@ -137,6 +137,14 @@ const handlers: Handlers<HostToWebview> = {
     save({ ...state, prompt });
     renderPrompt();
   },
+  'prompt/rendered': ({ uri, rendered, problem }) => {
+    if (state.prompt?.uri !== uri) return; // another prompt's late answer
+    const prompt = { ...state.prompt };
+    delete prompt.rendered;
+    delete prompt.renderProblem;
+    save({ ...state, prompt: { ...prompt, ...(rendered ? { rendered } : {}), ...(problem !== undefined ? { renderProblem: problem } : {}) } });
+    renderPrompt();
+  },
   'run/started': (header) => {
     save({ ...withoutRecords(state), run: { ...header, text: '' }, view: 'run' });
     runView.show(state.run);
