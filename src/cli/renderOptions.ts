@@ -1,11 +1,11 @@
 // Options `render` and `tokens` share: which file (and variant), its inputs, how many examples.
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { partialNameOf } from '../core/check/checkPrompt';
 import { isVariantName, variantFileName } from '../core/promptFiles';
 import type { RenderRequest } from '../core/render';
 import { findUnsafeKey, unsafeKeyMessage, unsafeKeyPart } from '../core/safeKeys';
 import { all, single, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { readUserFile } from './fileErrors';
 
 export const RENDER_OPTIONS: Record<string, OptionSpec> = {
   input: { value: true, repeat: true },
@@ -39,11 +39,12 @@ export async function renderRequest(parsed: ParsedArgs): Promise<RenderRequest> 
   const input: Record<string, unknown> = {};
   const inputFile = single(parsed, 'input-file');
   if (inputFile !== undefined) {
+    const text = await readUserFile(inputFile, '--input-file');
     let data: unknown;
     try {
-      data = JSON.parse(await readFile(inputFile, 'utf8'));
+      data = JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`--input-file ${inputFile}: ${(error as Error).message}`);
+      throw new UsageError(`--input-file ${inputFile}: not valid JSON: ${(error as Error).message}`);
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError(`--input-file ${inputFile} must hold a JSON object`);
     // Object.assign would run the __proto__ setter for a JSON key "__proto__" (safeKeys.ts).

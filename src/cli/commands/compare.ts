@@ -24,26 +24,39 @@ function numbers(text: string, what: string): number[] {
   return values;
 }
 
-/** `name=v1,v2`: numbers, or for `model` and `variant` names (an empty variant is the file itself). */
+/** `name=v1,v2`: numbers, or for `model` and `variant` names (an empty variant is the file itself).
+ * A setting's values must fit the range of its frontmatter key (checkedAxis). */
 export function axisOf(spec: string): Axis {
   const match = /^([A-Za-z]+)=(.*)$/.exec(spec);
   if (!match || !AXIS_NAMES.includes(match[1] as AxisName)) throw new UsageError(`--axis ${spec}: write name=v1,v2 with name one of ${AXIS_NAMES.join(', ')}`);
   const name = match[1] as AxisName;
   const values = isNameAxis(name) ? match[2]!.split(',').map((part) => part.trim()) : numbers(match[2]!, `--axis ${name}`);
+  return checked(name, values, `--axis ${spec}`);
+}
+
+function checked(name: AxisName, values: (number | string)[], flag: string): Axis {
   try {
     return checkedAxis(name, values);
   } catch (error) {
-    throw new UsageError(`--axis ${spec}: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
 }
 
-function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
-  const axes = specs.map(axisOf);
-  if (temperatures !== undefined || !axes.some((axis) => axis.name === 'temperature')) {
-    if (temperatures !== undefined || axes.length === 0) axes.unshift({ name: 'temperature', values: temperatures === undefined ? DEFAULT_TEMPERATURES : numbers(temperatures, '--temperatures') });
-  }
+/** The axes of --axis specs: at most two, each named once. */
+export function checkedAxes(axes: Axis[]): Axis[] {
+  const twice = axes.find((axis, index) => axes.findIndex((other) => other.name === axis.name) !== index);
+  if (twice) throw new UsageError(`${twice.name} is given twice: one --axis ${twice.name}=v1,v2 holds all its values`);
   if (axes.length > 2) throw new UsageError('a comparison has at most two axes');
   return axes;
+}
+
+function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
+  if (temperatures !== undefined && specs.some((spec) => spec.startsWith('temperature='))) throw new UsageError('temperature is given twice: --axis and --temperatures');
+  const axes = specs.map((spec) => axisOf(spec));
+  if (temperatures !== undefined) {
+    axes.unshift(checked('temperature', numbers(temperatures, '--temperatures'), `--temperatures ${temperatures}`));
+  } else if (axes.length === 0) axes.push({ name: 'temperature', values: DEFAULT_TEMPERATURES });
+  return checkedAxes(axes);
 }
 
 const two = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));

@@ -20,7 +20,8 @@ import { textTable, type TableColumn } from '../compareTable';
 import { ExitCode, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { overridesOf, resolveCliTarget, RUN_OPTIONS, type CliRender } from '../runTarget';
-import { axisOf, columnProblem } from './compare';
+import { axisOf, checkedAxes, columnProblem } from './compare';
+import { FileError } from '../fileErrors';
 
 const problemLine = (problem: DatasetProblem) =>
   `${problem.file}:${problem.position.line + 1}:${problem.position.character + 1}: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`;
@@ -56,8 +57,7 @@ function progressLine(record: EvalRecord, index: number, ended: number): string 
 }
 
 function axesOf(specs: string[]): Axis[] {
-  const axes = specs.map(axisOf);
-  if (axes.length > 2) throw new UsageError('an eval has at most two axes');
+  const axes = checkedAxes(specs.map((spec) => axisOf(spec)));
   // Without an axis, one column: the prompt itself.
   return axes.length > 0 ? axes : [{ name: 'variant', values: ['default'] }];
 }
@@ -128,7 +128,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
     const render: CliRender = async (host, file, request) => {
       const loaded = await loadPrompt(host, file);
       if ('problem' in loaded) {
-        if (loaded.problem.kind === 'no-prompt') throw new UsageError(`cannot read '${file}': ENOENT`);
+        if (loaded.problem.kind === 'no-prompt') throw new FileError(`cannot read '${file}': no such file`);
         return loaded;
       }
       const dataset = await loadEvalDataset(host, loaded, { ...(tests !== undefined ? { tests } : {}), request, ...(single(parsed, 'filter') !== undefined ? { filter: single(parsed, 'filter')! } : {}) });
