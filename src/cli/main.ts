@@ -1,7 +1,7 @@
 import { COMMANDS, type CliCommand } from './commands';
 import { UsageError } from './args';
 import { ExitCode, type CliIO } from './io';
-import { fileSystemMessage, isFileSystemError } from './fileErrors';
+import { FileError, fileSystemMessage, isFileSystemError } from './fileErrors';
 import { ConfigError } from './workspaceConfig';
 
 function usage(commands: readonly CliCommand[]): string {
@@ -69,7 +69,8 @@ export async function runCli(
     }
     if (!(error instanceof UsageError)) throw error;
     if (!error.showUsage) {
-      io.stderr(`prompt-lab: ${error.message}\n`);
+      // A file that cannot be read is named on its own line, whichever command read it.
+      io.stderr(`${error instanceof FileError ? 'prompt-lab' : `prompt-lab ${command.name}`}: ${error.message}\n`);
       return ExitCode.usage;
     }
     io.stderr(`prompt-lab ${command.name}: ${error.message}\n${command.usage}\n`);

@@ -69,6 +69,28 @@ export function overridesOf(parsed: ParsedArgs): GenerationConfig {
 }
 
 
+/** The most tokens a CLI run generates when nothing sets maxOutputTokens (not a flag, not the
+ * prompt's config, not a comparison axis). 512 holds a long answer of a chat model (a page of text)
+ * yet stops a base model that never ends its text within seconds, not after filling its whole
+ * context (the test model wrote 2,047 tokens on an empty prompt). It is sent as a setting, so the
+ * result's parameters and the comparison record show it. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
+
+/** The cap to add when neither the prompt's config nor the flags set maxOutputTokens, else undefined. */
+export function defaultOutputCap(fileConfig: Record<string, unknown>, overrides: GenerationConfig): number | undefined {
+  return fileConfig.maxOutputTokens === undefined && overrides.maxOutputTokens === undefined ? DEFAULT_MAX_OUTPUT_TOKENS : undefined;
+}
+
+export const outputCapNote = (command: string, cap: number): string =>
+  `prompt-lab ${command}: note: output capped at ${cap} tokens, as nothing sets maxOutputTokens (give --max-tokens or config.maxOutputTokens)\n`;
+
+/** A warning when the rendered prompt has no text at all: the model would get nothing to answer. */
+export function emptyPromptWarning(command: string, rendered: { text: readonly { content: string }[] }): string | undefined {
+  return rendered.text.every((message) => message.content.trim() === '')
+    ? `prompt-lab ${command}: warning: the rendered prompt is empty: the model is sent no text\n`
+    : undefined;
+}
+
 export interface CliTarget {
   /** The prompt, rendered with the flags' inputs, on its backend and model. */
   prepared: PreparedPrompt;

@@ -10,11 +10,11 @@ import type { EngineProblem } from '../../engine/problems';
 import { all, parseArgs, single, UsageError, type ParsedArgs } from '../args';
 import type { CliCommand } from '../commands';
 import { markdownTable, textTable, type TableColumn } from '../compareTable';
-import { ExitCode, type CliIO } from '../io';
+import { ExitCode, plural, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { comparisonHistoryRecord } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
-import { overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
+import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
 
@@ -64,7 +64,8 @@ const two = (value: number | undefined) => (value === undefined ? '–' : value.
 /** A column's metrics: length and diversity among its samples; agreement with the reference. */
 function footerOf(meanTokens: number | undefined, metrics: ColumnMetrics | undefined): string[] {
   const lines = [
-    `mean ${meanTokens === undefined ? '–' : meanTokens.toFixed(1)} tokens`,
+    // Tokens as the backend counted them (usage); words as the metrics count them (meanWords).
+    `mean ${meanTokens === undefined ? '–' : meanTokens.toFixed(1)} tokens · ${metrics ? metrics.meanWords.toFixed(1) : '–'} words`,
     `distinct-1 ${two(metrics?.distinct1)} · distinct-2 ${two(metrics?.distinct2)}`,
     `samples alike (ROUGE-L) ${two(metrics?.meanPairwiseRougeL)}`,
   ];
@@ -102,7 +103,7 @@ interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: Generati
 export function columnProblem(io: CliIO, problem: EngineProblem): UsageError {
   switch (problem.kind) {
     case 'no-backend': return new UsageError(`--axis model: ${problem.message}`);
-    case 'no-local-model': return new UsageError(`--axis model: ${problem.subject}: ${problem.message}`);
+    case 'no-local-model': return new UsageError(`--axis model: ${problem.subject}: ${problem.message}`, { showUsage: false });
     case 'variant-missing': return new UsageError(`--axis variant: '${problem.variant}' has no file ${problem.ref ?? problem.fileName}`);
     case 'variant-broken':
       reportPromptProblem(io, problem.cause.ref, problem.cause);
@@ -138,7 +139,7 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
   const started = Date.now();
   const { backendId, model } = prepared.target;
   const on = plan.axes.some((axis) => axis.name === 'model') ? 'each column\'s model' : `${backendId}${model ? `/${model}` : ''}`;
-  io.stderr(`prompt-lab compare: ${record.columns.length} settings × ${plan.samples} samples on ${on}, seeds ${plan.seeds.join(', ')}\n`);
+  io.stderr(`prompt-lab compare: ${plural(record.columns.length, 'setting')} × ${plural(plan.samples, 'sample')} on ${on}, ${plan.seeds.length === 1 ? 'seed' : 'seeds'} ${plan.seeds.join(', ')}\n`);
   if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
   try {
     await run.run();
@@ -146,7 +147,7 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
     process.off('SIGINT', onInterrupt);
   }
   await saveToHistory(parsed, io, 'compare', comparisonHistoryRecord(record, prepared.request.input));
-  io.stderr(`prompt-lab compare: ${record.cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  io.stderr(`prompt-lab compare: ${plural(record.cells.length, 'run')} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   if (parsed.flags.has('json')) io.stdout(comparisonToJson(record));
   else if (parsed.flags.has('markdown')) io.stdout(markdownTable(tableColumnsOf(record)));
   else io.stdout(textTable(tableColumnsOf(record), process.stdout.columns || 120));
@@ -180,6 +181,7 @@ anything runs when an axis value cannot (an unknown backend, a missing or broken
     const parsed = parseArgs(args, {
       ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS, temperatures: { value: true }, axis: { value: true, repeat: true }, samples: { value: true }, concurrency: { value: true }, markdown: {},
     });
+    if (parsed.flags.has('json') && parsed.flags.has('markdown')) throw new UsageError('give --json or --markdown, not both');
     const samples = Number(single(parsed, 'samples') ?? 3);
     if (!Number.isInteger(samples) || samples < 1 || samples > 50) throw new UsageError('--samples must be a whole number from 1 to 50');
     const axes = axesOf(single(parsed, 'temperatures'), all(parsed, 'axis'));
@@ -195,6 +197,14 @@ anything runs when an axis value cannot (an unknown backend, a missing or broken
     const seeds = sampleSeeds(samples, seed);
     const target = await resolveCliTarget(parsed, io, 'compare');
     if (typeof target === 'number') return target;
+    const empty = emptyPromptWarning('compare', target.prepared.rendered);
+    if (empty) io.stderr(empty);
+    // A variant sets its own config; an axis of maxOutputTokens sets it per column.
+    const cap = axes.some((axis) => axis.name === 'maxOutputTokens' || axis.name === 'variant') ? undefined : defaultOutputCap(target.prepared.rendered.config, fixed);
+    if (cap !== undefined) {
+      io.stderr(outputCapNote('compare', cap));
+      fixed.maxOutputTokens = cap;
+    }
     try {
       return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, concurrency });
     } finally {

@@ -17,7 +17,7 @@ import { all, parseArgs, single, UsageError } from '../args';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import type { CliCommand } from '../commands';
 import { textTable, type TableColumn } from '../compareTable';
-import { ExitCode, type CliIO } from '../io';
+import { ExitCode, plural, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { overridesOf, resolveCliTarget, RUN_OPTIONS, type CliRender } from '../runTarget';
 import { axisOf, checkedAxes, columnProblem } from './compare';
@@ -158,7 +158,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
       process.once('SIGINT', onInterrupt);
       const started = Date.now();
       const runnable = record.tests.filter((test) => test.problems.length === 0).length;
-      io.stderr(`prompt-lab eval: ${runnable} tests × ${record.columns.length} columns × ${samples} samples on ${prepared.target.backendId}${prepared.target.model ? `/${prepared.target.model}` : ''}${judge ? `, judge ${judge}` : ''}\n`);
+      io.stderr(`prompt-lab eval: ${plural(runnable, 'test')} × ${plural(record.columns.length, 'column')} × ${plural(samples, 'sample')} on ${prepared.target.backendId}${prepared.target.model ? `/${prepared.target.model}` : ''}${judge ? `, judge ${judge}` : ''}\n`);
       if (record.tokens) io.stderr(`prompt-lab eval: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
       try {
         await run.run();
@@ -166,7 +166,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
         process.off('SIGINT', onInterrupt);
       }
       const summary = summarizeEval(record);
-      io.stderr(`prompt-lab eval: ${record.cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s; pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.graded})${summary.skipped ? `, ${summary.skipped} tests skipped` : ''}${interrupted ? ', stopped' : ''}\n`);
+      io.stderr(`prompt-lab eval: ${plural(record.cells.length, 'run')} in ${((Date.now() - started) / 1000).toFixed(1)} s; pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.graded})${summary.skipped ? `, ${plural(summary.skipped, 'test')} skipped` : ''}${interrupted ? ', stopped' : ''}\n`);
       const junit = single(parsed, 'junit');
       if (junit !== undefined) await writeFile(junit, evalToJunit(record), 'utf8');
       const markdown = single(parsed, 'markdown');

@@ -6,7 +6,7 @@ import { ExitCode } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { runRecordOf } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
-import { overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
+import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
 import { PROBABILITIES_LEGEND, tokenWithProbability, withProbabilities } from './runProbabilities';
 
 /** Exit code of a run stopped with Ctrl+C (128 + SIGINT), as shells report it. */
@@ -40,10 +40,15 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
   async run(args, io) {
     const parsed = parseArgs(args, { ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS, 'show-probabilities': {} });
     const showProbabilities = parsed.flags.has('show-probabilities');
-    const overrides = showProbabilities ? withProbabilities(overridesOf(parsed)) : overridesOf(parsed);
+    const flags = showProbabilities ? withProbabilities(overridesOf(parsed)) : overridesOf(parsed);
     const target = await resolveCliTarget(parsed, io, 'run');
     if (typeof target === 'number') return target;
     const { prepared, prepared: { rendered, target: { backendId, model } }, host, registry } = target;
+    const empty = emptyPromptWarning('run', rendered);
+    if (empty) io.stderr(empty);
+    const cap = defaultOutputCap(rendered.config, flags);
+    if (cap !== undefined) io.stderr(outputCapNote('run', cap));
+    const overrides = cap !== undefined ? { ...flags, maxOutputTokens: cap } : flags;
     const backend = host.backends.get(backendId);
     const json = parsed.flags.has('json');
 
