@@ -8,7 +8,8 @@ import { analyzeForCli } from '../runPromptCommand';
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: 'Render a .prompt file to the messages a model receives, with its parts and tokens',
-  usage: `Usage: prompt-lab render <file> [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--json]
+  usage: `Usage: prompt-lab render <file> [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+                         [--json]
 
 ${RENDER_USAGE}
   --json                {"model", "config", "messages": [{role, content}], "parts": [{name, text, tokens}]}`,

@@ -17,7 +17,9 @@ export const runCommand: CliCommand = {
   summary: 'Run a .prompt file on a model backend and stream the completion',
   usage: `Usage: prompt-lab run <file> [--backend id | --base-url URL --api-key-env VAR] [--model m] [--model-path file.gguf]
                       [--temperature t] [--top-p p] [--top-k k] [--max-tokens n] [--seed s] [--stop s]… [--logprobs k]
-                      [--input key=value]… [--show-probabilities] [--json]
+                      [--config file] [--show-probabilities] [--json]
+                      [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+                      [--history | --no-history] [--history-dir dir]
 
   --backend <id>        A backend from promptlab.config.json, or 'local' (default: the file's
                         model: provider/name, else the config's defaultBackend, else local)
