@@ -160,7 +160,7 @@ export const compareCommand: CliCommand = {
   summary: 'Run a prompt across temperatures (or other settings) and print the completions side by side',
   usage: `Usage: prompt-lab compare <file> [--temperatures 0,0.7,1.2] [--samples 3] [--axis name=v1,v2]… [--seed s]
                           [--concurrency n] [backend and sampling flags as for run] [--json | --markdown]
-                          [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+                          [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
                           [--history | --no-history] [--history-dir dir]
 
   --temperatures <list>  The temperature axis (default ${DEFAULT_TEMPERATURES.join(',')})

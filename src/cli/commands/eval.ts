@@ -75,7 +75,7 @@ export const evalCommand: CliCommand = {
   usage: `Usage: prompt-lab eval <file> [--tests <dataset>] [--axis name=v1,v2]… [--samples n] [--judge backend/model]
                        [--filter text] [--max-concurrency n] [--json] [--junit out.xml] [--min-pass-rate 0.9]
                        [--markdown out.md] [--cache] [backend and sampling flags as for run]
-                       [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+                       [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
                        [--history | --no-history] [--history-dir dir]
 
   --tests <file>         The dataset: YAML or JSON (a list, or {tests, defaultTest}), JSONL or CSV,

@@ -11,7 +11,7 @@ const dotpromptJson = (rendered: Record<string, unknown> | undefined): unknown =
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: 'Render a .prompt file to the messages a model receives, with its parts and tokens',
-  usage: `Usage: prompt-lab render <file> [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+  usage: `Usage: prompt-lab render <file> [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
                          [--json]
 
 ${RENDER_USAGE}

@@ -18,7 +18,7 @@ export const runCommand: CliCommand = {
   usage: `Usage: prompt-lab run <file> [--backend id | --base-url URL --api-key-env VAR] [--model m] [--model-path file.gguf]
                       [--temperature t] [--top-p p] [--top-k k] [--max-tokens n] [--seed s] [--stop s]… [--logprobs k]
                       [--config file] [--show-probabilities] [--json]
-                      [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+                      [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
                       [--history | --no-history] [--history-dir dir]
 
   --backend <id>        A backend from promptlab.config.json, or 'local' (default: the file's

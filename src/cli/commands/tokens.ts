@@ -16,7 +16,7 @@ export const tokensCommand: CliCommand = {
   name: 'tokens',
   summary: 'Count a rendered prompt\'s tokens, per message and per part',
   usage: `Usage: prompt-lab tokens <file> [--model m] [--model-path file.gguf] [--show] [--json]
-                         [--input key=value]… [--input-file data.json] [--variant v] [--shots n] [--prompts-dir dir]…
+                         [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
 
   --model <id>          Count for this model instead of the file's (e.g. openai/gpt-4)
   --show                List every token: index, id, part (instruction, examples, content, cue,
