@@ -1,5 +1,6 @@
 // Runs inside a real VS Code extension host (desktop VS Code, or code-server on offline machines).
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -69,5 +70,20 @@ describe('Prompt Lab in VS Code', () => {
     await until('the panel to close', () => panelTabs().length === 0);
     await vscode.commands.executeCommand('promptLab.openPanel');
     await until('a new panel', () => panelTabs().length === 1);
+  });
+
+  it('offers a getting-started walkthrough whose every step links to a command it registered and has its page', async () => {
+    const manifest = extension()!.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string } }[] }[] } };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const walkthroughs = manifest.contributes.walkthroughs;
+    assert.ok(walkthroughs.length > 0);
+    for (const walkthrough of walkthroughs) {
+      for (const step of walkthrough.steps) {
+        const linked = [...step.description.matchAll(/command:([\w.]+)/g)].map((match) => match[1]!);
+        assert.ok(linked.length > 0, `step ${step.id} links to a command`);
+        for (const command of linked) assert.ok(registered.has(command), `step ${step.id}: ${command} is registered`);
+        if (step.media.markdown) assert.ok(existsSync(path.join(extension()!.extensionPath, step.media.markdown)), `step ${step.id}: ${step.media.markdown} is shipped`);
+      }
+    }
   });
 });
