@@ -8,7 +8,8 @@
 //
 //   npm run compile && npm run bundle && node bench/panelProbabilities.bench.mjs
 //
-// Figures are per repetition: median and worst, after one warm-up. Exits 1 when a budget is missed.
+// Figures are per repetition: median, 95th percentile and worst, after one warm-up. Exits 1 when the
+// view's p95 or the slider's median misses its budget.
 /* global window, document, performance, Event */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -21,7 +22,7 @@ const { launchChromium } = require(path.join(root, 'out/test/support/chromium.js
 
 const TOKENS = 2_000;
 const CANDIDATES = 2_000;
-const VIEW_RUNS = 15;
+const VIEW_RUNS = 40;
 const SLIDER_RUNS = 60;
 
 /** The fake VS Code: answers logprobs/get and nextTokens/get with generated data at once. */
@@ -86,7 +87,7 @@ function sliderTimes({ runs }) {
 
 const stats = (times) => {
   const sorted = [...times].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], worst: sorted.at(-1) };
+  return { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.ceil(sorted.length * 0.95) - 1], worst: sorted.at(-1) };
 };
 
 const server = await startPanelServer();
@@ -119,6 +120,6 @@ try {
 }
 
 const ms = (value) => `${value.toFixed(1)} ms`;
-console.log(`probability view, ${TOKENS} tokens: median ${ms(view.median)}, worst ${ms(view.worst)} (budget 100 ms)`);
-console.log(`explorer slider change, ${CANDIDATES} candidates: median ${ms(slider.median)}, worst ${ms(slider.worst)} (budget 16 ms)`);
-if (view.median > 100 || slider.median > 16) process.exitCode = 1;
+console.log(`probability view, ${TOKENS} tokens: median ${ms(view.median)}, p95 ${ms(view.p95)}, worst ${ms(view.worst)} (budget 100 ms, p95 included)`);
+console.log(`explorer slider change, ${CANDIDATES} candidates: median ${ms(slider.median)}, p95 ${ms(slider.p95)}, worst ${ms(slider.worst)} (budget 16 ms)`);
+if (view.p95 > 100 || slider.median > 16) process.exitCode = 1;

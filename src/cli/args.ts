@@ -15,9 +15,12 @@ export interface ParsedArgs {
 }
 
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** Print the command's usage after the message (not for a file that cannot be read, say). */
+  readonly showUsage: boolean;
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
     super(message);
     this.name = 'UsageError';
+    this.showUsage = options.showUsage ?? true;
   }
 }
 

@@ -14,3 +14,6 @@ export const ExitCode = {
   /** A bug in prompt-lab itself (sysexits' EX_SOFTWARE), never mistaken for findings. */
   internal: 70,
 } as const;
+
+/** `1 run`, `3 runs`: a count and its noun, plural when it is not one. */
+export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

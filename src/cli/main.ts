@@ -1,6 +1,7 @@
 import { COMMANDS, type CliCommand } from './commands';
 import { UsageError } from './args';
 import { ExitCode, type CliIO } from './io';
+import { FileError, fileSystemMessage, isFileSystemError } from './fileErrors';
 import { ConfigError } from './workspaceConfig';
 
 function usage(commands: readonly CliCommand[]): string {
@@ -11,8 +12,8 @@ function usage(commands: readonly CliCommand[]): string {
   return `Usage: prompt-lab <command> [options]
 
 Runs Dotprompt .prompt files from the command line, with the same engine as the Prompt Lab
-extension for VS Code. Exit codes: 0 success, 1 findings or failed checks, 2 bad usage,
-70 an internal error.
+extension for VS Code. Exit codes: 0 success; 1 findings, a failed check or run; 2 bad usage
+(an unknown flag, a value out of range, a file that cannot be read); 70 a bug in Prompt Lab.
 
 Commands:
 ${list}
@@ -60,7 +61,18 @@ export async function runCli(
       io.stderr(`prompt-lab ${command.name}: ${error.message}\n`);
       return ExitCode.usage;
     }
+    // A path the user gave that cannot be used (an output file in a missing folder, a file where a
+    // folder belongs) is their mistake, not a bug: said in words, exit 2.
+    if (isFileSystemError(error)) {
+      io.stderr(`prompt-lab ${command.name}: ${fileSystemMessage(error)}\n`);
+      return ExitCode.usage;
+    }
     if (!(error instanceof UsageError)) throw error;
+    if (!error.showUsage) {
+      // A file that cannot be read is named on its own line, whichever command read it.
+      io.stderr(`${error instanceof FileError ? 'prompt-lab' : `prompt-lab ${command.name}`}: ${error.message}\n`);
+      return ExitCode.usage;
+    }
     io.stderr(`prompt-lab ${command.name}: ${error.message}\n${command.usage}\n`);
     return ExitCode.usage;
   }

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { glob } from 'glob';
 import { UsageError } from './args';
+import { cannotRead } from './fileErrors';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
@@ -28,6 +29,6 @@ export async function readPromptFile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannotRead(file, error);
   }
 }

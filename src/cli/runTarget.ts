@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { MODEL_PATH_ENV, resolveModelPath } from '../backends/local/localBackend';
 import type { BackendRegistry } from '../backends/registry';
 import { isInsideFolder } from '../core/folders';
+import { findConfigKey, settingProblem } from '../core/frontmatterKeys';
 import type { GenerationConfig } from '../core/generationConfig';
 import { judgePromptReader, judgePromptRoot } from '../core/eval/judgePrompts';
 import { countInProcess } from '../core/promptTokens';
@@ -19,6 +20,7 @@ import { cacheFolderOf, fileCacheStore } from '../engine/responseCache';
 import { resolveTarget, targetProblem } from '../engine/target';
 import { all, single, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostic, toFileDiagnostic } from './diagnosticsOutput';
+import { errnoWords, FileError, modelFileProblem } from './fileErrors';
 import { fileEnvironment } from './fileEnvironment';
 import { ExitCode, type CliIO } from './io';
 import { promptPath, RENDER_OPTIONS, renderRequest } from './renderOptions';
@@ -40,21 +42,54 @@ function number(parsed: ParsedArgs, name: string, check: (n: number) => boolean,
   return value;
 }
 
+/** A generation setting's flag, held to the range of its frontmatter key (frontmatterKeys.ts): the
+ * one rule the check, the flags and the comparison axes share, in the same words. */
+function setting(parsed: ParsedArgs, name: string, key: keyof GenerationConfig): number | undefined {
+  const text = single(parsed, name);
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? NaN : Number(text);
+  const problem = settingProblem(key, value, `--${name}`);
+  if (problem) throw new UsageError(Number.isFinite(value) ? problem : `--${name} must be ${findConfigKey(key)!.range}, not '${text}'`);
+  return value;
+}
+
 /** The run's settings from flags: they win over the prompt's `config`. */
 export function overridesOf(parsed: ParsedArgs): GenerationConfig {
   const whole = (n: number) => Number.isInteger(n);
   const config: GenerationConfig = {
-    temperature: number(parsed, 'temperature', (n) => n >= 0 && n <= 2, 'a number from 0 to 2'),
-    topP: number(parsed, 'top-p', (n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
-    topK: number(parsed, 'top-k', (n) => whole(n) && n >= 1, 'a whole number of at least 1'),
-    maxOutputTokens: number(parsed, 'max-tokens', (n) => whole(n) && n >= 1, 'a whole number of at least 1'),
-    seed: number(parsed, 'seed', whole, 'a whole number'),
+    temperature: setting(parsed, 'temperature', 'temperature'),
+    topP: setting(parsed, 'top-p', 'topP'),
+    topK: setting(parsed, 'top-k', 'topK'),
+    maxOutputTokens: setting(parsed, 'max-tokens', 'maxOutputTokens'),
+    seed: setting(parsed, 'seed', 'seed'),
     logprobs: number(parsed, 'logprobs', (n) => whole(n) && n >= 0 && n <= 20, 'a whole number from 0 to 20'),
     ...(parsed.values.has('stop') ? { stopSequences: all(parsed, 'stop') } : {}),
   };
   return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as GenerationConfig;
 }
 
+
+/** The most tokens a CLI run generates when nothing sets maxOutputTokens (not a flag, not the
+ * prompt's config, not a comparison axis). 512 holds a long answer of a chat model (a page of text)
+ * yet stops a base model that never ends its text within seconds, not after filling its whole
+ * context (the test model wrote 2,047 tokens on an empty prompt). It is sent as a setting, so the
+ * result's parameters and the comparison record show it. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 512;
+
+/** The cap to add when neither the prompt's config nor the flags set maxOutputTokens, else undefined. */
+export function defaultOutputCap(fileConfig: Record<string, unknown>, overrides: GenerationConfig): number | undefined {
+  return fileConfig.maxOutputTokens === undefined && overrides.maxOutputTokens === undefined ? DEFAULT_MAX_OUTPUT_TOKENS : undefined;
+}
+
+export const outputCapNote = (command: string, cap: number): string =>
+  `prompt-lab ${command}: note: output capped at ${cap} tokens, as nothing sets maxOutputTokens (give --max-tokens or config.maxOutputTokens)\n`;
+
+/** A warning when the rendered prompt has no text at all: the model would get nothing to answer. */
+export function emptyPromptWarning(command: string, rendered: { text: readonly { content: string }[] }): string | undefined {
+  return rendered.text.every((message) => message.content.trim() === '')
+    ? `prompt-lab ${command}: warning: the rendered prompt is empty: the model is sent no text\n`
+    : undefined;
+}
 
 export interface CliTarget {
   /** The prompt, rendered with the flags' inputs, on its backend and model. */
@@ -72,7 +107,7 @@ async function readTextFile(file: string): Promise<string | undefined> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new Error(code === 'EISDIR' ? 'it is a folder' : (error as Error).message, { cause: error });
+    throw new Error(errnoWords(error), { cause: error });
   }
 }
 
@@ -88,7 +123,25 @@ export interface CliEvalOptions {
  * --prompts-dir, keys from environment variables (the registry's services), notes to stderr.
  * Code assertions may run (the user runs the CLI on their own files); a judge prompt in
  * <working folder>/.promptlab/judges/<name>.prompt wins over the built-in one. */
-function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string, evalOptions: CliEvalOptions = {}): EngineHost {
+/** How a CLI user sets the local model (the extension's setting is named as the README names it). */
+export const CLI_HOW_TO_SET_MODEL = `Give --model-path <file.gguf>, set "modelPath" of a local backend in promptlab.config.json, or set the environment variable ${MODEL_PATH_ENV} (in VS Code: the setting promptLab.local.modelPath).`;
+
+/** Why a local backend's model cannot be loaded, naming where its path came from: --model-path, the
+ * config file's backend, or the environment variable; undefined when it can (or it is not local). */
+export function cliLocalModelProblem(config: BackendConfig, modelPathFlag: string | undefined, configFile: string | undefined): string | undefined {
+  if (config.kind !== 'local') return undefined;
+  const given = config.modelPath ?? process.env[MODEL_PATH_ENV];
+  if (!given) {
+    const resolved = resolveModelPath(config, process.env, CLI_HOW_TO_SET_MODEL);
+    return 'error' in resolved ? resolved.error : undefined;
+  }
+  const from = config.modelPath === undefined ? `the environment variable ${MODEL_PATH_ENV}`
+    : modelPathFlag !== undefined && config.modelPath === modelPathFlag ? '--model-path'
+      : `"modelPath" of backend '${config.id}' in ${configFile ?? 'promptlab.config.json'}`;
+  return modelFileProblem(given, from, CLI_HOW_TO_SET_MODEL);
+}
+
+function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () => BackendRegistry, defaultBackend: string, evalOptions: CliEvalOptions = {}, configFile?: string): EngineHost {
   const cwd = evalOptions.cwd ?? process.cwd();
   const builtInJudge = judgePromptReader(judgePromptRoot(__dirname));
   // Files the engine finds beside a prompt (variants, datasets) were not named by the user: like partials, they
@@ -121,11 +174,7 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
     environment: (file) => fileEnvironment(file, all(parsed, 'prompts-dir')),
     get backends() { return registry(); },
     defaultBackend,
-    localModelProblem: (config) => {
-      if (config.kind !== 'local') return undefined;
-      const modelPath = resolveModelPath(config);
-      return 'error' in modelPath ? modelPath.error : undefined;
-    },
+    localModelProblem: (config) => cliLocalModelProblem(config, single(parsed, 'model-path'), configFile),
     countTexts: countInProcess,
     log: (line) => io.stderr(`prompt-lab ${command}: note: ${line}\n`),
   };
@@ -147,7 +196,7 @@ export function reportPromptProblem(io: CliIO, file: string, problem: EngineProb
 export async function renderForCli(host: EngineHost, file: string, request: RenderRequest): Promise<RenderedPrompt | { problem: EngineProblem }> {
   const loaded = await loadPrompt(host, file);
   if ('problem' in loaded) {
-    if (loaded.problem.kind === 'no-prompt') throw new UsageError(`cannot read '${file}': ENOENT`);
+    if (loaded.problem.kind === 'no-prompt') throw new FileError(`cannot read '${file}': no such file`);
     return loaded;
   }
   return renderLoaded(loaded, request);
@@ -182,7 +231,7 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   // Where a model id without a backend runs (`gpt-4o`): --backend or --base-url's, else the config's
   // defaultBackend, else local.
   const pinned = baseURL !== undefined ? 'cli' : single(parsed, 'backend');
-  const host = cliHost(parsed, io, command, () => registry, pinned ?? workspace.defaultBackend ?? 'local', evalOptions);
+  const host = cliHost(parsed, io, command, () => registry, pinned ?? workspace.defaultBackend ?? 'local', evalOptions, workspace.file);
 
   const file = promptPath(parsed);
   const rendered = await render(host, file, await renderRequest(parsed));

@@ -29,6 +29,7 @@ import { createAzureOpenAIBackend, createOpenAIBackend } from '../backends/opena
 import { BackendRegistry, type BackendFactory, type BackendServices } from '../backends/registry';
 import { isInsideFolder } from '../core/folders';
 import { isTrusted, recordTrust, sha256Of, trustStorePath } from './trustStore';
+import { errnoWords } from './fileErrors';
 
 export const CONFIG_FILE = 'promptlab.config.json';
 
@@ -88,7 +89,7 @@ async function loadConfigFile(file: string, explicit: boolean): Promise<{ config
     bytes = await readFile(realPath);
   } catch (error) {
     if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${file}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read '${file}': ${errnoWords(error)}`);
   }
   const text = bytes.toString('utf8');
   let data: unknown;

@@ -4,6 +4,7 @@
 // renders its own file). ComparisonRun (comparisonRun.ts) runs the cells; sample row
 // i uses the same seed in every column, so rows compare like with like and a comparison can be
 // reproduced. The record is plain data: the panel, the CLI and the history all use it.
+import { settingProblem } from './frontmatterKeys';
 import type { GenerationConfig } from './generationConfig';
 import { isVariantName } from './promptFiles';
 
@@ -49,6 +50,10 @@ export function checkedAxis(name: string, values: readonly unknown[]): Axis {
   for (const value of normal) {
     const problem = valueProblem(axis, value);
     if (problem) throw new Error(`the axis ${axis}: ${JSON.stringify(value)} ${problem}`);
+    // A setting's values are held to the range its frontmatter key has (frontmatterKeys.ts), in the same words.
+    const range = (SETTING_AXES as readonly string[]).includes(axis) ? settingProblem(axis, value) : undefined;
+    if (range) throw new Error(range);
+    if (axis === 'shots' && !(Number.isInteger(value) && (value as number) >= 0)) throw new Error(`shots must be a whole number of at least 0, not ${String(value)}`);
   }
   return isNameAxis(axis)
     ? { name: axis, values: (normal as string[]).map((value) => (axis === 'variant' && value === '' ? DEFAULT_VARIANT : value)) }

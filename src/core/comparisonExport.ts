@@ -53,7 +53,7 @@ export function tokenBudgetLine(tokens: TokenBudget): string {
 /** The metrics' table columns: agreement with the reference only when there is one. */
 function metricColumns(record: ComparisonRecord): [string, (metrics: ColumnMetrics) => string][] {
   const columns: [string, (metrics: ColumnMetrics) => string][] = [
-    ['mean length (words)', (m) => m.meanLength.toFixed(1)],
+    ['mean length (words)', (m) => m.meanWords.toFixed(1)],
     ['distinct-1', (m) => two(m.distinct1)],
     ['distinct-2', (m) => two(m.distinct2)],
     ['samples alike (ROUGE-L)', (m) => two(m.meanPairwiseRougeL)],

@@ -31,7 +31,8 @@ export type DiagnosticCode =
   | 'partial-cycle'
   | 'undeclared-variable'
   | 'file-too-large'
-  | 'unsafe-key';
+  | 'unsafe-key'
+  | 'empty-prompt';
 
 export interface PromptDiagnostic {
   range: Range;

@@ -61,5 +61,14 @@ export const fitsRule = (rule: NumberRule, value: unknown): boolean =>
   typeof value === 'number' && Number.isFinite(value) && value >= rule.min
   && (rule.max === undefined || value <= rule.max) && (!rule.integer || Number.isInteger(value));
 
+/** Why `value` is no value of the generation setting `key` (one of CONFIG_KEYS with a rule), in the
+ * words every range check uses (the frontmatter check, CLI flags, comparison axes):
+ * `temperature must be a number from 0 to 2, not 5`; undefined when it fits or `key` has no rule. */
+export function settingProblem(key: string, value: unknown, name: string = key): string | undefined {
+  const known = findConfigKey(key);
+  if (!known?.rule || fitsRule(known.rule, value)) return undefined;
+  return `${name} must be ${known.range}, not ${typeof value === 'string' ? `'${value}'` : String(value)}`;
+}
+
 export const findTopLevelKey = (key: string) => TOP_LEVEL_KEYS.find((doc) => doc.key === key);
 export const findConfigKey = (key: string) => CONFIG_KEYS.find((doc) => doc.key === key);

@@ -15,6 +15,9 @@ export interface RenderRequest {
   history?: Message[];
   /** Keep only the first `shots` few-shot examples (0 = zero-shot). Needs `promptlab.examples`. */
   shots?: number;
+  /** The whole input, for a prompt whose `input.schema` is a scalar (`schema: string`): the template
+   * sees it as `{{this}}`. Refused for a prompt whose input has named fields. */
+  value?: unknown;
 }
 
 export interface TextMessage {
@@ -35,6 +38,9 @@ export interface RenderResult {
   input: Record<string, unknown>;
   /** The few-shot examples input, how many the input holds and how many were rendered. */
   examples?: { input: string; available: number; used: number };
+  /** Everything Dotprompt's render returned (its metadata: input and output schemas, raw
+   * frontmatter…; and its messages), for output that must match Dotprompt's own. */
+  dotprompt?: Record<string, unknown>;
 }
 
 /** The file has errors: the diagnostics say where. */
@@ -101,9 +107,17 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
   }
   const prepared = await preparedFor(checked);
   const metadata = await metadataOf(prepared);
-  const problems = validateInput(input, metadata.input?.schema as JsonSchema | undefined);
+  const schema = metadata.input?.schema as JsonSchema | undefined;
+  const scalar = isScalarSchema(schema);
+  if (request.value !== undefined && !scalar) {
+    throw new InputError([{ path: '', message: 'this prompt\'s input has named fields, not a single value: give them as key=value' }]);
+  }
+  // A scalar input (`schema: string`) is the value itself; without one, the template renders with no
+  // input, as Dotprompt renders it.
+  const data = scalar ? request.value : input;
+  const problems = scalar && request.value === undefined ? [] : validateInput(data, schema);
   if (problems.length > 0) throw new InputError(problems);
-  const rendered = await renderPrepared(prepared, { input, messages: request.history });
+  const rendered = await renderPrepared(prepared, { input: (data ?? input) as Record<string, unknown>, messages: request.history });
   return {
     model: rendered.model,
     config: (rendered.config ?? {}) as Record<string, unknown>,
@@ -112,7 +126,14 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
     text: toText(rendered.messages),
     input,
     examples,
+    dotprompt: rendered as unknown as Record<string, unknown>,
   };
+}
+
+/** A schema of one value (`schema: string` in Picoschema: {type: string}), not an object of fields. */
+export function isScalarSchema(schema: JsonSchema | undefined): boolean {
+  const types = schema?.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  return types.length > 0 && !types.includes('object');
 }
 
 /** The prompt's `input.schema` as JSON Schema (Picoschema converted), as rendering checks inputs

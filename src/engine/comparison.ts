@@ -15,7 +15,7 @@ import { newComparison, type RunCell } from '../core/comparisonRun';
 import type { GenerationConfig } from '../core/generationConfig';
 import type { PriceTable } from '../core/modelCatalog';
 import { renderChecked, type RenderResult } from '../core/render';
-import { cellLogprobsKey, redactLogprobs } from '../backends/logprobStore';
+import { redactLogprobs } from '../backends/redactLogprobs';
 import { promptParts } from '../core/structure';
 import { concurrencyOf, type ColumnRun, type ColumnRuns } from './columns';
 import type { EngineHost } from './host';
@@ -94,7 +94,7 @@ export function settingsIgnored(host: Pick<EngineHost, 'backends'>, columns: Col
 }
 
 /** Runs one cell of `record`: its column's backend and model, the cell's prompt and settings. */
-export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact' | 'keepLogprobs'>, record: ComparisonRecord, columns: ColumnRuns, cellPrompt: CellPrompt = columnPrompt, keep?: KeepCompletion): RunCell {
+export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact'>, record: ComparisonRecord, columns: ColumnRuns, cellPrompt: CellPrompt = columnPrompt, keep?: KeepCompletion): RunCell {
   const redact = (text: string) => (host.redact ? host.redact(text) : text);
   // Each backend once (the registry keeps it); its key, if it needs one, is asked for on its first run.
   const backends = new Map<number, Backend>();
@@ -109,7 +109,6 @@ export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact' | 'keepL
     };
     const result = await runPrompt(backend, request, { signal, onToken: (token) => onText(redact(token.text)) });
     keep?.(record.id, index, { backend: column.target.backendId, model: column.target.model, messages: chatMessagesOf(rendered), config: sentConfig(backend, request) }, { ...result, ...(result.logprobs ? { logprobs: redactLogprobs(result.logprobs, redact) } : {}) });
-    if (result.logprobs && host.keepLogprobs) host.keepLogprobs(cellLogprobsKey(record.id, index), redactLogprobs(result.logprobs, redact));
     // The cell's text becomes the result's when it ends: scrubbed like the streamed pieces were.
     return { ...resultView(result, redact), text: redact(result.text).slice(0, RUN_TEXT_LIMIT) };
   };

@@ -11,7 +11,6 @@
 // Everything that asks the user (quick picks, input boxes) or shows something (progress lines,
 // tables, notifications, the panel) stays in the host: the engine returns typed problems instead of
 // messages with buttons, and takes cancellation as an AbortSignal. No `vscode` import, ever.
-import type { TokenLogprob } from '../backends/backend';
 import type { BackendConfig } from '../backends/backendConfig';
 import type { BackendRegistry } from '../backends/registry';
 import type { PromptEnvironment } from '../core/promptEnvironment';
@@ -58,9 +57,6 @@ export interface EngineHost {
   judgePrompt?(name: string): Promise<string>;
   /** Where responses are kept for reuse (`--cache`, `promptLab.eval.cache`); none when absent. */
   readonly responseCache?: ResponseCacheStore;
-  /** Where a finished cell's per-token logprobs go (redacted), under cellLogprobsKey(record id,
-   * cell): kept out of the streamed updates, fetched when a probability view opens. */
-  keepLogprobs?(key: string, logprobs: TokenLogprob[]): void;
 }
 
 /** Cached responses by key (a SHA-256 in hex): the text stored, or undefined when there is none. */

@@ -52,6 +52,21 @@ export interface BranchView {
   error?: string;
 }
 
+/** The next-token explorer as the user left it, kept in the panel's saved state over a reload: the
+ * position (the distribution is asked for again: the host keeps the completion), the sliders, the
+ * seed and the token picked for "Continue". */
+export interface ExplorerState {
+  source: CompletionSource;
+  position: number;
+  label: string;
+  /** The completion's token texts (the heading's context and the original continuation). */
+  tokens: string[];
+  settings: SamplerSettings;
+  seed: number;
+  /** The id of the token picked in the chart, when the user picked one. */
+  selected?: number;
+}
+
 /** Messages the webview posts (requests: each carries an `id`, answered with `replyTo`). */
 export interface ProbabilityWebviewMessages {
   /** The per-token log-probabilities of a completion; answered by `logprobs/reply`. */

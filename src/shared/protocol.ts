@@ -5,10 +5,13 @@
 // host post, starting with `panel/init`. Requests that expect an answer carry an `id`; the answer
 // carries the same `id` in `replyTo`.
 import type { CellResult, CellUpdate, ComparisonRecord } from '../core/comparison';
+import type { RenderedPromptView } from '../core/renderedPromptView';
+
+export type { RenderedPromptView } from '../core/renderedPromptView';
 import type { ColumnMetrics } from '../core/metrics';
 import type { RecordComparisonView } from '../core/recordComparison';
 import type { AssertionResult, EvalRecord, TestOutcome } from '../core/eval';
-import { PROBABILITY_HOST_TYPES, PROBABILITY_WEBVIEW_TYPES, type ProbabilityHostMessages, type ProbabilityWebviewMessages } from './probabilities';
+import { PROBABILITY_HOST_TYPES, PROBABILITY_WEBVIEW_TYPES, type ExplorerState, type ProbabilityHostMessages, type ProbabilityWebviewMessages } from './probabilities';
 
 export type { CellResult, CellStatus, CellUpdate, ComparisonRecord, TokenBudget } from '../core/comparison';
 export type { ColumnMetrics } from '../core/metrics';
@@ -37,6 +40,10 @@ export interface PromptSnapshot {
   text: string;
   /** True when `text` was cut. */
   truncated: boolean;
+  /** The prompt as rendered with its defaults, parts marked and counted (`prompt/rendered` adds it). */
+  rendered?: RenderedPromptView;
+  /** Why there is no rendered prompt (errors, inputs that do not fit), when there is none. */
+  renderProblem?: string;
 }
 
 /** Upper bound on prompt text sent to the panel, so a 10 MB file never floods the webview. */
@@ -98,6 +105,8 @@ export interface PanelState {
   shown?: 'records';
   /** The feedback saved for the records the panel shows, by record id then completion key. */
   feedback?: Record<string, Record<string, CompletionFeedback>>;
+  /** The next-token explorer, while it is open. */
+  explorer?: ExplorerState;
 }
 
 // --- History and feedback: every completion the panel shows can be rated and annotated; a rating is
@@ -151,6 +160,8 @@ export interface HostToWebview extends ProbabilityHostMessages {
   };
   /** The active prompt changed (another editor, or the document was saved). */
   'prompt/show': { prompt: PromptSnapshot };
+  /** The prompt `uri` rendered with its defaults, its parts marked and counted; or why it is not. */
+  'prompt/rendered': { uri: string; rendered?: RenderedPromptView; problem?: string };
   /** A run started: the panel clears the last run's output and shows this one's. */
   'run/started': RunHeader;
   /** More completion text of run `id`. Batched by the host: a few dozen messages a second at most. */
@@ -240,7 +251,7 @@ export type WebviewMessage = Message<WebviewToHost>;
 export type Handlers<M> = { [K in keyof M]: (payload: M[K], message: Message<M> & { type: K }) => void };
 
 const WEBVIEW_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof WebviewToHost>(['webview/ready', 'run/abort', 'compare/stop', 'compare/rerunColumn', 'compare/export', 'compare/copyCell', 'feedback/rate', 'feedback/annotate', 'feedback/load', 'eval/stop', 'eval/rerunFailed', 'eval/export', 'trace/openPassage', ...PROBABILITY_WEBVIEW_TYPES]);
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update', ...PROBABILITY_HOST_TYPES]);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<keyof HostToWebview>(['panel/init', 'prompt/show', 'prompt/rendered', 'run/started', 'run/token', 'run/finished', 'compare/started', 'compare/update', 'records/show', 'feedback/show', 'feedback/failed', 'eval/started', 'eval/update', ...PROBABILITY_HOST_TYPES]);
 
 function hasShape(value: unknown, types: ReadonlySet<string>): boolean {
   if (typeof value !== 'object' || value === null) return false;

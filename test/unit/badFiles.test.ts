@@ -21,14 +21,15 @@ describe('bad files', function () {
 
   it('an empty file renders to no messages', async () => {
     const { checked, rendered } = await survive('');
-    assert.deepEqual(checked.diagnostics, []);
+    // Only the warning that the prompt is empty (at 1:1): it still checks clean and renders.
+    assert.deepEqual(checked.diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]), [['empty-prompt', 'warning', 0, 0]]);
     assert.ok(rendered && !(rendered instanceof Error));
     assert.deepEqual(rendered.messages, []);
   });
 
   it('frontmatter only renders to no messages', async () => {
     const { checked, rendered } = await survive('---\nmodel: openai/gpt-4o-mini\n---\n');
-    assert.deepEqual(checked.diagnostics, []);
+    assert.deepEqual(checked.diagnostics.map((d) => [d.code, d.severity]), [['empty-prompt', 'warning']]);
     assert.ok(rendered && !(rendered instanceof Error));
     assert.deepEqual(rendered.messages, []);
     assert.equal(rendered.model, 'openai/gpt-4o-mini');

@@ -180,7 +180,7 @@ describe('prompt-lab compare (local model)', function () {
       writeFileSync(config, JSON.stringify({ backends: [{ id: 'elsewhere', kind: 'local', modelPath: path.join(scratch, 'gone.gguf') }] }));
       const noFile = await cli('--config', config, '--axis', 'model=local,elsewhere');
       assert.equal(noFile.code, 2);
-      assert.match(noFile.stderr, /--axis model: 'elsewhere': The local model file .*gone\.gguf \(from modelPath of backend 'elsewhere'\) does not exist/);
+      assert.match(noFile.stderr, /--axis model: 'elsewhere': the model file .*gone\.gguf \(from "modelPath" of backend 'elsewhere' in .*promptlab\.config\.json\): no such file/);
       assert.match((await cli('--axis', 'model=local', '--model', 'x')).stderr, /give --model or --axis model, not both/);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -262,7 +262,7 @@ describe('prompt-lab compare over a server that fails', function () {
     assert.ok(record.cells[2]!.result!.error, 'the dropped connection is an error, not a short answer');
     assert.equal(server.requests.length, 4, 'no retry once text had arrived, none on a 400');
     // The column with a failure still has metrics over what finished.
-    assert.equal(record.columns[1]!.metrics!.meanLength, 5);
+    assert.equal(record.columns[1]!.metrics!.meanWords, 5);
     assert.match(stderr, /\[2\/4\] temperature 1, sample 1: error: .*max_tokens is too large/);
   });
 });

@@ -184,7 +184,7 @@ describe('ComparisonRun', () => {
     assert.deepEqual(record.cells.map((c) => c.text), ['a again', 'b first', 'a again, second', 'b second']);
     assert.deepEqual(seen.metrics.map(([column]) => column), [0, 1, 0]);
     const metrics = (column: number) => record.columns[column]!.metrics;
-    assert.equal(metrics(0)!.meanLength, 2.5);
+    assert.equal(metrics(0)!.meanWords, 2.5);
   });
 
   it('drops a reset cell\'s late text and result, and holds its slot until it returns', async () => {
@@ -285,7 +285,7 @@ describe('ComparisonRun', () => {
   it('leaves out failed cells from a column\'s metrics', async () => {
     const record = comparison([0], 3);
     await new ComparisonRun(record, async (_cell, index) => (index === 1 ? result('', { error: { message: 'x' } }) : result('one two')), { limit: 3 }).run();
-    assert.equal(record.columns[0]!.metrics!.meanLength, 2);
+    assert.equal(record.columns[0]!.metrics!.meanWords, 2);
     assert.equal(record.columns[0]!.metrics!.meanPairwiseRougeL, 1, 'two samples alike, the failed one not counted');
   });
 });

@@ -120,7 +120,7 @@ describe('prompt-lab eval over a scripted OpenAI-compatible server', function ()
     assert.equal(code, 1, stderr);
     // The bad test: where its var is, which field, skipped; the other three ran.
     assert.match(stderr, /capital\.tests\.yaml:21:7: vars\.country: .*string.* \(test skipped\)/);
-    assert.match(stderr, /3 tests × 1 columns × 1 samples on cli\/gpt-test, judge cli\/judge-model/);
+    assert.match(stderr, /3 tests × 1 column × 1 sample on cli\/gpt-test, judge cli\/judge-model/);
     const lines = stdout.split('\n');
     assert.match(lines.find((l) => l.startsWith('France'))!, /│ ✓$/);
     assert.match(lines.find((l) => l.startsWith('Germany'))!, /✗ equals: /);

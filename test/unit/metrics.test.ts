@@ -275,8 +275,8 @@ describe('metrics', () => {
   describe('columnMetrics', () => {
     it('without a reference: length and diversity only', () => {
       const metrics = columnMetrics(['the cat sat', 'the cat ran fast']);
-      assert.deepEqual(Object.keys(metrics).sort(), ['distinct1', 'distinct2', 'meanLength', 'meanPairwiseRougeL']);
-      assert.equal(metrics.meanLength, 3.5);
+      assert.deepEqual(Object.keys(metrics).sort(), ['distinct1', 'distinct2', 'meanPairwiseRougeL', 'meanWords']);
+      assert.equal(metrics.meanWords, 3.5);
       near(metrics.distinct1, 5 / 7, 1e-12);
       near(metrics.distinct2, 4 / 5, 1e-12);
       near(metrics.meanPairwiseRougeL!, rougeL('the cat sat', 'the cat ran fast').f1, 1e-12);
@@ -298,7 +298,7 @@ describe('metrics', () => {
       assert.equal(one.meanPairwiseRougeL, undefined);
       assert.equal(one.rouge1, 1);
       near(one.bleu!, 100, 1e-9);
-      assert.deepEqual(columnMetrics([], 'ref'), { meanLength: 0, distinct1: 0, distinct2: 0 });
+      assert.deepEqual(columnMetrics([], 'ref'), { meanWords: 0, distinct1: 0, distinct2: 0 });
     });
   });
 });

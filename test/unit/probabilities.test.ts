@@ -79,6 +79,39 @@ describe('token probabilities on the local model (stories260K)', function () {
     });
   });
 
+  it('reports the model\'s own probabilities whatever the sampler settings: each token\'s, and its alternatives, are the distribution at its position', async () => {
+    // Sharpened, cut and flattened: none of these may change what is reported, only what is drawn.
+    const settings = [{ temperature: 0 }, { temperature: 0.4, seed: 7 }, { temperature: 1.5, topK: 3, seed: 11 }, { temperature: 0.8, topP: 0.5, seed: 5 }];
+    for (const config of settings) {
+      const result = await local.generate({ model: '', messages: [], prompt: PROMPT, config: { ...config, maxOutputTokens: 4, logprobs: 5 } });
+      assert.equal(result.logprobs!.length, 4);
+      const ids: number[] = [];
+      for (const token of result.logprobs!) {
+        const here = await local.nextTokens({ model: '', messages: [], prompt: PROMPT, after: { tokens: ids }, top: 5 });
+        assert.equal(here.kind, 'distribution');
+        const expected = here.kind === 'distribution' ? here.distribution.tokens : [];
+        assert.deepEqual(token.top.map((alternative) => alternative.id), expected.map((candidate) => candidate.id), `alternatives at ${JSON.stringify(config)}, position ${ids.length}`);
+        // Up to float rounding: the generation evaluates token by token, nextTokens in one batch.
+        token.top.forEach((alternative, i) => assert.ok(Math.abs(Math.exp(alternative.logprob) - expected[i]!.probability) < 1e-3, `${Math.exp(alternative.logprob)} vs ${expected[i]!.probability} at ${JSON.stringify(config)}, position ${ids.length}`));
+        assert.ok(token.top.length === 5 && Math.exp(token.top[0]!.logprob) < 1, 'more than one alternative, none certain');
+        const own = expected.find((candidate) => candidate.id === token.id);
+        if (own) assert.ok(Math.abs(Math.exp(token.logprob) - own.probability) < 1e-3, 'the chosen token\'s own probability');
+        ids.push(token.id!);
+      }
+    }
+  });
+
+  it('draws the same tokens with or without logprobs: the drawing done beside the raw distribution is llama.cpp\'s sampler', async () => {
+    let same = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const config = { temperature: 1.3, topK: 8, topP: 0.95, seed, maxOutputTokens: 8 };
+      const plain = await local.generate({ model: '', messages: [], prompt: PROMPT, config });
+      const withLogprobs = await local.generate({ model: '', messages: [], prompt: PROMPT, config: { ...config, logprobs: 2 } });
+      if (plain.text === withLogprobs.text) same++;
+    }
+    assert.ok(same >= 19, `${same} of 20 seeds drew the same 8 tokens`);
+  });
+
   it('reads a later position given as text or as token ids, and lists the top n with the rest summed', async () => {
     const byText = await local.nextTokens({ model: '', messages: [], prompt: PROMPT, after: ', "I', top: 10 });
     assert.equal(byText.kind, 'distribution');
@@ -130,12 +163,17 @@ describe('token probabilities on the local model (stories260K)', function () {
     const possible = sampled.tokens.filter((token) => token.afterSampler > 0).length;
     assert.ok(possible >= 3, `${possible} tokens survive the cuts`);
     const index = new Map(sampled.tokens.map((token, i) => [token.id, i]));
+    const drawable = sampled.tokens.filter((token) => token.afterSampler > 0);
+    const byText = new Map(drawable.map((token) => [token.text, token.id]));
+    assert.equal(byText.size, drawable.length, 'each token that can be drawn reads differently');
     const counts = new Array<number>(sampled.tokens.length).fill(0);
     let agree = 0;
     const started = performance.now();
     for (let seed = 1; seed <= 2000; seed++) {
-      const result = await local.generate({ model: '', messages: [], prompt: PROMPT, config: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed, maxOutputTokens: 1, logprobs: 0 } });
-      const id = result.logprobs![0]!.id!;
+      // No logprobs: node-llama-cpp's own sampler draws (with logprobs, the host draws with core's copy).
+      const result = await local.generate({ model: '', messages: [], prompt: PROMPT, config: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed, maxOutputTokens: 1 } });
+      const id = byText.get(result.text)!;
+      assert.notEqual(id, undefined, result.text);
       counts[index.get(id)!]!++;
       if (sample(sampled, seed, 1)[0] === index.get(id)) agree++;
     }

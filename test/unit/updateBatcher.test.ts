@@ -48,7 +48,7 @@ describe('comparison update batching', () => {
         expected[cell] += piece;
         batcher.cell({ index: cell, append: piece });
       }
-      if (round % 10 === 0) batcher.column(round % 6, { meanLength: round, distinct1: 1, distinct2: 1 });
+      if (round % 10 === 0) batcher.column(round % 6, { meanWords: round, distinct1: 1, distinct2: 1 });
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     batcher.flush();
@@ -58,7 +58,7 @@ describe('comparison update batching', () => {
     assert.ok(batches.length <= Math.ceil(elapsed / 20) + 1, `${batches.length} messages in ${elapsed} ms`);
     assert.ok(batches.every((batch) => new Set(batch.cells.map((cell) => cell.index)).size === batch.cells.length), 'a cell appears once per message');
     const lastMetrics = batches.flatMap((batch) => batch.columns).filter((column) => column.index === 0).at(-1);
-    assert.equal(lastMetrics?.metrics.meanLength, 270, 'the latest metrics of a column win');
+    assert.equal(lastMetrics?.metrics.meanWords, 270, 'the latest metrics of a column win');
   });
 
   it('sends nothing when nothing changed, and nothing after dispose', async () => {

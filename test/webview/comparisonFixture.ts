@@ -50,5 +50,5 @@ export const cellResult = (text: string, extra: Partial<CellResult> = {}): CellR
 
 /** Column metrics as the host computes them (src/core/metrics). */
 export const metrics = (distinct2: number, alike: number, extra: Record<string, number> = {}) => ({
-  meanLength: 10, distinct1: distinct2 - 0.1, distinct2, meanPairwiseRougeL: alike, ...extra,
+  meanWords: 10, distinct1: distinct2 - 0.1, distinct2, meanPairwiseRougeL: alike, ...extra,
 });

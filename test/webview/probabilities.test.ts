@@ -218,6 +218,39 @@ describe('panel webview: token probabilities and the next-token explorer (Chromi
     assert.deepEqual(cards, [['original', ' upon a time', ' upon'], ['with “␣there”', ' there was a cat', ' there']]);
   });
 
+  it('keeps the explorer over a reload: its position, sliders, seed and picked token; the distribution is asked for again', async () => {
+    const panel = await explorerOpen();
+    await slide(panel, 'temperature', 0.5);
+    await slide(panel, 'topK', 3);
+    await panel.page.locator('.explorer-seed').fill('9');
+    await panel.page.locator('.explorer-sample-button').click();
+    await panel.page.locator('.explorer-chart tbody tr').nth(1).click();
+    await panel.page.evaluate(() => window.dispatchEvent(new Event('pagehide'))); // a reload flushes the pending save
+    const { states } = await panel.recorded();
+    const saved = states[states.length - 1]!;
+    assert.deepEqual(saved.explorer, {
+      source: { kind: 'run', id: 'run-1' }, position: 1, label: 'the run', tokens: tokens.map((token) => token.token),
+      settings: { temperature: 0.5, topK: 3, topP: 1, minP: 0 }, seed: 9, selected: 11,
+    });
+    const reloaded = await pages.open(saved);
+    await reloaded.ready();
+    const get = await request(reloaded, 'nextTokens/get');
+    assert.deepEqual(get.payload, { source: { kind: 'run', id: 'run-1' }, position: 1 });
+    await reply(reloaded, get, { type: 'nextTokens/reply', payload: { source: { kind: 'run', id: 'run-1' }, position: 1, result: { kind: 'distribution', distribution: distribution() } } });
+    await reloaded.page.locator('.explorer-chart tbody tr').first().waitFor();
+    assert.match(await reloaded.text('.explorer-title'), /Next token at token 2 · the run after “…Once”/);
+    assert.equal(await reloaded.page.locator('.explorer-temperature').inputValue(), '0.5');
+    assert.equal(await reloaded.page.locator('.explorer-topK').inputValue(), '3');
+    assert.equal(await reloaded.page.locator('.explorer-seed').inputValue(), '9');
+    assert.equal(await reloaded.page.locator('.explorer-chart tr.selected th').textContent(), '␣there');
+    assert.deepEqual((await rows(reloaded)).slice(0, 4).map((row) => row[1]), ['76.2%', '19.0%', 'cut by top-k', '4.8%']);
+    // Closing it forgets it.
+    await reloaded.page.locator('.explorer-close').click();
+    await reloaded.page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    const after = (await reloaded.recorded()).states;
+    assert.equal(after[after.length - 1]!.explorer, undefined);
+  });
+
   it('says when a backend has no distribution, and marks an OpenAI one partial', async () => {
     const panel = await finishedRun();
     await panel.page.locator('.run .explore-prompt').click();

@@ -66,7 +66,12 @@ const viewSwitch = new ViewSwitch((view) => {
   showChosenView();
 });
 const promptSlot = el('div', { className: 'prompt-slot' });
-const explorer = new NextTokenExplorer((element) => promptSlot.before(element));
+const explorer = new NextTokenExplorer((element) => promptSlot.before(element), (saved) => {
+  const next = { ...state };
+  delete next.explorer;
+  // 'soon': a slider sends a change per step; a reload flushes the last one first.
+  save(saved ? { ...next, explorer: saved } : next, 'soon');
+});
 useExplorer(explorer);
 
 function renderPrompt(): void {
@@ -136,6 +141,14 @@ const handlers: Handlers<HostToWebview> = {
   },
   'prompt/show': ({ prompt }) => {
     save({ ...state, prompt });
+    renderPrompt();
+  },
+  'prompt/rendered': ({ uri, rendered, problem }) => {
+    if (state.prompt?.uri !== uri) return; // another prompt's late answer
+    const prompt = { ...state.prompt };
+    delete prompt.rendered;
+    delete prompt.renderProblem;
+    save({ ...state, prompt: { ...prompt, ...(rendered ? { rendered } : {}), ...(problem !== undefined ? { renderProblem: problem } : {}) } });
     renderPrompt();
   },
   'run/started': (header) => {
@@ -236,3 +249,5 @@ evalView.show(state.evaluation, state.evalView);
 showChosenView();
 post('webview/ready', { protocolVersion: PROTOCOL_VERSION });
 feedback.load(shownRecordIds());
+// The explorer as the user left it: its distribution is asked for again (after `ready`, so the host answers).
+if (state.explorer) void explorer.restore(state.explorer);

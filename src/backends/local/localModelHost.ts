@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
 import type { StreamedToken, TokenLogprob } from '../backend';
 import type { AfterPrompt } from '../backend';
+import { RAW_CHAIN, RawSampler } from './rawSampling';
 import type { HostDistribution, HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostNextTokensRequest, HostReply, HostRequest } from './protocol';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
@@ -220,56 +221,69 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
       timeToFirstTokenMs = 0;
       send({ type: 'token', id, token: { text } });
     }
-    const evaluation = sequence.evaluateWithMetadata(input, { confidence: alternatives !== undefined, probabilities: (alternatives ?? 0) > 0 }, {
-      temperature, topK, topP, minP,
-      ...(seed !== undefined ? { seed: seed >>> 0 } : {}),
+    // With logprobs asked for, node-llama-cpp runs the neutral chain (its probabilities are then the
+    // model's own) and the token is drawn here with the asked settings (rawSampling.ts); without, its
+    // own chain samples. The same seed gives the same text either way.
+    const raw = alternatives !== undefined ? new RawSampler({ temperature, topK, topP, minP }, seed) : undefined;
+    const evaluation = sequence.evaluateWithMetadata(input, { probabilities: raw !== undefined }, {
+      ...(raw ? { ...RAW_CHAIN, seed: 1, yieldEogToken: true } : { temperature, topK, topP, minP, ...(seed !== undefined ? { seed: seed >>> 0 } : {}) }),
       // OpenAI's penalties count the tokens generated so far; node-llama-cpp's own repeat penalty
-      // (1.1 by default) stays off so that only what was asked for is applied.
+      // (1.1 by default) stays off so that only what was asked for is applied. Penalties come first in
+      // the chain: with them, the probabilities reported are the penalised model's.
       ...(penalties ? { repeatPenalty: { punishTokens: () => generated.slice(-256), maxPunishTokens: 256, penalty: 1, presencePenalty: config.presencePenalty ?? 0, frequencyPenalty: config.frequencyPenalty ?? 0 } } : {}),
     });
-    for await (const evaluated of generated.length >= maxTokens ? [] : evaluation) {
-      // Which fields are present depends on the metadata asked for at run time.
-      const output = evaluated as { token: Token; confidence?: number; probabilities?: Map<Token, number> };
-      if (aborted.has(id)) { finishReason = 'abort'; break; }
-      timeToFirstTokenMs ??= performance.now() - started;
-      const before = all.slice(-8);
-      generated.push(output.token);
-      all.push(output.token);
-      // Decode the tokens not yet shown with the tokens before them (a token alone loses its leading
-      // space), and wait for the next token while the bytes so far end inside a UTF-8 character.
-      pending.push(output.token);
-      const context = all.slice(Math.max(0, all.length - pending.length - 8), all.length - pending.length);
-      let piece = model.detokenize(pending, false, context);
-      if (piece.endsWith('\uFFFD') && pending.length < 4) piece = '';
-      else pending = [];
-      const start = text.length;
-      text += piece;
-      let stopAt = -1;
-      for (const stop of stops) {
-        const at = text.indexOf(stop, Math.max(0, emitted - stop.length));
-        if (at !== -1 && (stopAt === -1 || at < stopAt)) stopAt = at;
+    let replacement: Token | undefined;
+    try {
+      for (let step = generated.length >= maxTokens ? undefined : await evaluation.next(); step && !step.done; step = await evaluation.next(replacement)) {
+        // Which fields are present depends on the metadata asked for at run time.
+        let output = step.value as { token: Token; confidence?: number; probabilities?: Map<Token, number> };
+        if (raw) {
+          const choice = raw.choose(output.probabilities!);
+          replacement = choice.token as Token;
+          output = { token: replacement, confidence: choice.probability, probabilities: output.probabilities! };
+          if (model.isEogToken(replacement)) break;
+        }
+        if (aborted.has(id)) { finishReason = 'abort'; break; }
+        timeToFirstTokenMs ??= performance.now() - started;
+        const before = all.slice(-8);
+        generated.push(output.token);
+        all.push(output.token);
+        // Decode the tokens not yet shown with the tokens before them (a token alone loses its leading
+        // space), and wait for the next token while the bytes so far end inside a UTF-8 character.
+        pending.push(output.token);
+        const context = all.slice(Math.max(0, all.length - pending.length - 8), all.length - pending.length);
+        let piece = model.detokenize(pending, false, context);
+        if (piece.endsWith('\uFFFD') && pending.length < 4) piece = '';
+        else pending = [];
+        const start = text.length;
+        text += piece;
+        let stopAt = -1;
+        for (const stop of stops) {
+          const at = text.indexOf(stop, Math.max(0, emitted - stop.length));
+          if (at !== -1 && (stopAt === -1 || at < stopAt)) stopAt = at;
+        }
+        const trigger = stopTriggers.find((tokens) => tokens.length <= generated.length && tokens.every((token, i) => generated[generated.length - tokens.length + i] === token));
+        if (trigger) stopAt = Math.min(stopAt === -1 ? Infinity : stopAt, model.detokenize(generated.slice(0, -trigger.length), false, promptTokens.slice(-8)).length);
+        if (stopAt !== -1) text = text.slice(0, stopAt);
+        // The model's own probabilities (before the sampler), as OpenAI reports them: the heatmap and the
+        // alternatives show what the model thought; the explorer shows what the sampler makes of it.
+        let logprob: TokenLogprob | undefined;
+        if (alternatives !== undefined && (stopAt === -1 || start < stopAt)) {
+          const top = alternatives > 0 && output.probabilities
+            ? [...output.probabilities].slice(0, alternatives).map(([token, probability]) => ({ token: model.detokenize([token], false, before), logprob: logprobOf(probability), id: token }))
+            : [];
+          logprob = { token: model.detokenize([output.token], false, before), logprob: logprobOf(output.confidence ?? 0), id: output.token, top };
+          logprobs.push(logprob);
+        }
+        const safe = stopAt !== -1 ? text.length : Math.max(emitted, text.length - heldBack(text, stops));
+        const token: StreamedToken = { text: text.slice(emitted, safe), ...(logprob ? { logprob } : {}) };
+        emitted = safe;
+        send({ type: 'token', id, token });
+        if (stopAt !== -1) break;
+        if (generated.length >= maxTokens) { finishReason = 'length'; break; }
       }
-      const trigger = stopTriggers.find((tokens) => tokens.length <= generated.length && tokens.every((token, i) => generated[generated.length - tokens.length + i] === token));
-      if (trigger) stopAt = Math.min(stopAt === -1 ? Infinity : stopAt, model.detokenize(generated.slice(0, -trigger.length), false, promptTokens.slice(-8)).length);
-      if (stopAt !== -1) text = text.slice(0, stopAt);
-      // The probabilities node-llama-cpp reports are *after* the sampler: temperature-scaled, and cut
-      // to top-k / top-p and renormalised. That is the distribution the token was drawn from (what a
-      // panel showing how temperature reshapes the choice wants); OpenAI reports the raw model's.
-      // At temperature 0, or at 1 with no top-k/top-p, the two are the same.
-      let logprob: TokenLogprob | undefined;
-      if (alternatives !== undefined && (stopAt === -1 || start < stopAt)) {
-        const top = alternatives > 0 && output.probabilities
-          ? [...output.probabilities].slice(0, alternatives).map(([token, probability]) => ({ token: model.detokenize([token], false, before), logprob: logprobOf(probability), id: token }))
-          : [];
-        logprob = { token: model.detokenize([output.token], false, before), logprob: logprobOf(output.confidence ?? 0), id: output.token, top };
-        logprobs.push(logprob);
-      }
-      const safe = stopAt !== -1 ? text.length : Math.max(emitted, text.length - heldBack(text, stops));
-      const token: StreamedToken = { text: text.slice(emitted, safe), ...(logprob ? { logprob } : {}) };
-      emitted = safe;
-      send({ type: 'token', id, token });
-      if (stopAt !== -1) break;
-      if (generated.length >= maxTokens) { finishReason = 'length'; break; }
+    } finally {
+      await evaluation.return();
     }
     if (forced !== undefined && generated.length >= maxTokens && finishReason === 'stop') finishReason = 'length';
     if (finishReason !== 'abort' && pending.length > 0) text += model.detokenize(pending, false, promptTokens.slice(-8));

@@ -10,11 +10,11 @@ import type { EngineProblem } from '../../engine/problems';
 import { all, parseArgs, single, UsageError, type ParsedArgs } from '../args';
 import type { CliCommand } from '../commands';
 import { markdownTable, textTable, type TableColumn } from '../compareTable';
-import { ExitCode, type CliIO } from '../io';
+import { ExitCode, plural, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { comparisonHistoryRecord } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
-import { overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
+import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
 
@@ -24,26 +24,39 @@ function numbers(text: string, what: string): number[] {
   return values;
 }
 
-/** `name=v1,v2`: numbers, or for `model` and `variant` names (an empty variant is the file itself). */
+/** `name=v1,v2`: numbers, or for `model` and `variant` names (an empty variant is the file itself).
+ * A setting's values must fit the range of its frontmatter key (checkedAxis). */
 export function axisOf(spec: string): Axis {
   const match = /^([A-Za-z]+)=(.*)$/.exec(spec);
   if (!match || !AXIS_NAMES.includes(match[1] as AxisName)) throw new UsageError(`--axis ${spec}: write name=v1,v2 with name one of ${AXIS_NAMES.join(', ')}`);
   const name = match[1] as AxisName;
   const values = isNameAxis(name) ? match[2]!.split(',').map((part) => part.trim()) : numbers(match[2]!, `--axis ${name}`);
+  return checked(name, values, `--axis ${spec}`);
+}
+
+function checked(name: AxisName, values: (number | string)[], flag: string): Axis {
   try {
     return checkedAxis(name, values);
   } catch (error) {
-    throw new UsageError(`--axis ${spec}: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
 }
 
-function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
-  const axes = specs.map(axisOf);
-  if (temperatures !== undefined || !axes.some((axis) => axis.name === 'temperature')) {
-    if (temperatures !== undefined || axes.length === 0) axes.unshift({ name: 'temperature', values: temperatures === undefined ? DEFAULT_TEMPERATURES : numbers(temperatures, '--temperatures') });
-  }
+/** The axes of --axis specs: at most two, each named once. */
+export function checkedAxes(axes: Axis[]): Axis[] {
+  const twice = axes.find((axis, index) => axes.findIndex((other) => other.name === axis.name) !== index);
+  if (twice) throw new UsageError(`${twice.name} is given twice: one --axis ${twice.name}=v1,v2 holds all its values`);
   if (axes.length > 2) throw new UsageError('a comparison has at most two axes');
   return axes;
+}
+
+function axesOf(temperatures: string | undefined, specs: string[]): Axis[] {
+  if (temperatures !== undefined && specs.some((spec) => spec.startsWith('temperature='))) throw new UsageError('temperature is given twice: --axis and --temperatures');
+  const axes = specs.map((spec) => axisOf(spec));
+  if (temperatures !== undefined) {
+    axes.unshift(checked('temperature', numbers(temperatures, '--temperatures'), `--temperatures ${temperatures}`));
+  } else if (axes.length === 0) axes.push({ name: 'temperature', values: DEFAULT_TEMPERATURES });
+  return checkedAxes(axes);
 }
 
 const two = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
@@ -51,7 +64,8 @@ const two = (value: number | undefined) => (value === undefined ? '–' : value.
 /** A column's metrics: length and diversity among its samples; agreement with the reference. */
 function footerOf(meanTokens: number | undefined, metrics: ColumnMetrics | undefined): string[] {
   const lines = [
-    `mean ${meanTokens === undefined ? '–' : meanTokens.toFixed(1)} tokens`,
+    // Tokens as the backend counted them (usage); words as the metrics count them (meanWords).
+    `mean ${meanTokens === undefined ? '–' : meanTokens.toFixed(1)} tokens · ${metrics ? metrics.meanWords.toFixed(1) : '–'} words`,
     `distinct-1 ${two(metrics?.distinct1)} · distinct-2 ${two(metrics?.distinct2)}`,
     `samples alike (ROUGE-L) ${two(metrics?.meanPairwiseRougeL)}`,
   ];
@@ -89,7 +103,7 @@ interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: Generati
 export function columnProblem(io: CliIO, problem: EngineProblem): UsageError {
   switch (problem.kind) {
     case 'no-backend': return new UsageError(`--axis model: ${problem.message}`);
-    case 'no-local-model': return new UsageError(`--axis model: ${problem.subject}: ${problem.message}`);
+    case 'no-local-model': return new UsageError(`--axis model: ${problem.subject}: ${problem.message}`, { showUsage: false });
     case 'variant-missing': return new UsageError(`--axis variant: '${problem.variant}' has no file ${problem.ref ?? problem.fileName}`);
     case 'variant-broken':
       reportPromptProblem(io, problem.cause.ref, problem.cause);
@@ -125,7 +139,7 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
   const started = Date.now();
   const { backendId, model } = prepared.target;
   const on = plan.axes.some((axis) => axis.name === 'model') ? 'each column\'s model' : `${backendId}${model ? `/${model}` : ''}`;
-  io.stderr(`prompt-lab compare: ${record.columns.length} settings × ${plan.samples} samples on ${on}, seeds ${plan.seeds.join(', ')}\n`);
+  io.stderr(`prompt-lab compare: ${plural(record.columns.length, 'setting')} × ${plural(plan.samples, 'sample')} on ${on}, ${plan.seeds.length === 1 ? 'seed' : 'seeds'} ${plan.seeds.join(', ')}\n`);
   if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
   try {
     await run.run();
@@ -133,7 +147,7 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
     process.off('SIGINT', onInterrupt);
   }
   await saveToHistory(parsed, io, 'compare', comparisonHistoryRecord(record, prepared.request.input));
-  io.stderr(`prompt-lab compare: ${record.cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  io.stderr(`prompt-lab compare: ${plural(record.cells.length, 'run')} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   if (parsed.flags.has('json')) io.stdout(comparisonToJson(record));
   else if (parsed.flags.has('markdown')) io.stdout(markdownTable(tableColumnsOf(record)));
   else io.stdout(textTable(tableColumnsOf(record), process.stdout.columns || 120));
@@ -145,7 +159,9 @@ export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'Run a prompt across temperatures (or other settings) and print the completions side by side',
   usage: `Usage: prompt-lab compare <file> [--temperatures 0,0.7,1.2] [--samples 3] [--axis name=v1,v2]… [--seed s]
-                          [backend and sampling flags as for run] [--json | --markdown]
+                          [--concurrency n] [backend and sampling flags as for run] [--json | --markdown]
+                          [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
+                          [--history | --no-history] [--history-dir dir]
 
   --temperatures <list>  The temperature axis (default ${DEFAULT_TEMPERATURES.join(',')})
   --axis name=v1,v2      Another axis: ${AXIS_NAMES.join(', ')} (at most two axes in all)
@@ -167,6 +183,7 @@ anything runs when an axis value cannot (an unknown backend, a missing or broken
     const parsed = parseArgs(args, {
       ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS, temperatures: { value: true }, axis: { value: true, repeat: true }, samples: { value: true }, concurrency: { value: true }, markdown: {},
     });
+    if (parsed.flags.has('json') && parsed.flags.has('markdown')) throw new UsageError('give --json or --markdown, not both');
     const samples = Number(single(parsed, 'samples') ?? 3);
     if (!Number.isInteger(samples) || samples < 1 || samples > 50) throw new UsageError('--samples must be a whole number from 1 to 50');
     const axes = axesOf(single(parsed, 'temperatures'), all(parsed, 'axis'));
@@ -182,6 +199,14 @@ anything runs when an axis value cannot (an unknown backend, a missing or broken
     const seeds = sampleSeeds(samples, seed);
     const target = await resolveCliTarget(parsed, io, 'compare');
     if (typeof target === 'number') return target;
+    const empty = emptyPromptWarning('compare', target.prepared.rendered);
+    if (empty) io.stderr(empty);
+    // A variant sets its own config; an axis of maxOutputTokens sets it per column.
+    const cap = axes.some((axis) => axis.name === 'maxOutputTokens' || axis.name === 'variant') ? undefined : defaultOutputCap(target.prepared.rendered.config, fixed);
+    if (cap !== undefined) {
+      io.stderr(outputCapNote('compare', cap));
+      fixed.maxOutputTokens = cap;
+    }
     try {
       return await runComparison(parsed, io, target, { axes, samples, seeds, fixed, concurrency });
     } finally {

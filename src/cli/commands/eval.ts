@@ -17,10 +17,11 @@ import { all, parseArgs, single, UsageError } from '../args';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import type { CliCommand } from '../commands';
 import { textTable, type TableColumn } from '../compareTable';
-import { ExitCode, type CliIO } from '../io';
+import { ExitCode, plural, type CliIO } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { overridesOf, resolveCliTarget, RUN_OPTIONS, type CliRender } from '../runTarget';
-import { axisOf, columnProblem } from './compare';
+import { axisOf, checkedAxes, columnProblem } from './compare';
+import { FileError } from '../fileErrors';
 
 const problemLine = (problem: DatasetProblem) =>
   `${problem.file}:${problem.position.line + 1}:${problem.position.character + 1}: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`;
@@ -56,8 +57,7 @@ function progressLine(record: EvalRecord, index: number, ended: number): string 
 }
 
 function axesOf(specs: string[]): Axis[] {
-  const axes = specs.map(axisOf);
-  if (axes.length > 2) throw new UsageError('an eval has at most two axes');
+  const axes = checkedAxes(specs.map((spec) => axisOf(spec)));
   // Without an axis, one column: the prompt itself.
   return axes.length > 0 ? axes : [{ name: 'variant', values: ['default'] }];
 }
@@ -74,7 +74,9 @@ export const evalCommand: CliCommand = {
   summary: 'Run a prompt over its test cases (<name>.tests.yaml) and grade every output with the tests\' assertions',
   usage: `Usage: prompt-lab eval <file> [--tests <dataset>] [--axis name=v1,v2]… [--samples n] [--judge backend/model]
                        [--filter text] [--max-concurrency n] [--json] [--junit out.xml] [--min-pass-rate 0.9]
-                       [--cache] [backend and sampling flags as for run]
+                       [--markdown out.md] [--cache] [backend and sampling flags as for run]
+                       [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
+                       [--history | --no-history] [--history-dir dir]
 
   --tests <file>         The dataset: YAML or JSON (a list, or {tests, defaultTest}), JSONL or CSV,
                          as promptfoo writes tests (default: <name>.tests.yaml beside the prompt)
@@ -128,7 +130,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
     const render: CliRender = async (host, file, request) => {
       const loaded = await loadPrompt(host, file);
       if ('problem' in loaded) {
-        if (loaded.problem.kind === 'no-prompt') throw new UsageError(`cannot read '${file}': ENOENT`);
+        if (loaded.problem.kind === 'no-prompt') throw new FileError(`cannot read '${file}': no such file`);
         return loaded;
       }
       const dataset = await loadEvalDataset(host, loaded, { ...(tests !== undefined ? { tests } : {}), request, ...(single(parsed, 'filter') !== undefined ? { filter: single(parsed, 'filter')! } : {}) });
@@ -158,7 +160,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
       process.once('SIGINT', onInterrupt);
       const started = Date.now();
       const runnable = record.tests.filter((test) => test.problems.length === 0).length;
-      io.stderr(`prompt-lab eval: ${runnable} tests × ${record.columns.length} columns × ${samples} samples on ${prepared.target.backendId}${prepared.target.model ? `/${prepared.target.model}` : ''}${judge ? `, judge ${judge}` : ''}\n`);
+      io.stderr(`prompt-lab eval: ${plural(runnable, 'test')} × ${plural(record.columns.length, 'column')} × ${plural(samples, 'sample')} on ${prepared.target.backendId}${prepared.target.model ? `/${prepared.target.model}` : ''}${judge ? `, judge ${judge}` : ''}\n`);
       if (record.tokens) io.stderr(`prompt-lab eval: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
       try {
         await run.run();
@@ -166,7 +168,7 @@ counts as not passing), 2 for bad usage or a dataset that cannot be read (named 
         process.off('SIGINT', onInterrupt);
       }
       const summary = summarizeEval(record);
-      io.stderr(`prompt-lab eval: ${record.cells.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s; pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.graded})${summary.skipped ? `, ${summary.skipped} tests skipped` : ''}${interrupted ? ', stopped' : ''}\n`);
+      io.stderr(`prompt-lab eval: ${plural(record.cells.length, 'run')} in ${((Date.now() - started) / 1000).toFixed(1)} s; pass rate ${percent(summary.passRate)} (${summary.passed}/${summary.graded})${summary.skipped ? `, ${plural(summary.skipped, 'test')} skipped` : ''}${interrupted ? ', stopped' : ''}\n`);
       const junit = single(parsed, 'junit');
       if (junit !== undefined) await writeFile(junit, evalToJunit(record), 'utf8');
       const markdown = single(parsed, 'markdown');

@@ -131,7 +131,7 @@ async function exportFeedback(parsed: ParsedArgs, io: CliIO): Promise<number> {
 export const historyCommand: CliCommand = {
   name: 'history',
   summary: 'List, show and export saved runs, comparisons and evals (with their ratings)',
-  usage: `Usage: prompt-lab history list [--prompt file] [--json]
+  usage: `Usage: prompt-lab history list [--prompt file] [--json] [--history-dir dir]
        prompt-lab history show <id> [--json]
        prompt-lab history export [--prompt file] [--preferences out.jsonl] [--tests out.yaml]
                                  [--match rouge-l|bleu|equals] [--threshold t] [--json]

@@ -63,7 +63,7 @@ export const nextCommand: CliCommand = {
   summary: 'Show the next-token distribution after a prompt, before and after the sampler',
   usage: `Usage: prompt-lab next <file> [--after text] [--top n] [--temperature t] [--top-k k] [--top-p p] [--min-p m] [--greedy]
                        [--backend id | --base-url URL --api-key-env VAR] [--model m] [--model-path file.gguf]
-                       [--input key=value]… [--json]
+                       [--config file] [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]… [--json]
 
   --after <text>        Read the distribution after this text (as if the model had written it)
   --top <n>             Show the n most probable tokens and "the rest" (default 20)

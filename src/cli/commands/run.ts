@@ -6,7 +6,7 @@ import { ExitCode } from '../io';
 import { RENDER_USAGE } from '../renderOptions';
 import { runRecordOf } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
-import { overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
+import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
 import { PROBABILITIES_LEGEND, tokenWithProbability, withProbabilities } from './runProbabilities';
 
 /** Exit code of a run stopped with Ctrl+C (128 + SIGINT), as shells report it. */
@@ -17,7 +17,9 @@ export const runCommand: CliCommand = {
   summary: 'Run a .prompt file on a model backend and stream the completion',
   usage: `Usage: prompt-lab run <file> [--backend id | --base-url URL --api-key-env VAR] [--model m] [--model-path file.gguf]
                       [--temperature t] [--top-p p] [--top-k k] [--max-tokens n] [--seed s] [--stop s]… [--logprobs k]
-                      [--input key=value]… [--show-probabilities] [--json]
+                      [--config file] [--show-probabilities] [--json]
+                      [--input key=value]… [--input-file data.json] [--input-value text] [--variant v] [--shots n] [--prompts-dir dir]…
+                      [--history | --no-history] [--history-dir dir]
 
   --backend <id>        A backend from promptlab.config.json, or 'local' (default: the file's
                         model: provider/name, else the config's defaultBackend, else local)
@@ -40,10 +42,15 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
   async run(args, io) {
     const parsed = parseArgs(args, { ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS, 'show-probabilities': {} });
     const showProbabilities = parsed.flags.has('show-probabilities');
-    const overrides = showProbabilities ? withProbabilities(overridesOf(parsed)) : overridesOf(parsed);
+    const flags = showProbabilities ? withProbabilities(overridesOf(parsed)) : overridesOf(parsed);
     const target = await resolveCliTarget(parsed, io, 'run');
     if (typeof target === 'number') return target;
     const { prepared, prepared: { rendered, target: { backendId, model } }, host, registry } = target;
+    const empty = emptyPromptWarning('run', rendered);
+    if (empty) io.stderr(empty);
+    const cap = defaultOutputCap(rendered.config, flags);
+    if (cap !== undefined) io.stderr(outputCapNote('run', cap));
+    const overrides = cap !== undefined ? { ...flags, maxOutputTokens: cap } : flags;
     const backend = host.backends.get(backendId);
     const json = parsed.flags.has('json');
 

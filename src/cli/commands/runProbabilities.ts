@@ -32,4 +32,4 @@ function visibleBlank(text: string): string {
   return text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '→');
 }
 
-export const PROBABILITIES_LEGEND = 'each token\'s probability in % follows it in subscript (local backend: the distribution it was drawn from, after the sampler; OpenAI: the model\'s)';
+export const PROBABILITIES_LEGEND = 'each token\'s probability in % follows it in subscript: the model\'s own, before the sampler';

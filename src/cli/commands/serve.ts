@@ -38,6 +38,7 @@ export const serveCommand: CliCommand = {
   summary: 'Serve a local GGUF model over the OpenAI API (chat, completions, streaming)',
   usage: `Usage: prompt-lab serve --model <file.gguf> [--host 127.0.0.1] [--port 8080] [--concurrency n] [--max-queue n]
                         [--context-size n] [--threads n] [--api-key <key>] [--allow-origin <origin>]...
+                        [--allow-host <host:port>]... [--max-connections n]
 
   --model <file>           The GGUF model file (else $PROMPT_LAB_MODEL); its file name is the model id
   --host <address>         Where to listen (default 127.0.0.1: this machine only)

@@ -9,6 +9,7 @@ import { chooseEncoding, getTokenizer } from '../../core/tokens';
 import { labelTokens, tiktokenPieces, type ListedToken } from '../../core/tokens/tokenList';
 import { single, type ParsedArgs } from '../args';
 import { ExitCode, type CliIO } from '../io';
+import { CLI_HOW_TO_SET_MODEL, cliLocalModelProblem } from '../runTarget';
 
 /** Whitespace made visible, for a terminal: · for a space, ⏎ for a newline, → for a tab. */
 export const visible = (text: string): string => text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '→').replace(/\r/g, '␍');
@@ -24,9 +25,10 @@ export async function showTokens(parsed: ParsedArgs, analyzed: AnalyzedPrompt, i
   let note = '';
   if (local) {
     const config = { ...DEFAULT_LOCAL_BACKEND, ...(modelPath !== undefined ? { modelPath } : {}) };
-    const where = resolveModelPath(config, process.env, 'Give --model-path <file.gguf> or set PROMPT_LAB_MODEL.');
-    if ('error' in where) {
-      io.stderr(`prompt-lab tokens: error: ${where.error}\n`);
+    const problem = cliLocalModelProblem(config, modelPath, undefined);
+    const where = resolveModelPath(config, process.env, CLI_HOW_TO_SET_MODEL);
+    if (problem !== undefined || 'error' in where) {
+      io.stderr(`prompt-lab tokens: error: ${problem ?? ('error' in where ? where.error : '')}\n`);
       return ExitCode.findings;
     }
     const backend = new LocalBackend(config);

@@ -54,6 +54,11 @@ export async function checkPrompt(fileText: string, environment: PromptEnvironme
     isPartial: options.partialName !== undefined,
   });
   const partials = template ? await checkPartials(template.partials, environment, bodyReport, options.partialName) : new Map();
+  // A prompt without text sends a model nothing to answer (the local model then rambles until its
+  // limit): worth a warning, at the top of the file. A partial may be empty on purpose.
+  if (options.partialName === undefined && source.body.text.trim() === '') {
+    report.warning('empty-prompt', 'This prompt has no text: a run sends the model no message, only its settings. Write the prompt below the frontmatter.', 0, 0);
+  }
   const diagnostics = [...source.diagnostics, ...report.diagnostics].sort((a, b) =>
     a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { source, frontmatter, template, partials, diagnostics, ok: !hasErrors(diagnostics) };

@@ -22,7 +22,7 @@ export { distinctN, meanPairwiseRougeL } from './diversity';
 
 export interface ColumnMetrics {
   /** Mean number of words per sample (0 with no samples). */
-  meanLength: number;
+  meanWords: number;
   distinct1: number;
   distinct2: number;
   /** Present with 2 samples or more. */
@@ -38,7 +38,7 @@ export interface ColumnMetrics {
 export function columnMetrics(samples: readonly string[], reference?: string): ColumnMetrics {
   const tokens = samples.map(tokenizeForMetrics);
   const result: ColumnMetrics = {
-    meanLength: mean(tokens.map((t) => t.length)) ?? 0,
+    meanWords: mean(tokens.map((t) => t.length)) ?? 0,
     distinct1: distinctNTokens(tokens, 1),
     distinct2: distinctNTokens(tokens, 2),
   };

@@ -48,33 +48,48 @@ export class MersenneTwister {
   }
 }
 
+/** The candidates the chain left, most probable first (the order llama.cpp's array has by then),
+ * with their float32 weights relative to the first (llama.cpp's are exp(logit - max): the same ratios
+ * as afterSampler's) and the weights' total. */
+function candidatesOf(sampled: SampledDistribution): { indexes: number[]; weights: number[]; total: number } {
+  const candidates = sampled.tokens
+    .map((token, index) => ({ index, id: token.id, weight: token.afterSampler }))
+    .filter((entry) => entry.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.id - b.id);
+  const weights = candidates.map((entry) => Math.fround(entry.weight / candidates[0]!.weight));
+  return { indexes: candidates.map((entry) => entry.index), weights, total: weights.reduce((sum, weight) => sum + weight, 0) };
+}
+
+/** One draw: the first candidate at which the running sum of weights reaches a uniform fraction of their total. */
+function drawFrom(candidates: ReturnType<typeof candidatesOf>, rng: MersenneTwister): number {
+  const target = candidates.total * rng.nextCanonical();
+  let running = 0;
+  for (let at = 0; at < candidates.indexes.length; at++) {
+    running += candidates.weights[at]!;
+    if (running >= target) return candidates.indexes[at]!;
+  }
+  return candidates.indexes[candidates.indexes.length - 1]!;
+}
+
 /**
  * `n` draws from `sampled` with `seed`, one random stream for all of them (as `n` tokens in a row
  * would use it). Returns indexes into `sampled.tokens`.
  */
 export function sample(sampled: SampledDistribution, seed: number, n: number): number[] {
-  // The candidates the chain left, most probable first (the order llama.cpp's array has by then).
-  const candidates = sampled.tokens
-    .map((token, index) => ({ index, id: token.id, weight: token.afterSampler }))
-    .filter((entry) => entry.weight > 0)
-    .sort((a, b) => b.weight - a.weight || a.id - b.id);
+  const candidates = candidatesOf(sampled);
   const rng = new MersenneTwister(seed);
   const draws: number[] = [];
-  if (candidates.length === 0) return draws;
-  // llama.cpp's weights are float32 exp(logit - max); the ratios are the same as afterSampler's.
-  const weights = candidates.map((entry) => Math.fround(entry.weight / candidates[0]!.weight));
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  for (let d = 0; d < n; d++) {
-    const target = total * rng.nextCanonical();
-    let running = 0;
-    let chosen = candidates.length - 1;
-    for (let at = 0; at < candidates.length; at++) {
-      running += weights[at]!;
-      if (running >= target) { chosen = at; break; }
-    }
-    draws.push(candidates[chosen]!.index);
-  }
+  if (candidates.indexes.length === 0) return draws;
+  for (let d = 0; d < n; d++) draws.push(drawFrom(candidates, rng));
   return draws;
+}
+
+/** One draw from `sampled` with a random stream that goes on across positions (a generation seeds
+ * one stream and draws each token from it, as llama.cpp's dist sampler keeps its std::mt19937).
+ * Returns an index into `sampled.tokens`, or -1 when the chain left nothing. */
+export function drawNext(sampled: SampledDistribution, rng: MersenneTwister): number {
+  const candidates = candidatesOf(sampled);
+  return candidates.indexes.length === 0 ? -1 : drawFrom(candidates, rng);
 }
 
 /** How often each token was drawn: counts aligned with `sampled.tokens`. */

@@ -1,4 +1,4 @@
 export * from './types';
 export { applySampler, NEUTRAL_SETTINGS, samplerSettingsProblems } from './sampler';
-export { histogram, MersenneTwister, sample } from './draw';
+export { drawNext, histogram, MersenneTwister, sample } from './draw';
 export { chiSquare } from './chiSquare';

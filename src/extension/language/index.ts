@@ -14,6 +14,7 @@ import { PromptOutline } from './outline';
 import { watchPartials } from './partialWatcher';
 import type { PromptChecks } from './promptChecks';
 import { DOTPROMPT_SELECTOR } from './promptDocuments';
+import { PromptLabPanel } from '../panel/promptLabPanel';
 import { PromptTokenCounts } from './promptTokenCounts';
 import { TokenStatusBar } from './tokenStatusBar';
 
@@ -22,6 +23,7 @@ import { TokenStatusBar } from './tokenStatusBar';
 export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists): vscode.Disposable {
   const store = new DisposableStore();
   const counts = store.add(new PromptTokenCounts(checks, countTexts));
+  PromptLabPanel.renderedPrompt = (document) => counts.rendered(document);
   store.add(watchPartials(checks));
   store.add(new PromptDiagnostics(checks, extraDiagnostics));
   store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, new PromptCompletions(checks, models), ...COMPLETION_TRIGGERS));

@@ -6,6 +6,7 @@ import type { CheckedPrompt } from '../../core/check/checkPrompt';
 import type { InputField } from '../../core/inputSchema';
 import { cachedCountTexts, countPromptTokens, type CountTexts, type TokenReport } from '../../core/promptTokens';
 import { InputError, renderChecked, type RenderRequest } from '../../core/render';
+import { renderedPromptView, type RenderedPromptView } from '../../core/renderedPromptView';
 import { promptParts, type PromptPart } from '../../core/structure';
 import type { TokenCountService } from '../tokens/tokenCountService';
 import type { PromptChecks } from './promptChecks';
@@ -18,6 +19,8 @@ export type TokenCount =
     parts: PromptPart[];
     /** Required inputs without a default, counted as empty: the count is of the rest. */
     emptyInputs: string[];
+    /** The rendered messages with the parts marked and counted, for the panel. */
+    rendered: RenderedPromptView;
   }
   /** The prompt has errors: nothing to render. */
   | { kind: 'errors'; errors: number }
@@ -54,6 +57,13 @@ export class PromptTokenCounts implements vscode.Disposable {
     return entry.result;
   }
 
+  /** The document rendered for the panel (parts marked and counted), or why it cannot be. */
+  async rendered(document: vscode.TextDocument): Promise<RenderedPromptView | string> {
+    const count = await this.count(document);
+    if (count.kind === 'counted') return count.rendered;
+    return count.kind === 'errors' ? `the prompt has ${count.errors === 1 ? 'an error' : `${count.errors} errors`}: fix ${count.errors === 1 ? 'it' : 'them'} to see it rendered` : count.reason;
+  }
+
   /** The finished count for the document as it is now, if there is one already; never waits. */
   peek(document: vscode.TextDocument): TokenCount | undefined {
     const cached = this.cache.get(document.uri.toString());
@@ -73,7 +83,7 @@ export class PromptTokenCounts implements vscode.Disposable {
       const result = await renderChecked(checked, request);
       const parts = await promptParts(checked, result, (shots) => renderChecked(checked, { ...request, shots }));
       const report = await countPromptTokens(result.model ?? checked.frontmatter.model, result.text, parts, this.countTexts);
-      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders) };
+      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders), rendered: renderedPromptView(result.text, parts, report) };
     } catch (error) {
       const reason = error instanceof InputError
         ? error.message

@@ -7,6 +7,7 @@ import { KeyedDebouncer } from './debouncer';
 import type { PromptChecks } from './promptChecks';
 import { isPromptDocument } from './promptDocuments';
 import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
+import { tokenCountText } from './tokenCountText';
 
 /** Typing pauses this long before the count is redone. */
 export const STATUS_BAR_DELAY_MS = 300;
@@ -78,12 +79,8 @@ export class TokenStatusBar implements vscode.Disposable {
     switch (count.kind) {
       case 'counted': {
         const { report } = count;
-        const exactness = report.exact ? 'exact count' : 'approximate count';
-        const empty = count.emptyInputs.length ? `\nRequired inputs without a default (${count.emptyInputs.join(', ')}) are counted as empty.` : '';
-        this.show({ uri, version, state: 'counted', total: report.total, tokenizer: report.tokenizer, exact: report.exact },
-          `$(symbol-numeric) ${report.total} tokens`,
-          `Prompt Lab: ${report.total} prompt tokens (${exactness}, tokenizer ${report.tokenizer}).\n${report.note}${empty}\nClick to open the Prompt Lab panel.`,
-          Commands.openPanel);
+        const { text, tooltip } = tokenCountText(report, count.emptyInputs);
+        this.show({ uri, version, state: 'counted', total: report.total, tokenizer: report.tokenizer, exact: report.exact }, text, tooltip, Commands.openPanel);
         break;
       }
       case 'errors':

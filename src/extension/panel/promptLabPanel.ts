@@ -23,6 +23,7 @@ import type { ProbabilityDependencies } from '../probabilities/probabilityReques
 import { openPassage } from '../trace/openPassage';
 import { createNonce, renderPanelHtml } from './panelHtml';
 import { snapshotOf } from './promptSnapshot';
+import type { RenderedPromptView } from '../../core/renderedPromptView';
 
 /** The webview panel's view type; also named in `activationEvents` (`onWebviewPanel:`). */
 export const PANEL_VIEW_TYPE = 'promptLab.panel';
@@ -75,6 +76,9 @@ export class PromptLabPanel implements vscode.Disposable {
   private static current: PromptLabPanel | undefined;
   static actions: PanelActions = NO_ACTIONS;
   static feedback: PanelFeedback = NO_FEEDBACK;
+  /** The active prompt rendered with its defaults, parts marked and counted (set by the language
+   * features, which count it for the status bar too), or why it cannot be. */
+  static renderedPrompt: (document: vscode.TextDocument) => Promise<RenderedPromptView | string> = async () => 'the prompt is not rendered here';
 
   private readonly disposables = new DisposableStore();
   /** Nothing is posted before the webview's `webview/ready`: earlier messages would be lost. */
@@ -177,6 +181,7 @@ export class PromptLabPanel implements vscode.Disposable {
       this.ready = true;
       const active = this.activePrompt();
       this.post('panel/init', { active: active && snapshotOf(active) });
+      if (active) this.sendRendered(active);
       for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
       if (comparison) this.post('compare/started', { comparison, resumed: true });
       const evaluation = PromptLabPanel.actions.currentEval();
@@ -261,7 +266,18 @@ export class PromptLabPanel implements vscode.Disposable {
   }
 
   private showPromptOf(document: vscode.TextDocument | undefined): void {
-    if (document?.languageId === DOTPROMPT_LANGUAGE_ID) this.post('prompt/show', { prompt: snapshotOf(document) });
+    if (document?.languageId !== DOTPROMPT_LANGUAGE_ID) return;
+    this.post('prompt/show', { prompt: snapshotOf(document) });
+    this.sendRendered(document);
+  }
+
+  /** Renders and counts `document` (the count the status bar shares), then sends it to the panel. */
+  private sendRendered(document: vscode.TextDocument): void {
+    const uri = document.uri.toString();
+    PromptLabPanel.renderedPrompt(document).then(
+      (rendered) => this.post('prompt/rendered', typeof rendered === 'string' ? { uri, problem: rendered } : { uri, rendered }),
+      (error: unknown) => this.post('prompt/rendered', { uri, problem: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K], replyTo?: string): void {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { GenerationResult } from '../../backends/backend';
 import { chatMessagesOf, runPrompt, sentConfig, type RunRequest } from '../../backends/runPrompt';
 import { PANEL_LOGPROBS } from '../../engine/comparison';
-import { redactLogprobs } from '../../backends/logprobStore';
+import { redactLogprobs } from '../../backends/redactLogprobs';
 import type { Completions } from '../probabilities/completions';
 import type { RenderResult } from '../../core/render';
 import type { EngineHost } from '../../engine/host';

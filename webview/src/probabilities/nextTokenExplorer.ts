@@ -4,7 +4,7 @@
 // per stage that runs, so a reader sees what each stage keeps and which stage cut a token. "Sample"
 // draws 100 tokens with a shown seed (as the local model's dist sampler draws); "Continue with this
 // token" asks the host to generate from there with that token forced; branches line up side by side.
-import { applySampler, histogram, NEUTRAL_SETTINGS, sample, type BranchView, type CompletionSource, type NextTokenDistribution, type SampledDistribution, type SamplerSettings, type TokenProbability } from '../../../src/shared/probabilities';
+import { applySampler, histogram, NEUTRAL_SETTINGS, sample, type BranchView, type CompletionSource, type ExplorerState, type NextTokenDistribution, type SampledDistribution, type SamplerSettings, type TokenProbability } from '../../../src/shared/probabilities';
 import { el } from '../dom';
 import { number } from '../format';
 import { barOf, pct, visible } from './probabilityView';
@@ -49,12 +49,20 @@ export class NextTokenExplorer {
   private selected = 0;
   /** Answers to an older request are dropped. */
   private generation = 0;
+  /** The token to select when a restored explorer's distribution arrives (by id). */
+  private restoredSelection: number | undefined;
 
-  /** `place` puts the explorer into the page the first time it opens (it is not there before). */
-  constructor(private readonly place: (element: HTMLElement) => void = () => undefined) {
+  /** `place` puts the explorer into the page the first time it opens (it is not there before);
+   * `saved` hears its state after every change (undefined once closed), for the panel's saved state. */
+  constructor(private readonly place: (element: HTMLElement) => void = () => undefined, private readonly saved: (state: ExplorerState | undefined) => void = () => undefined) {
     this.element.hidden = true;
     const close = el('button', { className: 'action explorer-close', attributes: { type: 'button', title: 'Close the explorer' } }, 'Close');
-    close.addEventListener('click', () => { this.element.hidden = true; });
+    close.addEventListener('click', () => {
+      this.element.hidden = true;
+      this.opened = undefined;
+      this.saved(undefined);
+    });
+    this.seedInput.addEventListener('change', () => this.save());
     this.controls.append(
       this.slider('temperature', 'Temperature', 0, 2, 0.01),
       this.slider('topK', 'Top-k (0: off)', 0, 100, 1),
@@ -98,6 +106,7 @@ export class NextTokenExplorer {
     this.distribution = undefined;
     this.sampled = undefined;
     this.draws = undefined;
+    this.save();
     this.reveal();
     const after = tokens.slice(Math.max(0, position - 3), position).map((token) => token.token).join('');
     this.heading.textContent = position === 0 ? `Next token after the prompt · ${label}` : `Next token at token ${number(position + 1)} · ${label}`;
@@ -120,12 +129,40 @@ export class NextTokenExplorer {
     this.distribution = distribution;
     this.reveal();
     const chosen = this.opened?.tokens[this.opened.position]?.token;
-    const at = chosen === undefined ? -1 : distribution.tokens.findIndex((token) => token.text === chosen);
+    const restored = this.restoredSelection === undefined ? -1 : distribution.tokens.findIndex((token) => token.id === this.restoredSelection);
+    this.restoredSelection = undefined;
+    const at = restored !== -1 ? restored : chosen === undefined ? -1 : distribution.tokens.findIndex((token) => token.text === chosen);
     this.selected = Math.max(0, at);
     this.status.textContent = distribution.exact
       ? `Exact: ${distribution.backend} · ${distribution.model}, the model's own probabilities over ${number(distribution.tokens.length + (distribution.rest.count ?? 0))} tokens.`
       : `Partial (top ${number(distribution.tokens.length)}): ${distribution.backend} · ${distribution.model} returns only its most probable tokens; the rest hold ${pct(distribution.rest.probability)}.`;
     this.redraw();
+  }
+
+  /** Opens the explorer as a reload left it: its settings and seed at once, then the distribution at
+   * its position, asked of the host again (the host keeps the completion across the page's reload). */
+  restore(state: ExplorerState): Promise<void> {
+    this.set(state.settings);
+    this.seedInput.value = String(state.seed);
+    this.restoredSelection = state.selected;
+    const tokens = state.tokens.map((token) => ({ token, logprob: 0, top: [] }));
+    return this.open(state.source, state.position, tokens, state.label);
+  }
+
+  /** The state to save, while the explorer is open. */
+  get state(): ExplorerState | undefined {
+    const opened = this.opened;
+    if (!opened) return undefined;
+    const selected = this.sampled?.tokens[this.selected]?.id ?? this.restoredSelection;
+    return {
+      source: opened.source, position: opened.position, label: opened.label, tokens: opened.tokens.map((token) => token.token),
+      settings: { ...this.settings }, seed: Math.max(0, Math.floor(Number(this.seedInput.value) || 0)),
+      ...(selected !== undefined ? { selected } : {}),
+    };
+  }
+
+  private save(): void {
+    if (this.opened) this.saved(this.state);
   }
 
   private reveal(): void {
@@ -144,6 +181,7 @@ export class NextTokenExplorer {
     this.greedy.checked = this.settings.greedy === true;
     this.draws = undefined;
     this.redraw();
+    this.save();
   }
 
   private slider(key: Slider['key'], label: string, min: number, max: number, step: number): HTMLElement {
@@ -157,6 +195,7 @@ export class NextTokenExplorer {
   private select(index: number): void {
     this.selected = index;
     this.redraw();
+    this.save();
     this.chart.querySelector<HTMLElement>(`tr[data-index="${index}"]`)?.focus();
   }
 
@@ -215,6 +254,7 @@ export class NextTokenExplorer {
     const draws = sample(this.sampled, seed, DRAWS);
     this.draws = { seed, counts: histogram(this.sampled, draws) };
     this.redraw();
+    this.save();
     this.summary.append(` Drew ${DRAWS} with seed ${seed}.`);
   }
 

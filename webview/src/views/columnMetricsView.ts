@@ -15,7 +15,7 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { name: 'Mean length', title: 'Mean number of words per sample', className: 'mean-length', value: (m) => (m ? `${number(m.meanLength, 1)} words` : UNKNOWN) },
+  { name: 'Mean length', title: 'Mean number of words per sample', className: 'mean-length', value: (m) => (m ? `${number(m.meanWords, 1)} words` : UNKNOWN) },
   { name: 'Distinct-1', title: 'Distinct words / all words, over the column’s samples', className: 'distinct-1', value: (m) => ratio(m?.distinct1) },
   { name: 'Distinct-2', title: 'Distinct word pairs / all word pairs, over the column’s samples', className: 'distinct-2', value: (m) => ratio(m?.distinct2) },
   { name: 'Samples alike', title: 'Mean ROUGE-L between each pair of the column’s samples (1: identical)', className: 'samples-alike', value: (m) => ratio(m?.meanPairwiseRougeL) },
