@@ -30,7 +30,6 @@ describe('e2e: Evaluate in the packaged extension', () => {
 
   it('evaluates fable.prompt over its dataset at two temperatures from the palette into the eval view', async () => {
     await workbench.quickOpen('fable.prompt');
-    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Once upon a time' }).click();
     await workbench.runCommand('Prompt Lab: Evaluate');
     await workbench.pickOne('Prompt Lab: Evaluate', 'Compare settings…');
     await workbench.pickMany('choose one or two settings', ['Temperature']);

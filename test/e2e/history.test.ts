@@ -47,7 +47,7 @@ describe('e2e: the Prompt Lab sidebar and history', () => {
   };
 
   const runStory = async () => {
-    await workbench.page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'Once upon a time' }).first().click();
+    await workbench.quickOpen('story.prompt');
     await workbench.runCommand('Prompt Lab: Run Prompt');
     await workbench.webview().locator('.run-status', { hasText: 'done' }).waitFor({ timeout: 90_000 });
   };

@@ -39,7 +39,7 @@ describe('e2e: the model in the box, with no settings at all', () => {
     const status = workbench.page.locator('.statusbar-item', { hasText: 'in the box' });
     await status.waitFor({ timeout: 30_000 });
     assert.match(await status.innerText(), /local · stories260K \(in the box\)/);
-    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Once upon a time' }).click();
+    await workbench.quickOpen('continue-story.prompt'); // the editor has the focus again
     await workbench.runCommand('Prompt Lab: Run Prompt');
     const panel = workbench.webview();
     await panel.locator('.run-status', { hasText: 'done' }).waitFor({ timeout: 90_000 });

@@ -30,7 +30,6 @@ describe('e2e: token probabilities and the next-token explorer', () => {
 
   it('colours a local run\'s tokens by probability and shows a token\'s alternatives', async () => {
     await workbench.quickOpen('story.prompt');
-    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: 'Once upon a time' }).click();
     await workbench.runCommand('Prompt Lab: Run Prompt');
     const panel = workbench.webview();
     await panel.locator('.run-status', { hasText: 'done' }).waitFor({ timeout: 60_000 });
