@@ -2,31 +2,17 @@
 // prompt's dataset beside it runs on the embedded local model at two temperatures into the panel's
 // eval view; the matrix fills in, a failing cell opens its detail. Screenshot: eval-view.png.
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { ROOT, Workbench } from './workbench';
+import { startPackaged, workbenchHooks, Workbench } from './workbench';
 
-const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
-const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
 
 describe('e2e: Evaluate in the packaged extension', () => {
   let workbench: Workbench;
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
-    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), { 'promptLab.local.modelPath': MODEL });
+    workbench = await startPackaged();
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`    screenshot: ${await workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
-    }
-  });
-
-  after(async () => {
-    await workbench?.stop();
-  });
+  workbenchHooks(() => workbench, 'failed');
 
   it('evaluates fable.prompt over its dataset at two temperatures from the palette into the eval view', async () => {
     await workbench.quickOpen('fable.prompt');

@@ -4,31 +4,19 @@
 // record is reopened from History with the panel closed; two records selected in
 // History compare side by side in the panel. Screenshots: sidebar.png, record-compare.png.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, Workbench } from './workbench';
+import { startPackaged, workbenchHooks, Workbench } from './workbench';
 
-const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
-const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
 
 describe('e2e: the Prompt Lab sidebar and history', () => {
   let workbench: Workbench;
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
-    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), { 'promptLab.local.modelPath': MODEL });
+    workbench = await startPackaged();
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`    screenshot: ${await workbench.screenshot(`failed-history-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
-    }
-  });
-
-  after(async () => {
-    await workbench?.stop();
-  });
+  workbenchHooks(() => workbench, 'failed-history');
 
   const showSidebar = async () => {
     const icon = workbench.page.locator('.part.activitybar [aria-label^="Prompt Lab"]').first();

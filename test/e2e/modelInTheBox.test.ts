@@ -2,12 +2,10 @@
 // settings and no PROMPT_LAB_MODEL, runs the story sample that ships with the extension on the
 // model in the box (models/stories260K.gguf inside the .vsix).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
+import { mkdtempSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ROOT, Workbench } from './workbench';
-
-const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
+import { ROOT, startPackaged, workbenchHooks, Workbench } from './workbench';
 
 describe('e2e: the model in the box, with no settings at all', () => {
   let workbench: Workbench;
@@ -16,20 +14,14 @@ describe('e2e: the model in the box, with no settings at all', () => {
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
     delete process.env.PROMPT_LAB_MODEL;
     // The samples that ship with the extension, as a new user's workspace.
     samples = mkdtempSync(path.join(tmpdir(), 'prompt-lab-samples-'));
     cpSync(path.join(ROOT, 'prompts/continue-story.prompt'), path.join(samples, 'continue-story.prompt'));
-    workbench = await Workbench.start(VSIX, samples);
+    workbench = await startPackaged({}, samples);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') console.log(`    screenshot: ${await workbench.screenshot(`failed-box-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
-  });
-
-  after(async () => {
-    await workbench?.stop();
+  workbenchHooks(() => workbench, 'failed-box', () => {
     rmSync(samples, { recursive: true, force: true });
     if (saved !== undefined) process.env.PROMPT_LAB_MODEL = saved;
   });

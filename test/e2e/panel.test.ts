@@ -1,12 +1,10 @@
 // The packaged .vsix in a real VS Code (code-server), driven in Chromium like a user would.
 import * as assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startFaultServer, type FaultServer } from '../support/faultServer';
-import { ROOT, Workbench } from './workbench';
+import { MODEL, startPackaged, workbenchHooks, Workbench } from './workbench';
 
-const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
-const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
 
 /** What the gated server answers a request: its temperature and seed, so each cell's text says
  * which cell it is, then a short story. Gate 0 holds it before ':' and gate 1 before ' a'. */
@@ -23,28 +21,16 @@ describe('e2e: the packaged extension in code-server', () => {
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
     gated = await startFaultServer({ fault: { kind: 'gated', at: GATES }, replyOf: gatedReply });
-    // The local model from ../shared, as a user would set it: the packaged extension must load
-    // node-llama-cpp from its own node_modules. The gated backend is on loopback (no key), with an
-    // idle timeout far beyond any hold.
-    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), {
+    // The gated backend is on loopback (no key), with an idle timeout far beyond any hold.
+    workbench = await startPackaged({
       'promptLab.local.modelPath': MODEL,
       'promptLab.backends': [{ id: 'gated', kind: 'openai', baseURL: gated.url, defaultModel: 'echo', concurrency: 4, maxRetries: 0, timeoutMs: 600_000 }],
     });
     writeFileSync(path.join(workbench.folder, 'gated.prompt'), GATED_PROMPT);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`    screenshot: ${await workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
-    }
-  });
-
-  after(async () => {
-    await workbench?.stop();
-    await gated?.close();
-  });
+  workbenchHooks(() => workbench, 'failed', () => gated?.close());
 
   it('opens a .prompt file in the Dotprompt language', async () => {
     await workbench.quickOpen('summarize.prompt');

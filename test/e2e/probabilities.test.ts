@@ -2,31 +2,17 @@
 // probability view (a token hovered, its alternatives shown) and the next-token explorer, with
 // screenshots of both (probabilities.png, explorer.png).
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { ROOT, Workbench } from './workbench';
+import { startPackaged, workbenchHooks, Workbench } from './workbench';
 
-const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
-const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
 
 describe('e2e: token probabilities and the next-token explorer', () => {
   let workbench: Workbench;
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
-    workbench = await Workbench.start(VSIX, path.join(ROOT, 'test/fixtures/workspace'), { 'promptLab.local.modelPath': MODEL });
+    workbench = await startPackaged();
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`    screenshot: ${await workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
-    }
-  });
-
-  after(async () => {
-    await workbench?.stop();
-  });
+  workbenchHooks(() => workbench, 'failed');
 
   it('colours a local run\'s tokens by probability and shows a token\'s alternatives', async () => {
     await workbench.quickOpen('story.prompt');

@@ -1,7 +1,8 @@
 // Drives the real VS Code workbench (code-server) in Chromium as a person would: Quick Open, the
 // command palette, the editor's status bar and the panel's webview.
+import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CODE_SERVER, isolatedDirs, NODE24, startCodeServer, type CodeServer } from '../host/codeServer';
@@ -10,6 +11,32 @@ import { clearFixtureHistory, FIXTURE_WORKSPACE, notHistory } from '../support/f
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-output', 'e2e');
+export const VSIX = process.env.PROMPT_LAB_VSIX ?? path.join(ROOT, 'out', 'prompt-lab.vsix');
+/** The test model, set as a user would set it: the packaged extension must load node-llama-cpp from
+ * its own node_modules. */
+export const MODEL = path.resolve(ROOT, '../shared/models/stories260K.gguf');
+
+/** The packaged extension in a fresh workbench on `fixture` (the e2e workspace by default), with
+ * `settings` (the test model by default) in the user settings. */
+export async function startPackaged(settings: Record<string, unknown> = { 'promptLab.local.modelPath': MODEL }, fixture = FIXTURE_WORKSPACE): Promise<Workbench> {
+  assert.ok(existsSync(VSIX), `${VSIX} is missing: run 'npm run package' first`);
+  return Workbench.start(VSIX, fixture, settings);
+}
+
+/** Registers in the calling suite: a screenshot of every failed test (named `<prefix>-<title>.png`),
+ * and after the suite the workbench stopped, then `cleanup`. */
+export function workbenchHooks(current: () => Workbench | undefined, prefix: string, cleanup?: () => Promise<unknown> | unknown): void {
+  afterEach(async function () {
+    const workbench = current();
+    if (this.currentTest?.state === 'failed' && workbench) {
+      console.log(`    screenshot: ${await workbench.screenshot(`${prefix}-${this.currentTest.title.replace(/\W+/g, '-')}.png`)}`);
+    }
+  });
+  after(async () => {
+    await current()?.stop();
+    await cleanup?.();
+  });
+}
 
 export class Workbench {
   private constructor(
