@@ -94,20 +94,7 @@ export class ComparisonRun {
    * reset and queued. Shares the limit with whatever else runs; resolves when the column ended. */
   rerunColumn(column: number): Promise<void> {
     if (!this.record.columns[column]) return Promise.reject(new Error(`the comparison has no column ${column}`));
-    this.record.cells.forEach((cell, index) => {
-      if (cell.column !== column) return;
-      this.controllers.get(index)?.abort();
-      this.controllers.delete(index);
-      this.attempts[index]!++;
-      cell.status = 'queued';
-      cell.text = '';
-      delete cell.result;
-      this.emit({ index, reset: true, status: 'queued' });
-      this.admitted.add(index);
-    });
-    delete this.record.columns[column]!.metrics;
-    this.pump();
-    return this.until(() => this.record.cells.every((cell) => cell.column !== column || ended(cell.status)));
+    return this.rerunCells(this.record.cells.flatMap((cell, index) => (cell.column === column ? [index] : [])));
   }
 
   /** Runs these cells again with the same seeds (an eval's failed cells): each is stopped if
