@@ -22,6 +22,7 @@ import { columnRunsOf, modelChoices, variantsBeside } from './compareColumns';
 import { askPlan, askTemperaturePlan, MAX_CELLS, type ComparePlan } from './comparePlan';
 import type { ComparisonSessions, StreamedUpdates } from './comparisonSessions';
 import type { Completions } from '../probabilities/completions';
+import { withCellProgress } from './cellProgress';
 
 export interface CompareDependencies {
   extensionUri: vscode.Uri;
@@ -119,23 +120,7 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
   PromptLabPanel.show(deps.extensionUri);
   const acrossModels = plan.axes.some((axis) => axis.name === 'model');
   const total = record.cells.length;
-  const streamed = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: `Prompt Lab: comparing ${prepared.fileName} on ${acrossModels ? 'each column\'s model' : describeTarget(prepared.target)}`,
-    cancellable: true,
-  }, async (progress, token) => {
-    const cancel = token.onCancellationRequested(() => deps.sessions.stop(record.id));
-    const ticker = setInterval(() => {
-      const ended = record.cells.filter((cell) => cell.status !== 'queued' && cell.status !== 'running').length;
-      progress.report({ message: `${ended}/${total} cells` });
-    }, 500);
-    try {
-      return await deps.sessions.start(record, runCell, limit);
-    } finally {
-      clearInterval(ticker);
-      cancel.dispose();
-    }
-  });
+  const streamed = await withCellProgress(`Prompt Lab: comparing ${prepared.fileName} on ${acrossModels ? 'each column\'s model' : describeTarget(prepared.target)}`, record.cells, () => deps.sessions.stop(record.id), () => deps.sessions.start(record, runCell, limit));
   const failed = record.cells.filter((cell) => cell.status === 'failed');
   const ranOn = [...new Set(record.columns.map((_, column) => columnTarget(record, column)).map(({ backend: id, model }) => `${id}/${model || 'default'}`))];
   deps.log.line(`comparison ${record.id.slice(0, 8)} ${prepared.fileName} on ${ranOn.join(', ')}: ${record.columns.length} settings × ${record.samples} samples, seeds ${record.seeds.join(', ')}; ${failed.length} failed`);

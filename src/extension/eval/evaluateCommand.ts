@@ -26,6 +26,7 @@ import { showProblem, type PreparedPrompt } from '../run/preparePrompt';
 import { readCompareSettings, readEvalSettings } from '../settings';
 import { promptUriForDataset } from './datasetFeatures';
 import type { EvalSessions, EvalStreamed } from './evalSessions';
+import { withCellProgress } from '../compare/cellProgress';
 
 export interface EvaluateDependencies {
   extensionUri: vscode.Uri;
@@ -177,24 +178,7 @@ async function evaluate(deps: EvaluateDependencies, uri: vscode.Uri | undefined,
   }
   if (skipped.length > 0) void vscode.window.showWarningMessage(`Prompt Lab: ${skipped.length} of ${data.tests.length} tests have problems and are skipped; see the eval view.`);
   PromptLabPanel.show(deps.extensionUri);
-  const total = record.cells.length;
-  const streamed = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: `Prompt Lab: evaluating ${prepared.fileName} on ${describeTarget(prepared.target)}`,
-    cancellable: true,
-  }, async (progress, token) => {
-    const cancel = token.onCancellationRequested(() => deps.sessions.stop(record.id));
-    const ticker = setInterval(() => {
-      const ended = record.cells.filter((cell) => cell.status !== 'queued' && cell.status !== 'running').length;
-      progress.report({ message: `${ended}/${total} cells` });
-    }, 500);
-    try {
-      return await deps.sessions.start(record, runCell, limit);
-    } finally {
-      clearInterval(ticker);
-      cancel.dispose();
-    }
-  });
+  const streamed = await withCellProgress(`Prompt Lab: evaluating ${prepared.fileName} on ${describeTarget(prepared.target)}`, record.cells, () => deps.sessions.stop(record.id), () => deps.sessions.start(record, runCell, limit));
   const evaluation = structuredClone(record);
   const summary = summarizeEval(evaluation);
   deps.log.line(`eval ${record.id.slice(0, 8)} ${prepared.fileName} × ${baseName(files.dataset)}: ${summary.passed}/${summary.graded} passed, ${summary.skipped} tests skipped`);
