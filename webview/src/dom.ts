@@ -24,3 +24,10 @@ export function el(tag: string, props: ElementProps = {}, ...children: Child[]):
   }
   return element;
 }
+
+/** A native button drawn as the panel's `.action` (the toolkit's button is not used: toolkit.ts). */
+export function actionButton(label: string, className: string, onClick: () => void, title?: string): HTMLButtonElement {
+  const element = el('button', { className: `action ${className}`, attributes: { type: 'button', ...(title !== undefined ? { title } : {}) } }, label) as HTMLButtonElement;
+  element.addEventListener('click', onClick);
+  return element;
+}

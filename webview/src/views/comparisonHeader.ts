@@ -3,7 +3,8 @@
 // the whole comparison: Stop all, Export ▾ (Markdown, CSV, JSON) and the Diff toggle.
 import type { ComparisonRecord, ExportFormat } from '../../../src/shared/protocol';
 import { isSettled, statusCounts, statusSummary } from '../compare/comparisonModel';
-import { el } from '../dom';
+import { ExportMenu } from '../components/exportMenu';
+import { actionButton, el } from '../dom';
 import { plural } from '../format';
 
 export interface HeaderActions {
@@ -24,12 +25,6 @@ function seedsText(seeds: readonly number[]): string {
   return `${seeds.length === 1 ? 'seed' : 'seeds'} ${shown}${seeds.length > 8 ? `, … (${seeds.length})` : ''}`;
 }
 
-function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-  const element = el('button', { className: `action ${className}`, attributes: { type: 'button' } }, label) as HTMLButtonElement;
-  element.addEventListener('click', onClick);
-  return element;
-}
-
 /** `openai · gpt-4o-mini`; under a model axis, each column's own (`local · stories260K, openai · gpt-4o`). */
 function targetText(record: ComparisonRecord): string {
   const text = (backend: string, model: string) => `${backend}${model ? ` · ${model}` : ''}`;
@@ -42,42 +37,22 @@ export class ComparisonHeader {
   private readonly status = el('span', { className: 'pill compare-status', attributes: { role: 'status', 'aria-live': 'polite' } });
   private readonly stopAll: HTMLButtonElement;
   private readonly diff: HTMLButtonElement;
-  private readonly exportToggle: HTMLButtonElement;
-  private readonly exportOptions: HTMLElement;
+  private readonly exportMenu: ExportMenu<ExportFormat>;
 
   constructor(actions: HeaderActions) {
-    this.stopAll = button('Stop all', 'compare-stop-all', () => {
+    this.stopAll = actionButton('Stop all', 'compare-stop-all', () => {
       this.stopAll.disabled = true;
       actions.stopAll();
     });
-    this.diff = button('Diff', 'compare-diff', () => actions.toggleDiff());
+    this.diff = actionButton('Diff', 'compare-diff', () => actions.toggleDiff());
     this.diff.title = 'Show each finished cell as a word diff against the baseline cell';
-    this.exportToggle = button('Export', 'export-toggle', () => this.setExportOpen(this.exportOptions.hidden));
-    this.exportToggle.append(el('span', { attributes: { 'aria-hidden': 'true' } }, ' ▾'));
-    this.exportToggle.setAttribute('aria-expanded', 'false');
-    this.exportToggle.setAttribute('aria-controls', 'export-options');
-    this.exportOptions = el('div', { id: 'export-options', className: 'export-options', attributes: { role: 'group', 'aria-label': 'Export as' } },
-      ...FORMATS.map(({ format, label }) => button(label, `export-${format}`, () => {
-        this.setExportOpen(false);
-        this.exportToggle.focus();
-        actions.export(format);
-      })));
-    this.exportOptions.hidden = true;
-    this.exportOptions.addEventListener('keydown', (event) => {
-      if (event.key !== 'Escape') return;
-      this.setExportOpen(false);
-      this.exportToggle.focus();
-    });
-    // A click anywhere else closes the menu, as menus do.
-    document.addEventListener('click', (event) => {
-      if (!this.exportOptions.hidden && !this.exportToggle.parentElement!.contains(event.target as Node)) this.setExportOpen(false);
-    });
+    this.exportMenu = new ExportMenu('export', FORMATS, (format) => actions.export(format));
   }
 
   show(record: ComparisonRecord): void {
     const target = targetText(record);
     this.stopAll.disabled = false;
-    this.setExportOpen(false);
+    this.exportMenu.setOpen(false);
     this.element.replaceChildren(
       el('div', { className: 'compare-summary' },
         el('h2', { className: 'compare-title', attributes: { title: record.prompt.file } }, `Comparison · ${record.prompt.fileName}`),
@@ -88,7 +63,7 @@ export class ComparisonHeader {
       ),
       el('div', { className: 'compare-actions' },
         this.stopAll,
-        el('div', { className: 'export-menu' }, this.exportToggle, this.exportOptions),
+        this.exportMenu.element,
         this.diff,
       ),
     );
@@ -102,7 +77,7 @@ export class ComparisonHeader {
     if (this.status.textContent !== summary) this.status.textContent = summary;
     const settled = isSettled(record);
     // Stop all pressed from the keyboard disappears once everything ended: focus stays in the header.
-    if (settled && document.activeElement === this.stopAll) this.exportToggle.focus();
+    if (settled && document.activeElement === this.stopAll) this.exportMenu.toggle.focus();
     this.stopAll.hidden = settled;
   }
 
@@ -110,9 +85,4 @@ export class ComparisonHeader {
     this.diff.setAttribute('aria-pressed', String(on));
   }
 
-  private setExportOpen(open: boolean): void {
-    this.exportOptions.hidden = !open;
-    this.exportToggle.setAttribute('aria-expanded', String(open));
-    if (open) (this.exportOptions.firstElementChild as HTMLElement | null)?.focus();
-  }
 }

@@ -3,7 +3,8 @@
 // and the opened cell's detail. Built once per eval; each batch touches only what it changed.
 import { isSettled, type EvalExportFormat, type EvalRecord, type EvalViewState } from '../../../src/shared/protocol';
 import { applyEvalUpdate, EvalIndex, evalProgress, matrixKey, progressText, type EvalUpdate } from '../eval/evalModel';
-import { el } from '../dom';
+import { ExportMenu } from '../components/exportMenu';
+import { actionButton, el } from '../dom';
 import { plural } from '../format';
 import { EvalCellDetail } from './evalCellDetail';
 import { EvalMatrix } from './evalMatrix';
@@ -25,19 +26,12 @@ const FORMATS: { format: EvalExportFormat; label: string }[] = [
   { format: 'junit', label: 'JUnit XML' },
 ];
 
-function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-  const element = el('button', { className: `action ${className}`, attributes: { type: 'button' } }, label) as HTMLButtonElement;
-  element.addEventListener('click', onClick);
-  return element;
-}
-
 export class EvalView {
   readonly element = el('section', { className: 'evaluation', attributes: { 'aria-label': 'Evaluation' } });
   private readonly status = el('span', { className: 'pill eval-status', attributes: { role: 'status', 'aria-live': 'polite' } });
   private readonly stopAll: HTMLButtonElement;
   private readonly rerunFailed: HTMLButtonElement;
-  private readonly exportToggle: HTMLButtonElement;
-  private readonly exportOptions: HTMLElement;
+  private readonly exportMenu: ExportMenu<EvalExportFormat>;
   private readonly failuresOnly = el('input', { className: 'eval-failures-only', id: 'eval-failures-only', attributes: { type: 'checkbox' } }) as HTMLInputElement;
   private readonly columnSelect = el('select', { className: 'eval-column-filter', id: 'eval-column-filter' }) as HTMLSelectElement;
   private readonly emptyNote = el('p', { className: 'note eval-empty' }, 'No test fails in the columns shown.');
@@ -48,34 +42,16 @@ export class EvalView {
 
   constructor(private readonly actions: EvalActions) {
     const id = () => this.index?.record.id ?? '';
-    this.stopAll = button('Stop all', 'eval-stop-all', () => {
+    this.stopAll = actionButton('Stop all', 'eval-stop-all', () => {
       this.stopAll.disabled = true;
       actions.stop(id());
     });
-    this.rerunFailed = button('Rerun failed', 'eval-rerun-failed', () => {
+    this.rerunFailed = actionButton('Rerun failed', 'eval-rerun-failed', () => {
       this.rerunFailed.disabled = true;
       actions.rerunFailed(id());
     });
     this.rerunFailed.title = 'Run the cells that failed or errored again';
-    this.exportToggle = button('Export', 'eval-export-toggle', () => this.setExportOpen(this.exportOptions.hidden));
-    this.exportToggle.append(el('span', { attributes: { 'aria-hidden': 'true' } }, ' ▾'));
-    this.exportToggle.setAttribute('aria-expanded', 'false');
-    this.exportToggle.setAttribute('aria-controls', 'eval-export-options');
-    this.exportOptions = el('div', { id: 'eval-export-options', className: 'export-options', attributes: { role: 'group', 'aria-label': 'Export as' } },
-      ...FORMATS.map(({ format, label }) => button(label, `eval-export-${format}`, () => {
-        this.setExportOpen(false);
-        this.exportToggle.focus();
-        actions.export(id(), format);
-      })));
-    this.exportOptions.hidden = true;
-    this.exportOptions.addEventListener('keydown', (event) => {
-      if (event.key !== 'Escape') return;
-      this.setExportOpen(false);
-      this.exportToggle.focus();
-    });
-    document.addEventListener('click', (event) => {
-      if (!this.exportOptions.hidden && !this.exportToggle.parentElement!.contains(event.target as Node)) this.setExportOpen(false);
-    });
+    this.exportMenu = new ExportMenu('eval-export', FORMATS, (format) => actions.export(id(), format));
     this.failuresOnly.addEventListener('change', () => this.setView({ ...this.view, failuresOnly: this.failuresOnly.checked }));
     this.columnSelect.addEventListener('change', () => {
       const value = this.columnSelect.value;
@@ -124,7 +100,7 @@ export class EvalView {
       ...record.columns.map((column, index) => el('option', { attributes: { value: String(index) } }, column.label)));
     this.columnSelect.value = this.view.column === undefined ? '' : String(this.view.column);
     this.stopAll.disabled = false;
-    this.setExportOpen(false);
+    this.exportMenu.setOpen(false);
     const skipped = record.tests.filter((test) => test.problems.length > 0);
     this.matrix.show(this.index, this.view);
     this.matrix.markSelected(this.view.open && matrixKey(this.view.open.test, this.view.open.column));
@@ -138,7 +114,7 @@ export class EvalView {
           this.status),
         el('div', { className: 'compare-actions' },
           this.stopAll, this.rerunFailed,
-          el('div', { className: 'export-menu' }, this.exportToggle, this.exportOptions))),
+          this.exportMenu.element)),
       el('div', { className: 'eval-filters', attributes: { role: 'group', 'aria-label': 'Filters' } },
         el('label', { attributes: { for: 'eval-failures-only' } }, this.failuresOnly, ' Failures only'),
         el('label', { attributes: { for: 'eval-column-filter' } }, 'Column ', this.columnSelect)),
@@ -200,16 +176,11 @@ export class EvalView {
     const text = progressText(progress);
     if (this.status.textContent !== text) this.status.textContent = text;
     const settled = progress.ended === progress.total;
-    if (settled && document.activeElement === this.stopAll) this.exportToggle.focus();
+    if (settled && document.activeElement === this.stopAll) this.exportMenu.toggle.focus();
     this.stopAll.hidden = settled;
     this.rerunFailed.hidden = !settled || progress.failed === 0;
     this.rerunFailed.disabled = false;
     this.updateEmptyNote();
   }
 
-  private setExportOpen(open: boolean): void {
-    this.exportOptions.hidden = !open;
-    this.exportToggle.setAttribute('aria-expanded', String(open));
-    if (open) (this.exportOptions.firstElementChild as HTMLElement | null)?.focus();
-  }
 }
