@@ -156,10 +156,10 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
     }
   };
   // Retrieval searches the working folder (one source, so its index is kept for every run of this
-  // process: an eval's rows rank against one index).
+  // process: an eval's rows rank against one index, listed again at most every 2 s).
   let retrieval: RetrievalSource | undefined;
   return {
-    retrievalSource: () => retrieval ??= nodeRetrievalSource(cwd),
+    retrievalSource: () => retrieval ??= nodeRetrievalSource(cwd, { relistAfterMs: 2000 }),
     readText: async (file) => {
       await refuseLinkOut(file);
       return readTextFile(file);

@@ -45,7 +45,7 @@ export function globProblem(glob: string): string | undefined {
   if (glob.startsWith('/') || glob.startsWith('~') || /^[A-Za-z]:/.test(glob)) return 'is absolute: write it relative to the workspace folder';
   if (glob.startsWith('!')) return 'is a negation (!): list the files to search, not those to leave out';
   if (glob.split('/').includes('..')) return 'leads out of the workspace folder (..)';
-  if (/[\u0000-\u001f\u007f]/.test(glob)) return 'has control characters';
+  if ([...glob].some((char) => char.charCodeAt(0) < 0x20 || char === '\u007f')) return 'has control characters';
   try {
     picomatch.makeRe(glob);
   } catch (error) {

@@ -12,11 +12,20 @@ import { decodeText, MAX_FILE_BYTES, MAX_FILES, type RetrievalSource, type Sourc
 /** Folders never walked unless the glob names them: they hold tools' files, not documents. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
-export function nodeRetrievalSource(root: string): RetrievalSource {
+export interface NodeSourceOptions {
+  /** Trust a listing this long (ms) before listing and stamping the files again. 0 (the default):
+   * every query lists again, so an edit is seen by the next query. The CLI, which watches nothing,
+   * sets a short window: an eval's many queries in a row then list once, not once each. */
+  relistAfterMs?: number;
+}
+
+export function nodeRetrievalSource(root: string, options: NodeSourceOptions = {}): RetrievalSource {
   let realRoot: string | undefined;
   const rootReal = () => realRoot ??= realpathSync(root);
+  const window = options.relistAfterMs ?? 0;
   return {
     root,
+    ...(window > 0 ? { generation: () => Math.floor(Date.now() / window) } : {}),
     async list(glob) {
       const base = rootReal();
       return walk(base, glob);
