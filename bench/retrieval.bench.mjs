@@ -3,9 +3,10 @@
 // a baseline measured in the same run: reading every file with fs and nothing else.
 // Goals (issue 12): build <= 5,000 ms, a query <= 20 ms.
 //
-// Two figures per query: through the CLI's source, which lists and stamps (stat) every file again on
-// each query so an edit is seen, and through a watched source (the extension's: a watcher says when
-// something changed, so an unchanged folder is not listed again), which is the index's own time.
+// Two figures per query: through a node source that lists and stamps (stat) every file again on
+// each query so an edit is seen at once, and through a watched source (the extension's: a watcher
+// says when something changed, so an unchanged folder is not listed again; the CLI's source trusts
+// a listing for 2 s, the same within that window), which is the index's own time.
 //
 //   npx tsc -p test && node bench/retrieval.bench.mjs      (run it alone: two cores)
 import { Buffer } from 'node:buffer';
@@ -125,8 +126,8 @@ try {
   const f = (ms) => ms.toFixed(1);
   console.log(`baseline, fs reads only:      ${f(baseline)} ms`);
   console.log(`index build (first query):    ${f(build)} ms  (goal <= 5000; ${(build / baseline).toFixed(1)}x the baseline; ${index.fileCount} files, ${index.chunkCount} chunks, ~${heap.toFixed(0)} MB heap)`);
-  console.log(`query, CLI source (re-lists): median ${f(listed.median)} ms, p95 ${f(listed.p95)} ms  (goal <= 20)`);
-  console.log(`query, watched source:        median ${f(indexOnly.median)} ms, p95 ${f(indexOnly.p95)} ms  (goal <= 20)`);
+  console.log(`query, listing every time:      median ${f(listed.median)} ms, p95 ${f(listed.p95)} ms  (goal <= 20)`);
+  console.log(`query, watched / within 2 s:  median ${f(indexOnly.median)} ms, p95 ${f(indexOnly.p95)} ms  (goal <= 20)`);
   console.log(`query after editing one file: ${f(afterEdit)} ms`);
 } finally {
   if (!process.env.KEEP) rmSync(folder, { recursive: true, force: true });
