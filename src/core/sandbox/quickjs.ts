@@ -1,7 +1,11 @@
-// The one QuickJS sandbox (WebAssembly) that every piece of untrusted code runs in: a dataset's
+// The QuickJS sandbox (WebAssembly) that every piece of untrusted code runs in: a dataset's
 // `javascript` assertions and a PAL completion's program. Each run gets a fresh runtime with a
 // memory limit, a stack limit and a deadline enforced by an interrupt; the code sees no require,
 // process, fetch, file system or any other Node API, only what a caller puts in as plain strings.
+// This runs in the calling thread: only the sandbox worker (sandboxWorker.ts) and the bench's
+// baseline call it. Callers use sandbox.ts, which runs it in a worker with a hard deadline too: an
+// interrupt fires only between bytecodes, so one long native call (`Array(1e9).fill(0)`) would
+// block this thread past the deadline.
 import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 
@@ -18,12 +22,18 @@ export interface SandboxLimits {
 
 let quickjs: Promise<QuickJSWASMModule> | undefined;
 
+/** This thread's QuickJS module, compiled on first use (the worker starts it before its first job,
+ * so that the job's deadline does not pay for it). */
+export function loadQuickJS(): Promise<QuickJSWASMModule> {
+  // One variant only (release, synchronous): the .vsix ships just its WebAssembly file.
+  quickjs ??= newQuickJSWASMModuleFromVariant(RELEASE_SYNC);
+  return quickjs;
+}
+
 /** Runs `body` with a fresh context under `limits`; a WebAssembly abort becomes `{ error }` and the
  * next run gets a fresh module (an aborted one cannot be used again). */
 export async function withSandbox<T extends { error?: string }>(limits: SandboxLimits, body: (vm: QuickJSContext) => T): Promise<T | { error: string }> {
-  // One variant only (release, synchronous): the .vsix ships just its WebAssembly file.
-  quickjs ??= newQuickJSWASMModuleFromVariant(RELEASE_SYNC);
-  const module = quickjs;
+  const module = loadQuickJS();
   try {
     const runtime = (await module).newRuntime();
     try {
@@ -52,9 +62,10 @@ export function errorText(vm: QuickJSContext, handle: QuickJSHandle): string {
   return typeof error === 'object' && error !== null ? `${error.name ?? 'Error'}: ${error.message ?? ''}` : String(error);
 }
 
-/** Which limit stopped the code, when one did: QuickJS reports the deadline as `interrupted`. */
+/** Which limit stopped the code, when one did: QuickJS reports the deadline as `interrupted`, the
+ * worker's host as `out of time` (it ended a worker stuck in a native call, sandbox.ts). */
 export function limitReason(error: string): 'time' | 'memory' | undefined {
-  if (/interrupted/i.test(error)) return 'time';
+  if (/interrupted|out of time/i.test(error)) return 'time';
   if (/out of memory/i.test(error)) return 'memory';
   return undefined;
 }
