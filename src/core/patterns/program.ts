@@ -3,11 +3,11 @@
 // worker thread with a memory limit and a deadline, no require/process/fetch/file system, and a
 // `console` whose lines come back as plain text (sandbox/programJob.ts). The answer is the value of
 // a global `answer`, else the program's last expression.
-import { limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from '../sandbox/quickjs';
+import { limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from '../sandbox/limits';
 import { runSandboxed } from '../sandbox/sandbox';
 import type { ExecutionTrace } from './trace';
 
-export { ANSWER_CHARS, CONSOLE_LINE_CHARS, CONSOLE_LINE_LIMIT } from '../sandbox/programJob';
+export { ANSWER_CHARS, CONSOLE_LINE_CHARS, CONSOLE_LINE_LIMIT } from '../sandbox/limits';
 
 const FENCE = /```[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)(?:\n?```|$)/g;
 const JS_LANGUAGES = new Set(['js', 'javascript', 'mjs', 'node']);

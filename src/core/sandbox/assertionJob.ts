@@ -1,7 +1,7 @@
 // Inside the sandbox (the worker's thread): a dataset's `javascript` assertion, as promptfoo reads
 // it, called on the output and context in a QuickJS context; what it returned comes back as JSON.
 import type { QuickJSContext } from 'quickjs-emscripten-core';
-import { errorText } from './quickjs';
+import { errorText } from './errorText';
 
 export interface AssertionJob {
   kind: 'assertion';

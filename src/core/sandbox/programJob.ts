@@ -3,13 +3,9 @@
 // `answer`, else the program's last expression. Text is capped inside QuickJS, so a program that
 // builds a 30 MB string never copies it into the worker's heap or across to the caller.
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
-import { errorText } from './quickjs';
+import { ANSWER_CHARS, CONSOLE_LINE_CHARS, CONSOLE_LINE_LIMIT } from './limits';
+import { errorText } from './errorText';
 
-/** Console lines kept, and characters per line and for the answer: a program that prints in a loop
- * must not fill the panel or the history. */
-export const CONSOLE_LINE_LIMIT = 100;
-export const CONSOLE_LINE_CHARS = 1000;
-export const ANSWER_CHARS = 4000;
 
 export interface ProgramJob {
   kind: 'program';

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { failedOutcome, type OutcomeOf, type SandboxJob, type SandboxOutcome } from './jobs';
-import { SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from './quickjs';
+import { SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from './limits';
 import type { JobReply, JobRequest } from './sandboxWorkerProtocol';
 
 /** Past the time limit, how long the interrupt has to stop the code before the worker is ended. */

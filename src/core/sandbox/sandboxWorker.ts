@@ -2,8 +2,8 @@
 // runs here, inside QuickJS, never in the extension host's or the CLI's thread: a native call that
 // ignores the interrupt deadline blocks only this thread, and the host ends it (sandbox.ts).
 import { parentPort } from 'node:worker_threads';
-import { runJob } from './jobs';
 import { loadQuickJS } from './quickjs';
+import { runJob } from './runJob';
 import type { JobReply, JobRequest } from './sandboxWorkerProtocol';
 
 if (!parentPort) throw new Error('sandboxWorker.js runs only as a worker thread');

@@ -1,6 +1,6 @@
 // The messages between the sandbox's host side (sandbox.ts) and its worker (sandboxWorker.ts).
 import type { SandboxJob, SandboxOutcome } from './jobs';
-import type { SandboxLimits } from './quickjs';
+import type { SandboxLimits } from './limits';
 
 export interface JobRequest {
   id: number;

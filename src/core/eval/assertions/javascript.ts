@@ -7,7 +7,7 @@
 // in Node, Prompt Lab does not: a dataset is data another person may have written. When the host
 // does not allow code (VS Code's Restricted Mode) the assertion is an error that says so.
 import type { Assertion, AssertionContext } from '../types';
-import { limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from '../../sandbox/quickjs';
+import { limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from '../../sandbox/limits';
 import { runSandboxed } from '../../sandbox/sandbox';
 import { failure, verdict, type Verdict } from './verdict';
 
