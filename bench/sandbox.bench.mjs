@@ -95,7 +95,7 @@ console.log(row('warm, worker, PAL program', warm));
 console.log(row('warm, worker, javascript assertion', warmAssertion));
 console.log(row('baseline: in-thread QuickJS, PAL program', inThread));
 console.log(row('baseline: in-thread QuickJS, assertion', inThreadAssertion));
-console.log(`  floor: new Function in Node, PAL program     median ${ms(floor).padStart(10)}`);
+console.log(`  floor: new Function in Node, PAL program     median ${(floor * 1000).toFixed(1)} µs`);
 console.log(`  ratios: warm worker / in-thread ${(warm.median / inThread.median).toFixed(2)}x (+${ms(warm.median - inThread.median)} for the worker), ` +
-  `cold / warm ${(cold.ms / warm.median).toFixed(1)}x, warm worker / floor ${(warm.median / floor).toFixed(0)}x`);
+  `cold / warm ${(cold.ms / warm.median).toFixed(1)}x, warm worker / floor ${Math.round(warm.median / floor)}x`);
 console.log(`  goal: warm <= ${GOAL_MS} ms: ${warm.median <= GOAL_MS ? 'met' : 'NOT met'} (${ms(warm.median)}); cold: ${ms(cold.ms)}`);
