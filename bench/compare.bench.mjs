@@ -9,6 +9,7 @@
 // (`npx tsc -p test` is enough: everything runs from tsc's out/.) Run it alone: two cores.
 // `ROUNDS=n` sets the rounds (default 5). A 4 × 3 grid (temperatures 0, 0.5, 1, 1.5; three seeded samples), 48 tokens per cell. The ratio
 // is wall time / slowest cell: 1.0 would be perfect overlap, 12 fully serial.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyzeStory, out, startLocalServe } from './localServe.mjs';
 
@@ -57,20 +58,36 @@ async function comparison(backend, limit) {
 const report = (name, { wall, slowest, serial }) => console.log(
   `${name}: 4 × 3 comparison ${wall.toFixed(0)} ms; slowest single request ${slowest.toFixed(0)} ms; ratio ${(wall / slowest).toFixed(2)}x (serial sum ${serial.toFixed(0)} ms, ${(serial / wall).toFixed(2)}x faster than serial; medians of ${ROUNDS} rounds)`);
 
+/** CPU milliseconds the model process has used (Linux: /proc), or undefined elsewhere. */
+function childCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+  } catch {
+    return undefined;
+  }
+}
+
 /** `n` requests at once, up to 96 tokens each (the story prompt, seeded samples at T=1): all
- * completion tokens over the wall time. */
+ * completion tokens over the wall time, and the model process's CPU time per token (less
+ * sensitive than wall time to other work on a shared machine; it falls as batching amortises). */
 async function throughput(backend, n) {
   const one = (seed) => runPrompt(backend, { rendered, model: 'stories260K', overrides: { temperature: 1, seed, maxOutputTokens: 96 } });
   await one(0);
   const rates = [];
+  let tokens = 0;
+  const cpu0 = childCpuMs(backend.processId);
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
     const results = await Promise.all(Array.from({ length: n }, (_, i) => one(i + 1)));
     const wall = performance.now() - t0;
     if (results.some((result) => result.finishReason === 'error' || result.finishReason === 'abort')) throw new Error(`a request did not finish: ${results.map((result) => result.error?.message ?? result.finishReason).join(', ')}`);
-    rates.push(results.reduce((sum, result) => sum + result.usage.completionTokens, 0) / (wall / 1000));
+    const generated = results.reduce((sum, result) => sum + result.usage.completionTokens, 0);
+    tokens += generated;
+    rates.push(generated / (wall / 1000));
   }
-  return median(rates);
+  const cpu1 = childCpuMs(backend.processId);
+  return `${median(rates).toFixed(0)} tokens/s${cpu0 !== undefined && cpu1 !== undefined ? ` (${((cpu1 - cpu0) / tokens).toFixed(2)} CPU ms/token)` : ''}`;
 }
 
 for (const concurrency of [2, 12]) {
@@ -80,8 +97,8 @@ for (const concurrency of [2, 12]) {
     report(`openai backend through prompt-lab serve, concurrency ${concurrency}`, await comparison(served.viaServe, concurrency));
     if (concurrency === 12) {
       const rates = [];
-      for (const n of [1, 4, 12]) rates.push(`${n}: ${(await throughput(served.local, n)).toFixed(0)}`);
-      console.log(`local backend, 12 sequences: tokens/s with 1, 4 and 12 concurrent requests (up to 96 tokens each): ${rates.join(', ')}`);
+      for (const n of [1, 4, 12]) rates.push(`${n}: ${await throughput(served.local, n)}`);
+      console.log(`local backend, 12 sequences, 1 / 4 / 12 concurrent requests (up to 96 tokens each): ${rates.join('; ')}`);
     }
   } finally {
     await served.close();
