@@ -7,7 +7,7 @@
 //
 // Index lines start with a newline rather than end with one: a line cut short by a crash is then
 // closed by the next append instead of swallowing it.
-import { open, opendir, readdir, readFile, stat, unlink, mkdir } from 'node:fs/promises';
+import { open, opendir, readFile, stat, unlink, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { entryOf, foldLine, isRecordId, newestFirst, parseIndexLine } from '../../core/history/summary';
@@ -273,14 +273,16 @@ export class HistoryStore {
   /** After a full read: the index is a cache of the record files. A record file the index does
    * not list (its line was lost) is listed from the file; an entry whose file is gone is dropped. */
   private async reconcile(): Promise<void> {
-    let names: string[];
+    const files = new Set<string>();
     try {
-      names = await readdir(this.dir);
+      // In batches, as mayExceed reads it: one readdir of 10,000 names blocks the loop for ms.
+      for await (const item of await opendir(this.dir, { bufferSize: DIR_ENTRIES_PER_READ })) {
+        if (item.name.endsWith('.json') && !item.name.startsWith('.')) files.add(item.name.slice(0, -'.json'.length));
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const files = new Set(names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).map((name) => name.slice(0, -'.json'.length)));
     for (const id of [...this.entries.keys()]) if (!files.has(id)) this.entries.delete(id);
     for (const id of files) {
       if (this.entries.has(id) || this.deleted.has(id) || !isRecordId(id)) continue;
