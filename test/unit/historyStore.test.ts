@@ -214,7 +214,7 @@ describe('history store', () => {
     assert.deepEqual((await store().list()).map((e) => e.id), ['next', 'mine', 'o4', 'o3']);
   });
 
-  it('picks the oldest entries to prune, by time then id, with a scan for a few and a sort for many', () => {
+  it('picks the oldest entries to prune, by time then id, in one pass', () => {
     const entries = Array.from({ length: 40 }, (_, i) => ({ id: `e${String(i).padStart(2, '0')}`, createdAt: `2025-01-${String((i % 20) + 1).padStart(2, '0')}T00:00:00Z` }));
     const ids = (n: number) => oldestOf(entries as never, n).map((e) => e.id);
     assert.deepEqual(ids(0), []);

@@ -10,7 +10,7 @@ import { DEFAULT_LOCAL_BACKEND } from '../../src/backends/backendConfig';
 import { analyzePrompt } from '../../src/core/analyzePrompt';
 import { countPromptTokens } from '../../src/core/promptTokens';
 import { renderedPromptView } from '../../src/core/renderedPromptView';
-import { chatTokenGroups, groupTokens, piecesInProcess, promptTokenGroups, visibleToken, type PromptTokenGroups } from '../../src/core/tokens/tokenGroups';
+import { chatTokenGroups, groupTokens, piecesInProcess, promptTokenGroups, type PromptTokenGroups } from '../../src/core/tokens/tokenGroups';
 import { runCli } from '../../src/cli/main';
 import { fileEnvironment } from '../../src/cli/fileEnvironment';
 import { checkOptionsFor } from '../../src/cli/renderOptions';
@@ -50,8 +50,6 @@ describe('prompt tokens grouped by part', function () {
     assert.equal(grouped.unlisted, 7);
     assert.equal(groupTokens(listed).total, 5, 'without a total: the listed tokens');
     assert.equal(groupTokens(listed, 2).total, 5, 'a total below the listed count is never believed');
-    assert.equal(visibleToken(' a\tb\n'), '·a→b⏎');
-    assert.equal(visibleToken(''), '∅');
   });
 
   it('tiktoken, Vietnamese: the CLI and the panel (token worker) give the same groups and counts, and the panel\'s legend counts are the groups\'', async () => {

@@ -54,12 +54,6 @@ export function groupCount(grouped: PromptTokenGroups, part: TokenGroupName): nu
   return grouped.groups.find((group) => group.part === part)?.count ?? 0;
 }
 
-/** Whitespace made visible in a token's text: · for a space, ⏎ for a newline, → for a tab, ␍ for a
- * carriage return; an empty piece (a character completed by the next token) as ∅. */
-export function visibleToken(text: string): string {
-  return text === '' ? '∅' : text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '→').replace(/\r/g, '␍');
-}
-
 /** Each text's tokens in one tiktoken encoding (in-process for the CLI, the token worker for the
  * extension). */
 export type PiecesOf = (encoding: EncodingName, texts: string[]) => Promise<TokenPiece[][]>;

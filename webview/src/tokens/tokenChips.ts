@@ -13,7 +13,7 @@ type Tokens = NonNullable<RenderedPromptView['tokens']>;
 const GROUP_LABELS: Record<string, string> = { overhead: 'message overhead' };
 
 /** · for a space, ⏎ for a newline, → for a tab, ␍ for a carriage return; ∅ for an empty piece (a
- * character whose bytes end in the next token). As core/tokens/tokenGroups' visibleToken. */
+ * character whose bytes end in the next token). */
 export function visibleToken(text: string): string {
   return text === '' ? '∅' : text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '→').replace(/\r/g, '␍');
 }
