@@ -20,7 +20,7 @@ import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerImportCommand } from './import/importCommand';
 import { registerLanguageFeatures } from './language';
 import { PromptChecks } from './language/promptChecks';
-import { workerCounter } from './language/promptTokenCounts';
+import { workerCounter, workerPieces } from './language/promptTokenCounts';
 import { registerPanelSerializer } from './panel/panelSerializer';
 import { Completions } from './probabilities/completions';
 import { registerProbabilityRequestCommand } from './probabilities/probabilityHandlers';
@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerPanelSerializer(extensionUri));
   store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models));
+  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService)));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts, store.add(new WorkspaceRetrievalSources()));
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));

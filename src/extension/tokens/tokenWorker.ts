@@ -8,11 +8,18 @@ import type { WorkerReply, WorkerRequest } from './tokenWorkerProtocol';
 if (!parentPort) throw new Error('tokenWorker.js runs only as a worker thread');
 const port = parentPort;
 
-port.on('message', ({ id, encoding, texts }: WorkerRequest) => {
+port.on('message', ({ id, encoding, texts, pieces }: WorkerRequest) => {
   let reply: WorkerReply;
   try {
     const tokenizer = getTokenizer(encoding);
     reply = { id, ok: true, counts: texts.map((text) => tokenizer.count(text)) };
+    if (pieces) {
+      reply.pieces = texts.map((text) => {
+        const ids = tokenizer.encode(text);
+        const shown = tokenizer.pieces(text);
+        return Array.from(ids, (token, i) => ({ id: token, text: shown[i] ?? '' }));
+      });
+    }
   } catch (error) {
     // A bad request fails alone; the worker stays up for the next one.
     reply = { id, ok: false, error: error instanceof Error ? error.message : String(error) };
