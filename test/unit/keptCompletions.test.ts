@@ -53,7 +53,7 @@ describe('kept completions: the one store of log-probabilities', function () {
       const columns: ColumnRuns = { runs: [column, column], targetOf: () => ({ backend: 'local', model: 'stories260K' }) };
       // Every token's text scrubbed: the store must hold what redact made of it.
       const host = { backends: { get: () => local } as unknown as BackendRegistry, redact: (text: string) => text.replace(/e/g, '*') };
-      const runCell = cellRunner(host, record, columns, async () => rendered, (comparison, cell, what, got) => store.keep({ kind: 'cell', comparison, cell }, what, got));
+      const runCell = cellRunner(host, record, columns, async () => ({ rendered }), (comparison, cell, what, got) => store.keep({ kind: 'cell', comparison, cell }, what, got));
       await new ComparisonRun(record, runCell, { limit: 1 }).run();
       record.cells.forEach((cell, index) => {
         assert.equal(cell.status, 'done');
