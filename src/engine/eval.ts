@@ -204,7 +204,7 @@ export async function newEval(host: EngineHost, prepared: PreparedPrompt, column
       const rendered = await renderChecked(checked, { ...request, input: retrieved?.inputs ?? given, ...(cell.shots !== undefined ? { shots: cell.shots } : {}) });
       return { rendered, ...(retrieved ? { retrieved } : {}) };
     } catch (error) {
-      throw new Error(`test ${test.index + 1}: ${(error as Error).message}`);
+      throw new Error(`test ${test.index + 1}: ${(error as Error).message}`, { cause: error });
     }
   };
 
