@@ -4,7 +4,7 @@
 // and workspace text is untrusted: each line is cut short and stripped of control characters, so a
 // completion cannot move the cursor or clear the terminal.
 import { passagePlace } from '../core/patterns/tools/search';
-import type { AgentStep, ExecutionTrace, RetrievalTrace } from '../core/patterns/trace';
+import type { AgentStep, ExecutionTrace, PatternTrace, RetrievalTrace } from '../core/patterns/trace';
 import type { PatternEvent } from '../engine/patternRun';
 
 const LINE_CHARS = 120;
@@ -60,4 +60,15 @@ export function retrievalLines(retrieval: RetrievalTrace): string[] {
 export function eventText(prefix: string, event: PatternEvent): string {
   const lines = event.kind === 'step' ? [stepLine(event.index, event.step)] : executionLines(event.execution);
   return lines.map((line) => `${prefix}${line}\n`).join('');
+}
+
+/** A cell's pattern in a few words for its progress line (compare, eval): ` · agent: 3 steps (finish)`;
+ * empty for a plain generation. The whole trace is in `--json`. */
+export function traceNote(trace: PatternTrace | undefined): string {
+  if (!trace) return '';
+  const parts = [];
+  if (trace.retrieval) parts.push(`${plural(trace.retrieval.passages.length, 'passage')} retrieved`);
+  if (trace.agent) parts.push(`agent: ${plural(trace.agent.steps.length, 'step')} (${trace.agent.stop})`);
+  if (trace.execution) parts.push(`program: ${trace.execution.answer !== undefined ? 'answered' : 'no answer'}`);
+  return parts.length > 0 ? ` · ${parts.join(', ')}` : '';
 }

@@ -158,6 +158,7 @@ describe('prompt-lab run, compare and eval of ReAct and PAL prompts over a scrip
         assert.equal(cell.result!.trace!.agent!.steps.length, 2);
       }
       assert.equal(server.requests.length, 8, 'two requests per cell');
+      assert.match(stderr, /\[1\/4\] temperature 0(\.5)?, sample \d: \d+ tokens, \d+ ms · agent: 2 steps \(finish\)\n/);
     });
 
     it('eval: the final answer is graded; a looping test fails its cell with the trace kept', async () => {
@@ -182,6 +183,7 @@ describe('prompt-lab run, compare and eval of ReAct and PAL prompts over a scrip
       assert.equal(finishes!.result!.trace!.agent!.stop, 'finish');
       assert.equal(loops!.status, 'failed');
       assert.equal(loops!.result!.trace!.agent!.stop, 'max-steps');
+      assert.match(stderr, /loops · variant default: error: the run failed: .* · agent: 3 steps \(max-steps\)\n/);
     });
   });
 
