@@ -11,7 +11,6 @@ import { redactLogprobs } from '../../backends/redactLogprobs';
 import type { Completions } from '../probabilities/completions';
 import type { EngineHost } from '../../engine/host';
 import { runPattern, type PatternRequest } from '../../engine/patternRun';
-import type { PreparedRetrieval } from '../../engine/retrieval';
 import type { Target } from '../../engine/target';
 import type { RunResultView } from '../../shared/protocol';
 import type { ApiKeyStore } from '../backends/apiKeys';
@@ -75,12 +74,12 @@ const notRun = (reason: string): RunOutcome => ({ status: 'not-run', reason });
 async function runCommand(deps: RunDependencies, uri: vscode.Uri | undefined, options: RunOptions): Promise<RunOutcome> {
   const prepared = await preparePrompt(deps, uri, options.input);
   if ('notRun' in prepared) return notRun(prepared.notRun);
-  const outcome = await execute(deps, prepared.fileName, prepared, prepared.target);
+  const outcome = await execute(deps, prepared);
   if (outcome.status !== 'not-run') deps.onRunEnded?.(prepared, outcome);
   return outcome;
 }
 
-async function execute(deps: RunDependencies, fileName: string, { rendered, retrieved }: Pick<PreparedPrompt, 'rendered'> & { retrieved?: PreparedRetrieval | undefined }, target: Target): Promise<RunOutcome> {
+async function execute(deps: RunDependencies, { fileName, rendered, retrieved, target }: PreparedPrompt): Promise<RunOutcome> {
   const backend = deps.backends.registry.get(target.backendId);
   const { id, controller } = deps.runs.start();
   PromptLabPanel.show(deps.extensionUri);
