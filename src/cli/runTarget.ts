@@ -26,6 +26,8 @@ import { ExitCode, type CliIO } from './io';
 import { promptPath, RENDER_OPTIONS, renderRequest } from './renderOptions';
 import { readPromptFile } from './promptFiles';
 import { cliBackendRegistry, cliBackendServices, ConfigError, readWorkspaceConfig } from './workspaceConfig';
+import { nodeRetrievalSource } from '../core/patterns/retrieval/nodeSource';
+import type { RetrievalSource } from '../core/patterns/retrieval/source';
 
 export const RUN_OPTIONS = {
   ...RENDER_OPTIONS,
@@ -153,7 +155,11 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
       throw new UsageError(`${file} is a link to a file outside its folder; refused`);
     }
   };
+  // Retrieval searches the working folder (one source, so its index is kept for every run of this
+  // process: an eval's rows rank against one index, listed again at most every 2 s).
+  let retrieval: RetrievalSource | undefined;
   return {
+    retrievalSource: () => retrieval ??= nodeRetrievalSource(cwd, { relistAfterMs: 2000 }),
     readText: async (file) => {
       await refuseLinkOut(file);
       return readTextFile(file);

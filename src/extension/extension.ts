@@ -27,6 +27,7 @@ import { registerProbabilityRequestCommand } from './probabilities/probabilityHa
 import { PromptLabPanel } from './panel/promptLabPanel';
 import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
+import { WorkspaceRetrievalSources } from './retrieval/workspaceSource';
 import { registerRunCommand } from './run/runCommand';
 import { TokenCountService } from './tokens/tokenCountService';
 import { comparisonHistoryRecord } from '../core/history/records';
@@ -80,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
   store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models));
   store.add(registerDatasetFeatures(checks));
-  const engine = extensionEngineHost(backends, keys, log, countTexts);
+  const engine = extensionEngineHost(backends, keys, log, countTexts, store.add(new WorkspaceRetrievalSources()));
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
   for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions, completions })) store.add(command);
   store.add(registerExportCommand(sessions));
