@@ -23,6 +23,13 @@ const AGENT: Record<string, string[]> = {
   LOOP: Array(10).fill(' I will add again.\nAction: calculate[1 + 1]\n') as string[],
   MALFORMED: [' The answer is 42, I think, and I will not use an action.'],
   UNKNOWN: [' I will browse.\nAction: browse[hubble.org]\n'],
+  // The shipped react-agent.prompt's default question, searching the shipped prompts/docs/.
+  How: [
+    ' I need the year Hubble was launched.\nAction: search[Hubble Space Telescope launched]\n',
+    'Thought: Hubble was launched in 1990. Now the first crewed Moon landing.\nAction: search[first crewed Moon landing]\n',
+    'Thought: Apollo 11 landed in 1969.\nAction: calculate[1990 - 1969]\n',
+    'Thought: 21 years.\nAction: finish[21 years]',
+  ],
 };
 
 /** PAL completions by question (the prompt's cue opened the fence; the reply closes it). */
@@ -38,6 +45,7 @@ const PROGRAMS: Record<string, string> = {
 function respondTo(server: () => FaultServer) {
   return (body: Record<string, unknown>): Fault | undefined => {
     const messages = messagesOf(body);
+    if (messages.some((m) => m.content.includes('Context:'))) return undefined; // answer-from-context: the default reply
     const question = /Question: (\w+)/.exec(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '')?.[1] ?? '';
     if (AGENT[question]) {
       const last = messages.at(-1)!;
@@ -255,10 +263,43 @@ describe('prompt-lab run, compare and eval of ReAct and PAL prompts over a scrip
   });
 
   it('a prompt whose retrieval cannot run is a user error: exit 1 with the reason, nothing sent', async () => {
-    writeFileSync(file('rag.prompt'), AGENT_PROMPT().replace('promptlab.agent: { tools: [calculate], maxSteps: 3 }', 'promptlab.retrieve: { from: "nowhere/**/*.md", query: question, into: passages }'));
+    writeFileSync(file('rag.prompt'), AGENT_PROMPT()
+      .replace('promptlab.agent: { tools: [calculate], maxSteps: 3 }', 'promptlab.retrieve: { from: "nowhere-at-all/**/*.md", query: question, into: passages }')
+      .replace('    question: string\n', '    question: string\n    passages?(array): { file: string, text: string }\n'));
     const { code, stderr } = await run('rag.prompt', 'FINISH');
-    assert.equal(code, 1);
-    assert.match(stderr, /rag\.prompt: .*retriev/i);
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /rag\.prompt: .*nowhere-at-all/);
     assert.equal(server.requests.length, 0);
+  });
+
+  describe('the shipped samples, run from prompts/ (retrieval searches the working folder: prompts/docs/)', () => {
+    const samples = path.resolve(__dirname, '../../../prompts');
+    const cwd = process.cwd();
+    beforeEach(() => process.chdir(samples));
+    afterEach(() => process.chdir(cwd));
+
+    it('react-agent.prompt searches docs/, calculates and finishes: the answer is stdout, each step and its passages on stderr', async () => {
+      const { code, stdout, stderr } = await cli('run', 'react-agent.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history');
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, '21 years\n');
+      assert.match(stderr, /step 1: search\[Hubble Space Telescope launched\] -> [1-3] passages?\n/);
+      assert.match(stderr, /step 3: calculate\[1990 - 1969\] -> 21\n/);
+      // The first search's observation reached the model: a passage of the Hubble file, where it is.
+      const second = messagesOf(server.requests[1]!.body!).at(-1)!.content;
+      assert.match(second, /Observation: \[1\] docs\/hubble-space-telescope\.md:\d+(-\d+)?\n[^]*launched on 24 April 1990/);
+      const json = await cli('run', 'react-agent.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history', '--json');
+      const result = JSON.parse(json.stdout) as GenerationResult;
+      assert.deepEqual(result.trace!.agent!.steps.map((step) => step.action!.tool), ['search', 'search', 'calculate', 'finish']);
+    });
+
+    it('answer-from-context.prompt retrieves four passages into its prompt; stderr lists them (file:lines score)', async () => {
+      const { code, stderr } = await cli('run', 'answer-from-context.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history');
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, /retrieved 4 passages for 'How wide is Hubble's primary mirror.*' into passages/);
+      assert.match(stderr, /\n.*docs\/hubble-mirror\.md:\d+(-\d+)? \d+\.\d\d\n/);
+      const sent = messagesOf(server.requests[0]!.body!).at(-1)!.content;
+      assert.match(sent, /\[0\] docs\/hubble-mirror\.md: /, 'the best passage is the mirror file');
+      assert.match(sent, /2\.4 metres/);
+    });
   });
 });
