@@ -272,33 +272,33 @@ describe('prompt-lab run, compare and eval of ReAct and PAL prompts over a scrip
     assert.equal(server.requests.length, 0);
   });
 
-  describe('the shipped samples, run from prompts/ (retrieval searches the working folder: prompts/docs/)', () => {
-    const samples = path.resolve(__dirname, '../../../prompts');
+  describe('the shipped samples, run from the folder that holds prompts/ (retrieval searches the working folder: prompts/docs/)', () => {
+    const root = path.resolve(__dirname, '../../..');
     const cwd = process.cwd();
-    beforeEach(() => process.chdir(samples));
+    beforeEach(() => process.chdir(root));
     afterEach(() => process.chdir(cwd));
 
-    it('react-agent.prompt searches docs/, calculates and finishes: the answer is stdout, each step and its passages on stderr', async () => {
-      const { code, stdout, stderr } = await cli('run', 'react-agent.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history');
+    it('react-agent.prompt searches prompts/docs/, calculates and finishes: the answer is stdout, each step and its passages on stderr', async () => {
+      const { code, stdout, stderr } = await cli('run', 'prompts/react-agent.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history');
       assert.equal(code, 0, stderr);
       assert.equal(stdout, '21 years\n');
       assert.match(stderr, /step 1: search\[Hubble Space Telescope launched\] -> [1-3] passages?\n/);
       assert.match(stderr, /step 3: calculate\[1990 - 1969\] -> 21\n/);
       // The first search's observation reached the model: a passage of the Hubble file, where it is.
       const second = messagesOf(server.requests[1]!.body!).at(-1)!.content;
-      assert.match(second, /Observation: \[1\] docs\/hubble-space-telescope\.md:\d+(-\d+)?\n[^]*launched on 24 April 1990/);
-      const json = await cli('run', 'react-agent.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history', '--json');
+      assert.match(second, /Observation: \[1\] prompts\/docs\/hubble-space-telescope\.md:\d+(-\d+)?\n[^]*launched on 24 April 1990/);
+      const json = await cli('run', 'prompts/react-agent.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history', '--json');
       const result = JSON.parse(json.stdout) as GenerationResult;
       assert.deepEqual(result.trace!.agent!.steps.map((step) => step.action!.tool), ['search', 'search', 'calculate', 'finish']);
     });
 
     it('answer-from-context.prompt retrieves four passages into its prompt; stderr lists them (file:lines score)', async () => {
-      const { code, stderr } = await cli('run', 'answer-from-context.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history');
+      const { code, stderr } = await cli('run', 'prompts/answer-from-context.prompt', '--base-url', server.url, '--model', 'gpt-test', '--no-history');
       assert.equal(code, 0, stderr);
       assert.match(stderr, /retrieved 4 passages for 'How wide is Hubble's primary mirror.*' into passages/);
-      assert.match(stderr, /\n.*docs\/hubble-mirror\.md:\d+(-\d+)? \d+\.\d\d\n/);
+      assert.match(stderr, /\n.*prompts\/docs\/hubble-mirror\.md:\d+(-\d+)? \d+\.\d\d\n/);
       const sent = messagesOf(server.requests[0]!.body!).at(-1)!.content;
-      assert.match(sent, /\[0\] docs\/hubble-mirror\.md: /, 'the best passage is the mirror file');
+      assert.match(sent, /\[0\] prompts\/docs\/hubble-mirror\.md: /, 'the best passage is the mirror file');
       assert.match(sent, /2\.4 metres/);
     });
   });
