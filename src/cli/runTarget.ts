@@ -205,7 +205,7 @@ export async function renderForCli(host: EngineHost, file: string, request: Rend
     if (loaded.problem.kind === 'no-prompt') throw new FileError(`cannot read '${file}': no such file`);
     return loaded;
   }
-  return renderLoaded(loaded, request);
+  return renderLoaded(host, loaded, request);
 }
 
 /** How a command renders its prompt before it is placed (default: with the flags' inputs). */

@@ -33,7 +33,7 @@ export async function variantPrompt(host: EngineHost, prompt: RenderedPrompt, va
     return { problem: { kind: 'variant-missing', subject, variant, fileName, message: `${subject} needs ${fileName} beside the prompt; save ${prompt.fileName} first` } };
   }
   const loaded = await loadPrompt(host, ref);
-  const rendered = 'problem' in loaded ? loaded : await renderLoaded(loaded, prompt.request);
+  const rendered = 'problem' in loaded ? loaded : await renderLoaded(host, loaded, prompt.request);
   if ('problem' in rendered) {
     const cause = rendered.problem;
     if (cause.kind === 'no-prompt') return { problem: { kind: 'variant-missing', subject, variant, fileName, ref, message: `${subject} has no file ${fileName} beside ${prompt.fileName}` } };

@@ -15,6 +15,7 @@ import { RENDER_USAGE } from '../renderOptions';
 import { comparisonHistoryRecord } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
+import { traceNote } from '../patternLines';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
 
@@ -94,7 +95,7 @@ function progressLine(record: ComparisonRecord, cell: ComparisonCell, ended: num
   const result = cell.result!;
   const outcome = cell.status === 'failed' ? `error: ${result.error?.message ?? 'unknown error'}`
     : `${cell.status === 'stopped' ? 'stopped, ' : ''}${result.usage.completionTokens} tokens, ${Math.round(result.latencyMs)} ms`;
-  return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}\n`;
+  return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}${traceNote(result.trace)}\n`;
 }
 
 interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; concurrency: number | undefined }
