@@ -60,9 +60,9 @@ async function copyTiktokenFiles() {
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('extension') },
-  // Token counting off the extension host thread (src/extension/tokens/tokenCountService.ts). No
+  // Token counting off the extension host's and the CLI's thread (src/engine/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
-  { ...node, entryPoints: ['src/extension/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
+  { ...node, entryPoints: ['src/engine/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
   // The local backend's child process (src/backends/local/localModelHost.ts), forked by the extension
   // and the CLI from beside their own bundle.
   { ...node, entryPoints: ['src/backends/local/localModelHost.ts'], outfile: 'dist/localModelHost.js', plugins: plugins('localModelHost') },

@@ -44,8 +44,8 @@ export interface ComparisonSpec {
   /** Asks each cell for log-probabilities (where its backend gives them) and hands over each cell's
    * whole result and what was sent, for the panel's probability views. */
   keepCompletion?: KeepCompletion;
-  /** Leave the token view out of the record until `countBudget()` is called. The CLI counts in its
-   * own thread: building the tokenizer (~0.4 s for o200k) first would hold every request back. */
+  /** Leave the token view out of the record until `countBudget()` is called: the CLI counts once
+   * its requests have left, as building the tokenizer (~0.4 s for o200k) first held them all back. */
   budgetLater?: boolean;
 }
 

@@ -28,7 +28,7 @@ import { PromptLabPanel } from './panel/promptLabPanel';
 import { ActiveRuns } from './run/activeRuns';
 import { extensionEngineHost } from './run/engineHost';
 import { registerRunCommand } from './run/runCommand';
-import { TokenCountService } from './tokens/tokenCountService';
+import { TokenCountService } from '../engine/tokens/tokenCountService';
 import { comparisonHistoryRecord } from '../core/history/records';
 import { registerPromptsView } from './sidebar/promptsView';
 import { HistoryService } from './history/historyService';

@@ -8,7 +8,7 @@ import { cachedCountTexts, countPromptTokens, type CountTexts, type TokenReport 
 import { InputError, renderChecked, type RenderRequest } from '../../core/render';
 import { renderedPromptView, type RenderedPromptView } from '../../core/renderedPromptView';
 import { promptParts, type PromptPart } from '../../core/structure';
-import type { TokenCountService } from '../tokens/tokenCountService';
+import type { TokenCountService } from '../../engine/tokens/tokenCountService';
 import type { PromptChecks } from './promptChecks';
 
 export type TokenCount =
