@@ -62,9 +62,9 @@ async function copyTiktokenFiles() {
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('extension') },
-  // Token counting off the extension host thread (src/extension/tokens/tokenCountService.ts). No
+  // Token counting off the extension host's and the CLI's thread (src/engine/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
-  { ...node, entryPoints: ['src/extension/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
+  { ...node, entryPoints: ['src/engine/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
   // The sandbox's worker thread (src/core/sandbox/sandbox.ts starts it from beside its own bundle:
   // dist/extension.js and dist/cli.js alike). No `vscode` external, as for the token worker.
   { ...node, entryPoints: ['src/core/sandbox/sandboxWorker.ts'], outfile: 'dist/sandboxWorker.js', plugins: plugins('sandboxWorker') },

@@ -11,7 +11,7 @@ import { promptBudget } from '../backends/promptBudget';
 import { chatMessagesOf, sentConfig } from '../backends/runPrompt';
 import { SETTING_AXES, type Axis } from '../core/compare';
 import { cellSettings, type ComparisonCell, type ComparisonRecord, type TokenBudget } from '../core/comparison';
-import { newComparison, type RunCell } from '../core/comparisonRun';
+import { budgetFor, newComparison, type RunCell } from '../core/comparisonRun';
 import type { GenerationConfig } from '../core/generationConfig';
 import type { PriceTable } from '../core/modelCatalog';
 import { renderChecked, type RenderResult } from '../core/render';
@@ -55,6 +55,9 @@ export interface ComparisonSpec {
   /** Asks each cell for log-probabilities (where its backend gives them) and hands over each cell's
    * whole result and what was sent, for the panel's probability views. */
   keepCompletion?: KeepCompletion;
+  /** Leave the token view out of the record until `countBudget()` is called: the CLI counts once
+   * its requests have left, as building the tokenizer (~0.4 s for o200k) first held them all back. */
+  budgetLater?: boolean;
 }
 
 /** What a cell sent and got back, log-probabilities included (the record leaves them out). */
@@ -69,6 +72,8 @@ export interface EngineComparison {
   runCell: RunCell;
   /** Cells at once: the strictest backend's concurrency. */
   limit: number;
+  /** Counts the token view into `record.tokens` (once; at once unless `budgetLater`). */
+  countBudget(): Promise<void>;
 }
 
 /** The token view's numbers: the prompt itself on its own backend and model (a variant or model axis
@@ -134,7 +139,7 @@ export function cellRunner(host: Pick<EngineHost, 'backends' | 'redact'>, record
 /** The comparison of `prepared` over `columns`: its record, its cell runner and its pace. */
 export async function newEngineComparison(host: EngineHost, prepared: PreparedPrompt, columns: ColumnRuns, spec: ComparisonSpec): Promise<EngineComparison> {
   const reference = referenceOf(prepared);
-  const tokens = await budgetOf(host, prepared, spec.userPrices);
+  const tokens = spec.budgetLater ? undefined : await budgetOf(host, prepared, spec.userPrices);
   const record = newComparison({
     file: prepared.ref, fileName: prepared.fileName, text: prepared.text, messages: prepared.rendered.text,
     backend: prepared.target.backendId, model: prepared.target.model,
@@ -143,5 +148,9 @@ export async function newEngineComparison(host: EngineHost, prepared: PreparedPr
     ...(tokens ? { tokens } : {}),
     targetOf: columns.targetOf,
   });
-  return { record, runCell: cellRunner(host, record, columns, spec.cellPrompt, spec.keepCompletion), limit: concurrencyOf(columns) };
+  let counted: Promise<void> | undefined = spec.budgetLater ? undefined : Promise.resolve();
+  const countBudget = () => counted ??= budgetOf(host, prepared, spec.userPrices).then((later) => {
+    if (later) record.tokens = budgetFor(spec.axes, later);
+  });
+  return { record, runCell: cellRunner(host, record, columns, spec.cellPrompt, spec.keepCompletion), limit: concurrencyOf(columns), countBudget };
 }

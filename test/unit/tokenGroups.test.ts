@@ -14,7 +14,7 @@ import { chatTokenGroups, groupTokens, piecesInProcess, promptTokenGroups, type 
 import { runCli } from '../../src/cli/main';
 import { fileEnvironment } from '../../src/cli/fileEnvironment';
 import { checkOptionsFor } from '../../src/cli/renderOptions';
-import { TokenCountService } from '../../src/extension/tokens/tokenCountService';
+import { TokenCountService } from '../../src/engine/tokens/tokenCountService';
 
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
@@ -58,7 +58,7 @@ describe('prompt tokens grouped by part', function () {
     const report = await countPromptTokens(result.model, result.text, parts);
     const core = await chatTokenGroups(piecesInProcess, report.tokenizer, result.text, parts, report.total);
     // The panel's way: pieces from the real worker thread.
-    const service = new TokenCountService({ workerPath: path.join(root, 'out/src/extension/tokens/tokenWorker.js') });
+    const service = new TokenCountService({ workerPath: path.join(root, 'out/src/engine/tokens/tokenWorker.js') });
     let panel: PromptTokenGroups;
     try {
       panel = await chatTokenGroups((encoding, texts) => service.pieces({ encoding, texts }), report.tokenizer, result.text, parts, report.total);

@@ -88,7 +88,8 @@ export const evalCommand: CliCommand = {
                          as a prompt's model: names it (openai/gpt-4o-mini). Its prompts are
                          prompts/judges/<type>.prompt; ./.promptlab/judges/<type>.prompt overrides one
   --filter <text>        Only the tests whose description or vars contain the text
-  --max-concurrency <n>  Cells at once (default: the smallest concurrency of the backends used, else 2)
+  --max-concurrency <n>  Cells at once (default: the smallest concurrency of the backends used;
+                         a backend without one: 4, local 2)
   --json                 The whole eval record on stdout instead of the table
   --junit <file>         Also write JUnit XML (a testcase per test × column)
   --markdown <file>      Also write a Markdown report

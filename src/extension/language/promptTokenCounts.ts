@@ -10,7 +10,7 @@ import { renderedPromptView, type RenderedPromptView } from '../../core/rendered
 import type { TextMessage } from '../../core/render';
 import { chatTokenGroups, type PiecesOf } from '../../core/tokens/tokenGroups';
 import { promptParts, type PromptPart } from '../../core/structure';
-import type { TokenCountService } from '../tokens/tokenCountService';
+import type { TokenCountService } from '../../engine/tokens/tokenCountService';
 import type { PromptChecks } from './promptChecks';
 
 export type TokenCount =

@@ -1,18 +1,18 @@
-// Token counts for the extension, computed off the extension host thread: tokenizer work runs in a
-// worker_threads Worker (tokenWorker.ts), started on the first request, never on activation. If the
-// worker dies, what it owed is rejected and the next request starts a new one. Nothing here needs
-// VS Code at run time (only its Disposable type), so the unit tests run it in plain Node.
+// Token counts computed off the calling thread: tokenizer work runs in a worker_threads Worker
+// (tokenWorker.ts), started on the first request, never on activation. The extension counts here so
+// the extension host never stalls; the CLI so a comparison's streams are read while the tokenizer
+// is built (issue 15). If the worker dies, what it owed is rejected and the next request starts a
+// new one.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type * as vscode from 'vscode';
 import type { TokenCountRequest, WorkerPiece, WorkerReply, WorkerRequest } from './tokenWorkerProtocol';
 
 export type { TokenCountRequest, WorkerPiece } from './tokenWorkerProtocol';
 
 export interface TokenCountServiceOptions {
   /** The worker script. Default: `tokenWorker.js` beside this file, which is dist/ when bundled
-   * (esbuild.mjs writes dist/tokenWorker.js next to dist/extension.js) and
-   * out/src/extension/tokens/ when compiled by tsc for the tests. */
+   * (esbuild.mjs writes dist/tokenWorker.js next to dist/extension.js and dist/cli.js) and
+   * out/src/engine/tokens/ when compiled by tsc for the tests. */
   workerPath?: string;
 }
 
@@ -23,7 +23,7 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export class TokenCountService implements vscode.Disposable {
+export class TokenCountService {
   private readonly workerPath: string;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
