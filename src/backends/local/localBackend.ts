@@ -23,7 +23,10 @@ export const DEFAULT_IDLE_MS = 5 * 60_000;
  * few seconds on a busy machine; past a minute the load is taken as stuck (a file whose header lies
  * in a way the parent's check cannot see, a hung read). */
 export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
-const DEFAULT_CONCURRENCY = 2;
+/** Requests generated at once when none is configured: enough for a 4 × 3 comparison, whose cells
+ * the child decodes together as sequences of one context (one batch per step). The child may use
+ * fewer for a large model (CONTEXT_MEMORY_BYTES in protocol.ts); `concurrency` says how many. */
+export const DEFAULT_CONCURRENCY = 12;
 /** After an abort, how long the child gets to answer with its partial text before we stop waiting. */
 const ABORT_GRACE_MS = 2_000;
 /** After SIGTERM, how long a child stuck in native code gets before SIGKILL. */
@@ -39,6 +42,8 @@ export interface LocalBackendOptions {
   loadTimeoutMs?: number;
   /** Where `PROMPT_LAB_MODEL` is read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The memory budget when the sequences are not configured (default CONTEXT_MEMORY_BYTES). */
+  contextMemoryBytes?: number;
 }
 
 const SUPPORTS: ReadonlySet<keyof GenerationConfig> = new Set<keyof GenerationConfig>([
@@ -101,6 +106,7 @@ export class LocalBackend implements Backend {
   private childModel: string | undefined;
   /** The child said `loaded`: until then, requests wait for the model and the load timer runs. */
   private childLoaded = false;
+  private loadedSequences: number | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   private stderrTail = '';
   private readonly jobs = new Map<number, Job>();
@@ -111,16 +117,25 @@ export class LocalBackend implements Backend {
   private readonly idleMs: number;
   private readonly loadTimeoutMs: number;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly contextMemoryBytes: number | undefined;
 
   constructor(private readonly config: BackendConfig, private readonly services: Pick<BackendServices, 'log'> = {}, options: LocalBackendOptions = {}) {
     this.hostPath = options.hostPath ?? path.join(__dirname, 'localModelHost.js');
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.loadTimeoutMs = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
     this.env = options.env ?? process.env;
+    this.contextMemoryBytes = options.contextMemoryBytes;
   }
 
   get id(): string {
     return this.config.id;
+  }
+
+  /** Requests the model generates at once: the child's sequences once a model has loaded (it may
+   * fit fewer than asked, see CONTEXT_MEMORY_BYTES), else the configured or default number. More wait in
+   * the child's queue; serve sizes its admission by this. */
+  get concurrency(): number {
+    return this.loadedSequences ?? this.config.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
   /** The child's process id while it runs (diagnostics, and the tests that kill it). */
@@ -310,6 +325,7 @@ export class LocalBackend implements Backend {
       modelPath,
       threads: this.config.threads ?? 1,
       sequences: this.config.concurrency ?? DEFAULT_CONCURRENCY,
+      ...(this.config.concurrency === undefined ? { fitSequences: true, ...(this.contextMemoryBytes !== undefined ? { contextMemoryBytes: this.contextMemoryBytes } : {}) } : {}),
       ...(this.config.contextSize !== undefined ? { contextSize: this.config.contextSize } : {}),
     };
     const child = fork(this.hostPath, [JSON.stringify(options)], {
@@ -350,8 +366,9 @@ export class LocalBackend implements Backend {
   private onReply(reply: HostReply): void {
     if (reply.type === 'loaded') {
       this.childLoaded = true;
+      this.loadedSequences = reply.sequences;
       clearTimeout(this.loadTimer);
-      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'})`);
+      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'}; ${reply.sequences} sequences of ${reply.contextSize} tokens)`);
     } else if (reply.type === 'token') {
       const job = this.jobs.get(reply.id);
       if (!job) return;

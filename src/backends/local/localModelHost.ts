@@ -8,7 +8,7 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel, LlamaText, Token }
 import type { StreamedToken, TokenLogprob } from '../backend';
 import type { AfterPrompt } from '../backend';
 import { RAW_CHAIN, RawSampler } from './rawSampling';
-import type { HostDistribution, HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostNextTokensRequest, HostReply, HostRequest } from './protocol';
+import { CONTEXT_MEMORY_BYTES, type HostDistribution, type HostGenerateRequest, type HostGenerationOutcome, type HostModelOptions, type HostNextTokensRequest, type HostReply, type HostRequest } from './protocol';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type ChatWrapper = ReturnType<NodeLlamaCpp['resolveChatWrapper']>;
@@ -48,12 +48,26 @@ async function load(): Promise<Loaded> {
   const llamaCpp = await importModule(pathToFileURL(require.resolve('node-llama-cpp')).href) as NodeLlamaCpp;
   const llama = await llamaCpp.getLlama({ gpu: false, build: 'never', maxThreads: options.threads, logLevel: llamaCpp.LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: options.modelPath });
+  // node-llama-cpp gives each sequence its own `contextSize` cells (the KV cache holds sequences ×
+  // contextSize); sequences evaluating at the same time are decoded together in one batch, so a
+  // comparison's cells (or serve's concurrent requests) cost little more than one of them.
   const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
-  const context = await model.createContext({ contextSize, sequences: options.sequences, threads: options.threads });
+  const sequences = options.fitSequences ? await fittedSequences(model, contextSize) : options.sequences;
+  const context = await model.createContext({ contextSize, sequences, threads: options.threads });
   const hasChatTemplate = typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string';
-  const free = Array.from({ length: options.sequences }, () => context.getSequence());
-  send({ type: 'loaded', loadMs: Math.round(performance.now() - started), hasChatTemplate });
+  const free = Array.from({ length: sequences }, () => context.getSequence());
+  send({ type: 'loaded', loadMs: Math.round(performance.now() - started), hasChatTemplate, sequences, contextSize: context.contextSize });
   return { model, context, free, waiters: [], ...(hasChatTemplate ? { chatWrapper: llamaCpp.resolveChatWrapper(model) } : {}) };
+}
+
+/** The most sequences, up to the asked number, whose context stays within the memory budget, or two
+ * (the default before batching) when even those take more. */
+async function fittedSequences(model: LlamaModel, contextSize: number): Promise<number> {
+  const ram = async (sequences: number) => (await model.fileInsights.estimateContextResourceRequirementsV2({ contextSize, sequences, modelGpuLayers: 0 })).cpuRam;
+  const least = Math.min(2, options.sequences);
+  const budget = Math.max(options.contextMemoryBytes ?? CONTEXT_MEMORY_BYTES, await ram(least));
+  for (let sequences = options.sequences; sequences > least; sequences--) if (await ram(sequences) <= budget) return sequences;
+  return least;
 }
 
 /** The model, loaded once; a load that failed is tried again on the next request. */

@@ -11,9 +11,19 @@ export interface HostModelOptions {
   threads: number;
   /** Tokens per sequence (default: the model's training context, at most 4096). */
   contextSize?: number;
-  /** Sequences in the context: requests generated at once. */
+  /** Sequences in the context: requests generated at once, decoded together in one batch. */
   sequences: number;
+  /** The sequences were not configured: the child may use fewer, so that the context's memory stays
+   * within `contextMemoryBytes` (a long-context model then keeps its whole context per request). */
+  fitSequences?: boolean;
+  /** The memory budget of a context with fitted sequences (default CONTEXT_MEMORY_BYTES). */
+  contextMemoryBytes?: number;
 }
+
+/** The memory a context with fitted sequences may take (node-llama-cpp's estimate, KV cache and
+ * compute buffers), or what two sequences take if that is more: two was the default before batching,
+ * so a large model never gets fewer sequences or more memory than it did; a small one gets all 12. */
+export const CONTEXT_MEMORY_BYTES = 1024 * 1024 * 1024;
 
 export interface HostGenerateRequest {
   /** Chat messages in Dotprompt's roles, used when the model has a chat template. */
@@ -81,7 +91,7 @@ export interface HostGenerationOutcome {
 
 export type HostReply =
   /** The model is loaded (sent once, before the first answer), with how long that took. */
-  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean }
+  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean; sequences: number; contextSize: number }
   | { type: 'token'; id: number; token: StreamedToken }
   | { type: 'done'; id: number; outcome: HostGenerationOutcome }
   | { type: 'counted'; id: number; counts: number[] }
