@@ -56,8 +56,8 @@ describe('local backend (stories260K in a child process)', function () {
   });
 
   it('reproduces a sample with the same seed at temperature 1; other seeds, or none, differ', async () => {
-    // Side by side (decoded in one batch) and alone: a sequence's sample does not depend on its
-    // neighbours (localBatching.test.ts checks a whole grid).
+    // Side by side (two requests at once, each decoded alone by default) and alone: a sample does
+    // not depend on its neighbours (localBatching.test.ts checks a whole grid).
     const [a, b, c] = await Promise.all([7, 7, 8].map((seed) => run({ temperature: 1, seed, maxOutputTokens: 40 })));
     const alone = await run({ temperature: 1, seed: 7, maxOutputTokens: 40 });
     assert.equal(a!.text, b!.text);

@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import type { Backend, ContinueRequest, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, NextTokensRequest, NextTokensResult, StreamedToken, TokenLogprob } from '../backend';
-import type { BackendConfig } from '../backendConfig';
+import { concurrencyOfBackend, type BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
 import { bundledModelPath } from './bundledModel';
 import { ggufHeaderProblem } from './ggufHeader';
@@ -23,10 +23,6 @@ export const DEFAULT_IDLE_MS = 5 * 60_000;
  * few seconds on a busy machine; past a minute the load is taken as stuck (a file whose header lies
  * in a way the parent's check cannot see, a hung read). */
 export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
-/** Requests generated at once when none is configured: enough for a 4 × 3 comparison, whose cells
- * the child decodes together as sequences of one context (one batch per step). The child may use
- * fewer for a large model (CONTEXT_MEMORY_BYTES in protocol.ts); `concurrency` says how many. */
-export const DEFAULT_CONCURRENCY = 12;
 /** After an abort, how long the child gets to answer with its partial text before we stop waiting. */
 const ABORT_GRACE_MS = 2_000;
 /** After SIGTERM, how long a child stuck in native code gets before SIGKILL. */
@@ -42,8 +38,6 @@ export interface LocalBackendOptions {
   loadTimeoutMs?: number;
   /** Where `PROMPT_LAB_MODEL` is read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** The memory budget when the sequences are not configured (default CONTEXT_MEMORY_BYTES). */
-  contextMemoryBytes?: number;
 }
 
 const SUPPORTS: ReadonlySet<keyof GenerationConfig> = new Set<keyof GenerationConfig>([
@@ -106,7 +100,6 @@ export class LocalBackend implements Backend {
   private childModel: string | undefined;
   /** The child said `loaded`: until then, requests wait for the model and the load timer runs. */
   private childLoaded = false;
-  private loadedSequences: number | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   private stderrTail = '';
   private readonly jobs = new Map<number, Job>();
@@ -117,25 +110,22 @@ export class LocalBackend implements Backend {
   private readonly idleMs: number;
   private readonly loadTimeoutMs: number;
   private readonly env: NodeJS.ProcessEnv;
-  private readonly contextMemoryBytes: number | undefined;
 
   constructor(private readonly config: BackendConfig, private readonly services: Pick<BackendServices, 'log'> = {}, options: LocalBackendOptions = {}) {
     this.hostPath = options.hostPath ?? path.join(__dirname, 'localModelHost.js');
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.loadTimeoutMs = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
     this.env = options.env ?? process.env;
-    this.contextMemoryBytes = options.contextMemoryBytes;
   }
 
   get id(): string {
     return this.config.id;
   }
 
-  /** Requests the model generates at once: the child's sequences once a model has loaded (it may
-   * fit fewer than asked, see CONTEXT_MEMORY_BYTES), else the configured or default number. More wait in
-   * the child's queue; serve sizes its admission by this. */
+  /** Requests the model generates at once (the child's sequences, concurrencyOfBackend); more wait
+   * in the child's queue. serve sizes its admission by this. */
   get concurrency(): number {
-    return this.loadedSequences ?? this.config.concurrency ?? DEFAULT_CONCURRENCY;
+    return concurrencyOfBackend(this.config);
   }
 
   /** The child's process id while it runs (diagnostics, and the tests that kill it). */
@@ -324,8 +314,9 @@ export class LocalBackend implements Backend {
     const options: HostModelOptions = {
       modelPath,
       threads: this.config.threads ?? 1,
-      sequences: this.config.concurrency ?? DEFAULT_CONCURRENCY,
-      ...(this.config.concurrency === undefined ? { fitSequences: true, ...(this.contextMemoryBytes !== undefined ? { contextMemoryBytes: this.contextMemoryBytes } : {}) } : {}),
+      sequences: this.concurrency,
+      // Solo unless batching was asked for: a seeded text then never depends on its neighbours.
+      perContext: this.config.sequences ?? 1,
       ...(this.config.contextSize !== undefined ? { contextSize: this.config.contextSize } : {}),
     };
     const child = fork(this.hostPath, [JSON.stringify(options)], {
@@ -366,9 +357,8 @@ export class LocalBackend implements Backend {
   private onReply(reply: HostReply): void {
     if (reply.type === 'loaded') {
       this.childLoaded = true;
-      this.loadedSequences = reply.sequences;
       clearTimeout(this.loadTimer);
-      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'}; ${reply.sequences} sequences of ${reply.contextSize} tokens)`);
+      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'}; ${reply.sequences} sequences of ${reply.contextSize} tokens, ${reply.perContext > 1 ? `decoded together ${reply.perContext} per context` : 'each decoded alone'})`);
     } else if (reply.type === 'token') {
       const job = this.jobs.get(reply.id);
       if (!job) return;

@@ -11,19 +11,14 @@ export interface HostModelOptions {
   threads: number;
   /** Tokens per sequence (default: the model's training context, at most 4096). */
   contextSize?: number;
-  /** Sequences in the context: requests generated at once, decoded together in one batch. */
+  /** Requests generated at once: sequences in all, in contexts made as requests need them. */
   sequences: number;
-  /** The sequences were not configured: the child may use fewer, so that the context's memory stays
-   * within `contextMemoryBytes` (a long-context model then keeps its whole context per request). */
-  fitSequences?: boolean;
-  /** The memory budget of a context with fitted sequences (default CONTEXT_MEMORY_BYTES). */
-  contextMemoryBytes?: number;
+  /** Sequences per context. 1 (unset): every request decodes alone in a context of its own,
+   * so a seeded text never depends on what runs beside it. More: that many requests share a context
+   * and are decoded together in one batch per step (faster on larger models; llama.cpp's results
+   * then depend on the batch's composition, so a seeded text may differ from the same seed alone). */
+  perContext?: number;
 }
-
-/** The memory a context with fitted sequences may take (node-llama-cpp's estimate, KV cache and
- * compute buffers), or what two sequences take if that is more: two was the default before batching,
- * so a large model never gets fewer sequences or more memory than it did; a small one gets all 12. */
-export const CONTEXT_MEMORY_BYTES = 1024 * 1024 * 1024;
 
 export interface HostGenerateRequest {
   /** Chat messages in Dotprompt's roles, used when the model has a chat template. */
@@ -91,7 +86,7 @@ export interface HostGenerationOutcome {
 
 export type HostReply =
   /** The model is loaded (sent once, before the first answer), with how long that took. */
-  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean; sequences: number; contextSize: number }
+  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean; sequences: number; perContext: number; contextSize: number }
   | { type: 'token'; id: number; token: StreamedToken }
   | { type: 'done'; id: number; outcome: HostGenerationOutcome }
   | { type: 'counted'; id: number; counts: number[] }
