@@ -1,8 +1,10 @@
 // A comparison's wall time against its slowest single request, on the local model directly and
-// through `prompt-lab serve` with the openai backend: how well cells run side by side. The local
-// backend decodes concurrent requests as sequences of one context (one batch per step): the goal is
-// a ratio <= 2.5x with 12 sequences. Also the decoding throughput of 1, 4 and 12 concurrent
-// sequences (aggregate tokens/s): with real batching it grows with the sequences.
+// through `prompt-lab serve` with the openai backend, in the local backend's two ways of running
+// requests at once: solo (the default: each request decoded alone in a context of its own, so a
+// seeded text is reproducible) and batched (`sequences`: decoded together as sequences of one
+// context, one batch per step). The issue's goal: a 4 × 3 comparison <= 2.5x its slowest single
+// request. Also the decoding throughput of 1, 4 and 12 concurrent requests (aggregate tokens/s, and
+// the model process's CPU ms per token), and how often batched texts differ from themselves.
 //
 //   npm run build && node bench/compare.bench.mjs
 //
@@ -11,9 +13,10 @@
 // is wall time / slowest cell: 1.0 would be perfect overlap, 12 fully serial.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { analyzeStory, out, startLocalServe } from './localServe.mjs';
+import { analyzeStory, MODEL, out, startLocalServe } from './localServe.mjs';
 
 const { runPrompt } = out('backends/runPrompt.js');
+const { LocalBackend } = out('backends/local/localBackend.js');
 const { sampleSeeds } = out('core/compare.js');
 const { cellSettings } = out('core/comparison.js');
 const { ComparisonRun, newComparison } = out('core/comparisonRun.js');
@@ -90,17 +93,57 @@ async function throughput(backend, n) {
   return `${median(rates).toFixed(0)} tokens/s${cpu0 !== undefined && cpu1 !== undefined ? ` (${((cpu1 - cpu0) / tokens).toFixed(2)} CPU ms/token)` : ''}`;
 }
 
-for (const concurrency of [2, 12]) {
-  const served = await startLocalServe(concurrency);
-  try {
-    report(`local backend, concurrency ${concurrency}`, await comparison(served.local, concurrency));
-    report(`openai backend through prompt-lab serve, concurrency ${concurrency}`, await comparison(served.viaServe, concurrency));
-    if (concurrency === 12) {
+const OPENING = 'Once upon a time, there was a little cat who lived in a big garden. One day,';
+const GRID = [0, 0.5, 1, 1.5].flatMap((temperature) => [11, 12, 13].map((seed) => ({ temperature, seed, maxOutputTokens: 48 })));
+const OPENINGS = ['cat', 'dog', 'bird', 'girl', 'boy', 'mom', 'tree', 'ball', 'car', 'fish', 'king', 'bear'].map((hero) => `Once upon a time, there was a little ${hero}. One day,`);
+const ask = (backend, config, content = OPENING) => backend.generate({ model: '', messages: [{ role: 'user', content }], config });
+
+/** Reproducibility: the seeded grid run ROUNDS more times in the same order, against its first run
+ * (grids identical, cells differing); and twelve greedy (T=0) prompts at once against each alone. */
+async function reproducibility(backend, alone) {
+  const grid = async () => (await Promise.all(GRID.map((config) => ask(backend, config)))).map((result) => result.text);
+  const first = await grid();
+  let same = 0;
+  let cells = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const again = await grid();
+    const differing = again.filter((text, i) => text !== first[i]).length;
+    if (differing === 0) same++;
+    cells += differing;
+  }
+  const greedy = { temperature: 0, maxOutputTokens: 48 };
+  const together = await Promise.all(OPENINGS.map((opening) => ask(backend, greedy, opening)));
+  let equal = 0;
+  for (const [i, opening] of OPENINGS.entries()) if ((await ask(alone, greedy, opening)).text === together[i].text) equal++;
+  return `seeded grid rerun in the same order: ${same}/${ROUNDS} identical (${cells} of ${ROUNDS * GRID.length} cells differed); T=0, 12 prompts at once vs alone: ${equal}/12 equal`;
+}
+
+const MODES = [
+  { name: 'solo (default: 2 at once, each decoded alone)' },
+  { name: 'solo, 12 at once (12 contexts of one sequence)', concurrency: 12 },
+  { name: 'batched (sequences 12: decoded together)', sequences: 12 },
+];
+const summary = [];
+const alone = new LocalBackend({ id: 'alone', kind: 'local', modelPath: MODEL, threads: 1, concurrency: 1 });
+try {
+  for (const mode of MODES) {
+    const served = await startLocalServe(mode.concurrency, mode.sequences);
+    try {
+      const limit = served.local.concurrency;
+      const local = await comparison(served.local, limit);
+      const viaServe = await comparison(served.viaServe, limit);
+      report(`${mode.name}, local backend`, local);
+      report(`${mode.name}, openai backend through prompt-lab serve`, viaServe);
       const rates = [];
       for (const n of [1, 4, 12]) rates.push(`${n}: ${await throughput(served.local, n)}`);
-      console.log(`local backend, 12 sequences, 1 / 4 / 12 concurrent requests (up to 96 tokens each): ${rates.join('; ')}`);
+      console.log(`${mode.name}, 1 / 4 / 12 concurrent requests (up to 96 tokens each): ${rates.join('; ')}`);
+      console.log(`${mode.name}, ${await reproducibility(served.local, alone)}`);
+      summary.push(`${mode.name}: ${(local.wall / local.slowest).toFixed(2)}x local, ${(viaServe.wall / viaServe.slowest).toFixed(2)}x through serve`);
+    } finally {
+      await served.close();
     }
-  } finally {
-    await served.close();
   }
+} finally {
+  await alone.dispose();
 }
+console.log(`4 × 3 comparison / slowest single request (goal <= 2.5x): ${summary.join('; ')}`);

@@ -251,7 +251,7 @@ describe('prompt-lab serve: the OpenAI API over the local model', function () {
     assert.equal(await exit, 0);
   });
 
-  it('from the command line, decodes --sequences requests together and admits that many at once', async function () {
+  it('from the command line, decodes --sequences requests together and answers that many at once', async function () {
     const cli = path.join(root, 'dist/cli.js');
     if (!existsSync(cli)) this.skip();
     const child = spawn(process.execPath, [cli, 'serve', '--model', STORIES_MODEL, '--port', '0', '--sequences', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
