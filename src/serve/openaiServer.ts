@@ -152,8 +152,8 @@ async function answer(options: OpenAIServerOptions, endpoint: Endpoint, request:
  * connection cap that only a server can set). */
 export function openaiRequestHandler(options: OpenAIServerOptions): http.RequestListener {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  // Unset, the backend's own concurrency (the local model's sequences, decoded together): requests
-  // admitted up to it join the running batch at its next step; `maxQueue` more wait their turn.
+  // Unset, the backend's own concurrency (the local model's: its requests at once, each decoded
+  // alone, or with `sequences`, joining the running batch at its next step); `maxQueue` more wait.
   const admission = new Admission((options.concurrency ?? options.backend.concurrency ?? DEFAULT_CONCURRENCY) + (options.maxQueue ?? DEFAULT_MAX_QUEUE));
   const modelEntry = { id: options.model, object: 'model', created: 0, owned_by: 'prompt-lab' };
   return (req, res) => {

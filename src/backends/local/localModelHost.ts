@@ -67,6 +67,8 @@ async function load(): Promise<Loaded> {
 }
 
 /** A new context's sequences (up to perContext, within options.sequences in all). node-llama-cpp
+ * shares the `threads` of getLlama among contexts, so solo contexts never use more threads in all
+ * than one context would (with one thread, they take turns per decode). node-llama-cpp
  * gives each sequence its own `contextSize` cells and decodes the sequences of a context that
  * evaluate at the same time together, in one batch per step: with one sequence per context (the
  * default), every request decodes alone and its text never depends on its neighbours. */
