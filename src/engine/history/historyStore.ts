@@ -51,11 +51,14 @@ export class HistoryError extends Error {
 /** Index bytes read and decoded at a time (a 256 KB piece split into lines at once took ~2 ms on a
  * busy machine). */
 const INDEX_BYTES_PER_READ = 64 * 1024;
-/** Folder entries fetched per read while counting record files. */
-const DIR_ENTRIES_PER_READ = 64;
+/** Folder entries fetched per read while counting record files (each read is a round trip to the
+ * thread pool; 256 names come back in well under a millisecond). */
+const DIR_ENTRIES_PER_READ = 256;
 /** Oldest entries one scan finds beyond those a prune needs now: the next saves into a full history
  * prune from them without scanning 10,000 entries again. */
 const PRUNE_BATCH = 64;
+/** Delete lines written in one append when many records are pruned at once. */
+const DELETES_PER_APPEND = 200;
 
 /** Thrown inside a compaction when another window replaced the index meanwhile. */
 class IndexReplaced extends Error {}
@@ -227,8 +230,13 @@ export class HistoryStore {
   }
 
   private async append(line: IndexLine): Promise<void> {
+    await this.appendLines([line]);
+  }
+
+  /** Lines in one O_APPEND write: they land together, whole, between other windows' lines. */
+  private async appendLines(lines: IndexLine[]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await appendLine(this.indexFile, `\n${JSON.stringify(line)}`);
+    await appendLine(this.indexFile, lines.map((line) => `\n${JSON.stringify(line)}`).join(''));
   }
 
   /** Reads what was appended to the index since the last look (everything, the first time or after
@@ -388,12 +396,18 @@ export class HistoryStore {
     await this.refresh();
     const pruned: string[] = [];
     if (max !== undefined && this.entries.size > max) {
-      for (const entry of await this.oldest(this.entries.size - max)) {
-        await this.append({ op: 'delete', id: entry.id, at: new Date().toISOString() });
-        await unlink(this.recordFile(entry.id)).catch(() => undefined);
-        this.entries.delete(entry.id);
-        this.changed();
-        pruned.push(entry.id);
+      const oldest = await this.oldest(this.entries.size - max);
+      // Their delete lines a few hundred to an append (maxRecords lowered by thousands), then the files.
+      for (let i = 0; i < oldest.length; i += DELETES_PER_APPEND) {
+        const batch = oldest.slice(i, i + DELETES_PER_APPEND);
+        const at = new Date().toISOString();
+        await this.appendLines(batch.map((entry) => ({ op: 'delete', id: entry.id, at })));
+        for (const entry of batch) {
+          await unlink(this.recordFile(entry.id)).catch(() => undefined);
+          this.entries.delete(entry.id);
+          this.changed();
+          pruned.push(entry.id);
+        }
       }
     }
     // The index only grows: once most of its lines are history, write the live entries anew.
@@ -405,22 +419,30 @@ export class HistoryStore {
    * (in slices) fills with that many and PRUNE_BATCH more. A save into a full history prunes one:
    * the scan runs once per PRUNE_BATCH saves, not on every save. */
   private async oldest(count: number): Promise<HistoryEntry[]> {
-    const picked: HistoryEntry[] = [];
+    const slicer = new Slicer();
+    const picked = new Set<HistoryEntry>();
     let scanned = false;
-    while (picked.length < count) {
-      if (!this.pruneQueue?.length) {
+    // Taken from the front of the queue by an index: shift() on a queue of thousands (maxRecords
+    // lowered a lot) moves them all each time.
+    let taken = 0;
+    while (picked.size < count) {
+      if (!this.pruneQueue || taken >= this.pruneQueue.length) {
+        if (this.pruneQueue) this.pruneQueue = this.pruneQueue.slice(taken);
         if (scanned) break;
-        this.pruneQueue = await oldestOfSliced(this.entries.values(), count + PRUNE_BATCH, new Slicer());
+        this.pruneQueue = await oldestOfSliced(this.entries.values(), count + PRUNE_BATCH, slicer);
+        taken = 0;
         scanned = true;
         continue;
       }
-      const candidate = this.pruneQueue.shift()!;
+      const candidate = this.pruneQueue[taken++]!;
       // Gone (deleted, pruned by another window) or saved again at another time: no longer where the
       // scan found it. A new rating replaced the entry but not its age.
       const current = this.entries.get(candidate.id);
-      if (current && current.createdAt === candidate.createdAt && !picked.includes(current)) picked.push(current);
+      if (current && current.createdAt === candidate.createdAt) picked.add(current);
+      if (slicer.due()) await slicer.yield();
     }
-    return picked;
+    if (this.pruneQueue) this.pruneQueue = this.pruneQueue.slice(taken);
+    return [...picked];
   }
 
   /** Rewrites the index with one line per live record. Lines another window appends meanwhile are
