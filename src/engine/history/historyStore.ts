@@ -310,8 +310,11 @@ export class HistoryStore {
     if (line.trim() === '') return true;
     const parsed = parseIndexLine(line);
     if ('problem' in parsed) {
+      // The last line may be one another window is writing this instant: it is said to be damaged
+      // only once a line after it shows it was left unfinished.
+      if (last) return false;
       this.warn(`line@${at}`, `${this.indexFile}: skipped a damaged line at byte ${at}: ${parsed.problem}`);
-      return !last;
+      return true;
     }
     foldLine(this.entries, parsed);
     this.changed();
