@@ -16,7 +16,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { setImmediate, setTimeout } from 'node:timers';
 
@@ -63,6 +63,13 @@ function bigRecord(id) {
  * extension waited), and in CPU time of the process over the same gap (all its threads, so an upper
  * bound of the loop's own work in it): a gap the OS stretched by running other processes has little
  * CPU time in it, a gap of real work has as much CPU time as wall time. */
+/** Garbage collections as the runtime reports them (start, duration): a gap with one in it is the
+ * collector's pause as much as the work's. */
+const collections = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) collections.push([entry.startTime, entry.duration]);
+}).observe({ entryTypes: ['gc'] });
+
 async function slicesDuring(work) {
   let running = true;
   let worst = 0;
@@ -90,17 +97,19 @@ async function slicesDuring(work) {
   const result = await work();
   const elapsed = performance.now() - started;
   running = false;
-  await new Promise((resolve) => setImmediate(resolve));
-  return { worst, worstCpu, over5, cpuOver5, elapsed, result };
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const gcPause = Math.max(0, ...collections.filter(([start]) => start >= started && start <= started + elapsed).map(([, duration]) => duration));
+  return { worst, worstCpu, over5, cpuOver5, gcPause, elapsed, result };
 }
 
 const ms = (n) => (n === undefined ? 'n/a' : `${n.toFixed(1)} ms`);
-const slicesLine = (s) => `longest slice ${ms(s.worst)} wall, ${ms(s.worstCpu)} CPU (gaps > 5 ms: ${s.over5} wall, ${s.cpuOver5} CPU)`;
+const slicesLine = (s) => `longest slice ${ms(s.worst)} wall, ${ms(s.worstCpu)} CPU (gaps > 5 ms: ${s.over5} wall, ${s.cpuOver5} CPU; longest GC pause ${ms(s.gcPause)})`;
 const combined = (list) => ({
   worst: Math.max(...list.map((s) => s.worst)),
   worstCpu: Math.max(...list.map((s) => s.worstCpu)),
   over5: list.reduce((n, s) => n + s.over5, 0),
   cpuOver5: list.reduce((n, s) => n + s.cpuOver5, 0),
+  gcPause: Math.max(...list.map((s) => s.gcPause)),
 });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const max = (values) => Math.max(...values);
