@@ -225,6 +225,80 @@ describe('history store', () => {
     assert.deepEqual(ids(40), sorted);
   });
 
+  it('reads on from where it stopped: lines another writer appends are seen, a line still being written is left for later', async () => {
+    const mine = store();
+    await mine.save(runRecord('a', '2025-01-01T00:00:00Z'));
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['a']);
+    const other = store();
+    await other.save(runRecord('b', '2025-01-02T00:00:00Z'));
+    await other.setFeedback('b', 'run', { rating: 'up' });
+    const listed = await mine.list();
+    assert.deepEqual(listed.map((e) => e.id), ['b', 'a']);
+    assert.deepEqual(listed[0]!.rated, { run: 'up' }, 'the feedback line another writer appended is folded in');
+    // Another writer mid-append (or killed mid-append): half a line at the end is not an entry yet
+    // and not a warning yet.
+    const index = path.join(dir, 'index.jsonl');
+    writeFileSync(path.join(dir, 'c.json'), JSON.stringify(runRecord('c', '2025-01-03T00:00:00Z')));
+    const line = readFileSync(index, 'utf8').split('\n').find((l) => l.includes('"id":"b"') && l.includes('"op":"record"'))!.replaceAll('"b"', '"c"').replace('2025-01-02', '2025-01-03');
+    appendFileSync(index, `\n${line.slice(0, 30)}`);
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['b', 'a']);
+    assert.deepEqual(warnings, []);
+    // The writer died: the next append closes the truncated line, which is skipped with a warning.
+    await other.save(runRecord('d', '2025-01-04T00:00:00Z'));
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['d', 'b', 'a']);
+    assert.equal(warnings.filter((w) => /skipped a damaged line/.test(w)).length, 1, warnings.join('\n'));
+  });
+
+  it('reads the index anew when another window compacted it into a new file, even one bigger than what was read', async () => {
+    const mine = store();
+    await mine.save(runRecord('old1', '2024-01-01T00:00:00Z'));
+    await mine.save(runRecord('old2', '2024-01-02T00:00:00Z'));
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['old2', 'old1']);
+    // Another window with a small limit saves until it prunes the old ones and compacts: its index
+    // is a new file, longer than the two lines this store read.
+    const other = store({ maxRecords: 5 });
+    for (let i = 0; i < 150; i++) await other.save(runRecord(`n${i}`, new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString()));
+    const lines = readFileSync(path.join(dir, 'index.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    assert.ok(lines < 150, `the other window compacted (${lines} lines)`);
+    const expected = (await store().list()).map((e) => e.id);
+    assert.deepEqual(expected, ['n149', 'n148', 'n147', 'n146', 'n145']);
+    assert.deepEqual((await mine.list()).map((e) => e.id), expected);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('prunes the oldest on each save of a full history, also a record older than the ones it picked before', async () => {
+    const mine = store({ maxRecords: 4 });
+    for (let i = 0; i < 8; i++) await mine.save(runRecord(`r${i}`, new Date(Date.UTC(2025, 0, 1, i)).toISOString()));
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['r7', 'r6', 'r5', 'r4']);
+    // Another window saves a record older than all of them (an eval that started long ago), and
+    // deletes the oldest one this store would prune next.
+    const other = store();
+    await other.save(runRecord('ancient', '2020-01-01T00:00:00Z'));
+    await other.delete('r4');
+    await mine.save(runRecord('r8', new Date(Date.UTC(2025, 0, 1, 8)).toISOString()));
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['r8', 'r7', 'r6', 'r5'], 'the ancient record was the oldest');
+    await mine.save(runRecord('r9', new Date(Date.UTC(2025, 0, 1, 9)).toISOString()));
+    assert.deepEqual((await mine.list()).map((e) => e.id), ['r9', 'r8', 'r7', 'r6']);
+    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.json')).sort(), ['r6.json', 'r7.json', 'r8.json', 'r9.json']);
+    assert.deepEqual((await store().list()).map((e) => e.id), ['r9', 'r8', 'r7', 'r6']);
+  });
+
+  it('prunes thousands at once when the limit is lowered, and compacts on the next save', async () => {
+    const many = store();
+    for (let i = 0; i < 600; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => many.save(runRecord(`m${i + j}`, new Date(Date.UTC(2025, 0, 1, 0, i + j)).toISOString()))));
+    const lowered = store({ maxRecords: 10 });
+    await lowered.save(runRecord('last', '2026-01-01T00:00:00Z'));
+    const ids = (await lowered.list()).map((e) => e.id);
+    assert.deepEqual(ids, ['last', ...Array.from({ length: 9 }, (_, i) => `m${599 - i}`)]);
+    assert.equal(readdirSync(dir).filter((n) => n.endsWith('.json')).length, 10);
+    await lowered.save(runRecord('later', '2026-01-02T00:00:00Z'));
+    const lines = readFileSync(path.join(dir, 'index.jsonl'), 'utf8').split('\n').filter(Boolean);
+    assert.ok(lines.length <= 13, `compacted to ${lines.length} lines`);
+    assert.deepEqual((await lowered.list()).map((e) => e.id), (await store().list()).map((e) => e.id));
+    assert.equal((await store().list())[0]!.id, 'later');
+    assert.deepEqual(warnings, []);
+  });
+
   it('loses no line when two processes save at once', async () => {
     const script = `
       const { HistoryStore } = require(process.argv[1]);

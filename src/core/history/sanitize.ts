@@ -3,7 +3,7 @@
 // adds cannot carry a key to disk either.
 
 /** Field names dropped wherever they appear in a record. */
-const SECRET_FIELDS = /^(headers|defaultHeaders|apiKey|api_key|authorization|x-api-key|api-key)$/i;
+export const SECRET_FIELDS = /^(headers|defaultHeaders|apiKey|api_key|authorization|x-api-key|api-key)$/i;
 
 export const REDACTED = '[redacted]';
 

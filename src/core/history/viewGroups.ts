@@ -3,6 +3,7 @@
 // group the newest HISTORY_PAGE records followed by one closed "older records" node that holds the
 // next page, and so on. VS Code asks for a node's children only when it is opened, so a history of
 // 10,000 records shows at most one page of record items until the user opens more.
+import type { Slicer } from './slices';
 import type { HistoryEntry } from './types';
 
 /** Records shown per page of a prompt's group. */
@@ -18,17 +19,29 @@ export interface HistoryGroup<E extends HistoryEntry> {
   expanded: boolean;
 }
 
+function addTo<E extends HistoryEntry>(groups: Map<string, HistoryGroup<E>>, entry: E): void {
+  const key = entry.promptFile || '';
+  let group = groups.get(key);
+  if (!group) {
+    group = { key, name: entry.promptName || '(no prompt file)', entries: [], expanded: groups.size === 0 };
+    groups.set(key, group);
+  }
+  group.entries.push(entry);
+}
+
 /** The groups of `entries` (newest first), in the order of each prompt's newest record. */
 export function historyGroups<E extends HistoryEntry>(entries: readonly E[]): HistoryGroup<E>[] {
   const groups = new Map<string, HistoryGroup<E>>();
+  for (const entry of entries) addTo(groups, entry);
+  return [...groups.values()];
+}
+
+/** The same in time-boxed slices (the view groups 10,000 entries after every save). */
+export async function historyGroupsSliced<E extends HistoryEntry>(entries: readonly E[], slicer: Slicer): Promise<HistoryGroup<E>[]> {
+  const groups = new Map<string, HistoryGroup<E>>();
   for (const entry of entries) {
-    const key = entry.promptFile || '';
-    let group = groups.get(key);
-    if (!group) {
-      group = { key, name: entry.promptName || '(no prompt file)', entries: [], expanded: groups.size === 0 };
-      groups.set(key, group);
-    }
-    group.entries.push(entry);
+    addTo(groups, entry);
+    if (slicer.due()) await slicer.yield();
   }
   return [...groups.values()];
 }

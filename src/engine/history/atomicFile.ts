@@ -3,7 +3,7 @@
 // is renamed over the target. A crash between the write and the rename leaves the old file and a
 // stray `.tmp` that readers ignore (names starting with `.`).
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteHooks {
@@ -11,11 +11,13 @@ export interface AtomicWriteHooks {
   beforeRename?(temp: string, target: string): Promise<void> | void;
 }
 
-export async function writeFileAtomic(target: string, data: string, hooks: AtomicWriteHooks = {}): Promise<void> {
+/** `data` may come in pieces (a big record serialised a field at a time): they are written one after
+ * another, none turned into one big buffer at once. */
+export async function writeFileAtomic(target: string, data: string | readonly string[], hooks: AtomicWriteHooks = {}): Promise<void> {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(data, 'utf8');
+    await writeFile(handle, typeof data === 'string' ? data : data.values(), 'utf8');
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);

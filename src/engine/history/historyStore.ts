@@ -7,15 +7,26 @@
 //
 // Index lines start with a newline rather than end with one: a line cut short by a crash is then
 // closed by the next append instead of swallowing it.
-import { open, opendir, readFile, stat, unlink, mkdir } from 'node:fs/promises';
+//
+// The extension host runs this on its one thread, and a save must never hold it for more than 5 ms
+// (issue 11), also the first save into a full history of 10,000 records, which has to read the whole
+// index to know which record is the oldest. So every loop over lines, entries or file names runs in
+// time-boxed slices (core/history/slices), the store keeps what it parsed and reads only what was
+// appended since, and the oldest entries are found by one scan that serves the next few dozen
+// prunes.
+import { open, opendir, readFile, stat, unlink, mkdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { entryOf, foldLine, isRecordId, newestFirst, parseIndexLine } from '../../core/history/summary';
 import { keptFeedback } from '../../core/history/records';
-import { sanitizedJson } from '../../core/history/sanitize';
+import { oldestOfSliced } from '../../core/history/oldest';
 import { INDEX_FILE } from '../../core/history/settings';
+import { slicedSanitizedJson } from '../../core/history/slicedJson';
+import { Slicer } from '../../core/history/slices';
 import { cellIndexOf, type Feedback, type HistoryEntry, type HistoryRecord, type IndexLine, type SavedRecord } from '../../core/history/types';
 import { appendLine, writeFileAtomic, type AtomicWriteHooks } from './atomicFile';
+
+export { oldestOf } from '../../core/history/oldest';
 
 export interface HistoryStoreOptions {
   /** The history folder (`<workspace>/.promptlab/history`, or the host's global one). */
@@ -37,15 +48,24 @@ export class HistoryError extends Error {
   }
 }
 
-/** Lines parsed between yields to the event loop while loading: keeps each slice of work short. */
-const LINES_PER_SLICE = 100;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** Index bytes read and decoded at a time. */
-const INDEX_BYTES_PER_READ = 256 * 1024;
-/** Folder entries fetched per read while counting record files. */
-const DIR_ENTRIES_PER_READ = 64;
-/** Index lines serialised between yields while compacting. */
-const ENTRIES_PER_SLICE = 500;
+/** Index bytes read and decoded at a time (a 256 KB piece split into lines at once took ~2 ms on a
+ * busy machine). */
+const INDEX_BYTES_PER_READ = 64 * 1024;
+/** Folder entries fetched per read while counting record files (each read is a round trip to the
+ * thread pool; 256 names come back in well under a millisecond). */
+const DIR_ENTRIES_PER_READ = 256;
+/** Oldest entries one scan finds beyond those a prune needs now: the next saves into a full history
+ * prune from them without scanning 10,000 entries again. */
+const PRUNE_BATCH = 64;
+/** Delete lines written in one append when many records are pruned at once. */
+const DELETES_PER_APPEND = 200;
+
+/** Thrown inside a compaction when another window replaced the index meanwhile. */
+class IndexReplaced extends Error {}
+
+/** `dev:ino` of a file: a compaction renames a new file over the index. Undefined where the file
+ * system gives no inode number. */
+const identityOf = (stats: { dev: number; ino: number }): string | undefined => (stats.ino ? `${stats.dev}:${stats.ino}` : undefined);
 
 export class HistoryStore {
   readonly dir: string;
@@ -56,9 +76,20 @@ export class HistoryStore {
   private offset = 0;
   private lines = 0;
   private loaded = false;
+  /** The identity of the index file read up to `offset`: when another window compacts, the index is
+   * a new file and is read again from its start. */
+  private indexIdentity: string | undefined;
   private readonly warned = new Set<string>();
   /** This store's writes, one after another (a rating's read-modify-write must not interleave). */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Reads of the index (and a compaction's rewrite), one at a time: the view's list and a save's
+   * prune both look, and two reads from one offset would fold the same lines twice. */
+  private indexLock: Promise<unknown> = Promise.resolve();
+  /** The oldest entries, oldest first, from the last scan: the next prunes take them. Dropped when a
+   * line brings an entry as old as the newest of them (it may belong among them). */
+  private pruneQueue: HistoryEntry[] | undefined;
+  /** The entries newest first, until a line changes them. */
+  private sorted: HistoryEntry[] | undefined;
 
   constructor(private readonly options: HistoryStoreOptions) {
     this.dir = options.dir;
@@ -73,7 +104,9 @@ export class HistoryStore {
   /** Every record's entry, newest first; only those of one prompt file when given. */
   async list(filter: { promptFile?: string } = {}): Promise<HistoryEntry[]> {
     await this.refresh();
-    const all = [...this.entries.values()].sort(newestFirst);
+    // Entries come in the order lines were appended, nearly newest last: the sort is about one pass.
+    this.sorted ??= [...this.entries.values()].sort(newestFirst);
+    const all = this.sorted.slice();
     return filter.promptFile === undefined ? all : all.filter((entry) => entry.promptFile === filter.promptFile);
   }
 
@@ -96,20 +129,22 @@ export class HistoryStore {
    * maxRecords. Nothing runs in the caller's tick: the record is serialized on a later one. */
   save(record: HistoryRecord): Promise<HistoryEntry> {
     return this.serially(async () => {
-      await yieldToLoop();
+      const slicer = new Slicer();
+      await slicer.yield();
       if (!isRecordId(record.id) || typeof record.kind !== 'string' || typeof record.createdAt !== 'string') {
         throw new HistoryError('a history record needs an id, a kind and a createdAt');
       }
       // Saved again (a rerun): the ratings of completions that did not change stay.
-      const previous = await this.get(record.id).catch(() => undefined);
+      const previous = await this.previousWithFeedback(record.id);
+      await slicer.tick();
       const feedback = previous?.feedback ? keptFeedback(previous, record) : (record as SavedRecord).feedback;
       const bare: Record<string, unknown> = { ...record };
       delete bare.feedback;
-      const json = sanitizedJson(feedback ? { ...bare, feedback } : bare, this.options.redact);
-      const saved = JSON.parse(json) as SavedRecord;
+      // Serialised a field at a time: a big eval's record is megabytes.
+      const json = await slicedSanitizedJson<SavedRecord>(feedback ? { ...bare, feedback } : bare, this.options.redact, slicer);
       await mkdir(this.dir, { recursive: true });
-      await writeFileAtomic(this.recordFile(record.id), json, this.options.hooks);
-      const entry = entryOf(saved);
+      await writeFileAtomic(this.recordFile(record.id), json.chunks, this.options.hooks);
+      const entry = entryOf(json.value);
       await this.append({ op: 'record', entry });
       await this.pruneLocked();
       return entry;
@@ -132,7 +167,8 @@ export class HistoryStore {
       if (Object.keys(clean).length === 0) delete all[completion];
       else all[completion] = { ...clean, at: new Date().toISOString() };
       const updated = { ...record, feedback: all } as SavedRecord;
-      await writeFileAtomic(this.recordFile(id), sanitizedJson(updated, this.options.redact), this.options.hooks);
+      const json = await slicedSanitizedJson<SavedRecord>(updated, this.options.redact, new Slicer());
+      await writeFileAtomic(this.recordFile(id), json.chunks, this.options.hooks);
       await this.append({ op: 'feedback', id, completion, ...(clean.rating ? { rating: clean.rating } : {}), at: new Date().toISOString() });
       return updated;
     });
@@ -164,6 +200,29 @@ export class HistoryStore {
     return next;
   }
 
+  private withIndexLock<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.indexLock.then(work, work);
+    this.indexLock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The record saved under `id` before, when it has feedback to keep (a record file without the
+   * word is not parsed: a rerun of a big eval would otherwise parse megabytes in one go). */
+  private async previousWithFeedback(id: string): Promise<SavedRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.recordFile(id), 'utf8');
+    } catch {
+      return undefined;
+    }
+    return text.includes('"feedback"') ? parseRecord(text) : undefined;
+  }
+
+  /** The entries changed: the sorted list is made again when next asked for. */
+  private changed(): void {
+    this.sorted = undefined;
+  }
+
   private warn(key: string, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
@@ -171,62 +230,73 @@ export class HistoryStore {
   }
 
   private async append(line: IndexLine): Promise<void> {
+    await this.appendLines([line]);
+  }
+
+  /** Lines in one O_APPEND write: they land together, whole, between other windows' lines. */
+  private async appendLines(lines: IndexLine[]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await appendLine(this.indexFile, `\n${JSON.stringify(line)}`);
+    await appendLine(this.indexFile, lines.map((line) => `\n${JSON.stringify(line)}`).join(''));
   }
 
   /** Reads what was appended to the index since the last look (everything, the first time or after
    * another store compacted it). */
-  private async refresh(): Promise<void> {
-    let size: number;
-    try {
-      size = (await stat(this.indexFile)).size;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      size = 0;
-    }
-    const full = !this.loaded || size < this.offset;
-    if (full) {
-      this.entries.clear();
-      this.deleted.clear();
-      this.offset = 0;
-      this.lines = 0;
-    }
-    if (size > this.offset) await this.readIndex(this.offset, size);
-    if (full) await this.reconcile();
-    this.loaded = true;
+  private refresh(): Promise<void> {
+    return this.withIndexLock(() => this.refreshLocked());
   }
 
-  /** Folds the index's bytes [from, to) into the entries. The bytes are read and decoded a slice at
-   * a time (a 4 MB index turned into one string and split at once held the loop ~10 ms), and lines
-   * are parsed LINES_PER_SLICE at a time between yields. */
-  private async readIndex(from: number, to: number): Promise<void> {
-    const handle = await open(this.indexFile, 'r');
+  private async refreshLocked(): Promise<void> {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(this.indexFile, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    try {
+      // The size and identity of the file this handle reads, not of whatever the name means later.
+      const stats = handle ? await handle.stat() : undefined;
+      const size = stats?.size ?? 0;
+      const identity = stats ? identityOf(stats) : undefined;
+      const replaced = this.loaded && this.indexIdentity !== identity;
+      const full = !this.loaded || replaced || size < this.offset;
+      if (full) {
+        this.entries.clear();
+        this.deleted.clear();
+        this.pruneQueue = undefined;
+        this.changed();
+        this.offset = 0;
+        this.lines = 0;
+      }
+      if (handle && size > this.offset) await this.readIndex(handle, this.offset, size);
+      this.indexIdentity = identity;
+      if (full) await this.reconcile();
+      this.loaded = true;
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  /** Folds the index's bytes [from, to) into the entries: read and decoded a piece at a time (a 4 MB
+   * index turned into one string and split at once held the loop ~10 ms), its lines parsed in
+   * time-boxed slices. */
+  private async readIndex(handle: FileHandle, from: number, to: number): Promise<void> {
+    const slicer = new Slicer();
     const decoder = new StringDecoder('utf8');
-    // Text after the last newline read so far: a line still to be completed by the next slice.
+    // Text after the last newline read so far: a line still to be completed by the next piece.
     let carry = '';
     let consumed = 0;
-    let parsedSinceYield = 0;
-    try {
-      const buffer = Buffer.alloc(Math.min(INDEX_BYTES_PER_READ, Math.max(1, to - from)));
-      for (let position = from; position < to;) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        const parts = (carry + decoder.write(buffer.subarray(0, bytesRead))).split('\n');
-        carry = parts.pop()!;
-        for (const line of parts) {
-          this.foldIndexLine(line, from + consumed, false);
-          consumed += Buffer.byteLength(line, 'utf8') + 1;
-          if (++parsedSinceYield === LINES_PER_SLICE) {
-            parsedSinceYield = 0;
-            await yieldToLoop();
-          }
-        }
-        await yieldToLoop();
+    const buffer = Buffer.alloc(Math.min(INDEX_BYTES_PER_READ, Math.max(1, to - from)));
+    for (let position = from; position < to;) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const parts = (carry + decoder.write(buffer.subarray(0, bytesRead))).split('\n');
+      carry = parts.pop()!;
+      for (const line of parts) {
+        this.foldIndexLine(line, from + consumed, false);
+        consumed += Buffer.byteLength(line, 'utf8') + 1;
+        if (slicer.due()) await slicer.yield();
       }
-    } finally {
-      await handle.close();
     }
     carry += decoder.end();
     // The last part has no newline after it yet: a whole line (lines start with a newline), or one
@@ -240,12 +310,22 @@ export class HistoryStore {
     if (line.trim() === '') return true;
     const parsed = parseIndexLine(line);
     if ('problem' in parsed) {
+      // The last line may be one another window is writing this instant: it is said to be damaged
+      // only once a line after it shows it was left unfinished.
+      if (last) return false;
       this.warn(`line@${at}`, `${this.indexFile}: skipped a damaged line at byte ${at}: ${parsed.problem}`);
-      return !last;
+      return true;
     }
     foldLine(this.entries, parsed);
+    this.changed();
     if (parsed.op === 'delete') this.deleted.add(parsed.id);
-    else if (parsed.op === 'record') this.deleted.delete(parsed.entry.id);
+    else if (parsed.op === 'record') {
+      this.deleted.delete(parsed.entry.id);
+      // As old as the newest the prune queue holds (an eval saved late, another window's clock): the
+      // queue may no longer be the oldest. The usual new record is newer and leaves it be.
+      const queue = this.pruneQueue;
+      if (queue && queue.length > 0 && newestFirst(parsed.entry, queue[queue.length - 1]!) >= 0) this.pruneQueue = undefined;
+    }
     this.lines++;
     return true;
   }
@@ -255,6 +335,7 @@ export class HistoryStore {
    * strings in one go and held the extension host up to 10 ms on every save. */
   private async mayExceed(max: number | undefined): Promise<boolean> {
     if (max === undefined) return false;
+    const slicer = new Slicer();
     let count = 0;
     try {
       const folder = await opendir(this.dir, { bufferSize: DIR_ENTRIES_PER_READ });
@@ -263,6 +344,7 @@ export class HistoryStore {
           // Leaving the loop early closes the folder.
           return true;
         }
+        if (slicer.due()) await slicer.yield();
       }
     } catch {
       return false;
@@ -273,23 +355,36 @@ export class HistoryStore {
   /** After a full read: the index is a cache of the record files. A record file the index does
    * not list (its line was lost) is listed from the file; an entry whose file is gone is dropped. */
   private async reconcile(): Promise<void> {
+    const slicer = new Slicer();
     const files = new Set<string>();
     try {
       // In batches, as mayExceed reads it: one readdir of 10,000 names blocks the loop for ms.
       for await (const item of await opendir(this.dir, { bufferSize: DIR_ENTRIES_PER_READ })) {
         if (item.name.endsWith('.json') && !item.name.startsWith('.')) files.add(item.name.slice(0, -'.json'.length));
+        if (slicer.due()) await slicer.yield();
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    for (const id of [...this.entries.keys()]) if (!files.has(id)) this.entries.delete(id);
+    // A Map may lose keys while it is iterated: the loop goes on with the next.
+    for (const id of this.entries.keys()) {
+      if (!files.has(id)) {
+        this.entries.delete(id);
+        this.changed();
+      }
+      if (slicer.due()) await slicer.yield();
+    }
     for (const id of files) {
+      if (slicer.due()) await slicer.yield();
       if (this.entries.has(id) || this.deleted.has(id) || !isRecordId(id)) continue;
       try {
         const record = parseRecord(await readFile(join(this.dir, `${id}.json`), 'utf8'));
-        if (record) this.entries.set(id, entryOf(record));
-        else this.warn(`file:${id}`, `${join(this.dir, `${id}.json`)}: skipped a damaged history record`);
+        if (record) {
+          this.entries.set(id, entryOf(record));
+          this.changed();
+          this.pruneQueue = undefined;
+        } else this.warn(`file:${id}`, `${join(this.dir, `${id}.json`)}: skipped a damaged history record`);
       } catch (error) {
         this.warn(`file:${id}`, `${join(this.dir, `${id}.json`)}: skipped: ${(error as Error).message}`);
       }
@@ -304,11 +399,18 @@ export class HistoryStore {
     await this.refresh();
     const pruned: string[] = [];
     if (max !== undefined && this.entries.size > max) {
-      for (const entry of oldestOf(this.entries.values(), this.entries.size - max)) {
-        await this.append({ op: 'delete', id: entry.id, at: new Date().toISOString() });
-        await unlink(this.recordFile(entry.id)).catch(() => undefined);
-        this.entries.delete(entry.id);
-        pruned.push(entry.id);
+      const oldest = await this.oldest(this.entries.size - max);
+      // Their delete lines a few hundred to an append (maxRecords lowered by thousands), then the files.
+      for (let i = 0; i < oldest.length; i += DELETES_PER_APPEND) {
+        const batch = oldest.slice(i, i + DELETES_PER_APPEND);
+        const at = new Date().toISOString();
+        await this.appendLines(batch.map((entry) => ({ op: 'delete', id: entry.id, at })));
+        for (const entry of batch) {
+          await unlink(this.recordFile(entry.id)).catch(() => undefined);
+          this.entries.delete(entry.id);
+          this.changed();
+          pruned.push(entry.id);
+        }
       }
     }
     // The index only grows: once most of its lines are history, write the live entries anew.
@@ -316,60 +418,94 @@ export class HistoryStore {
     return pruned;
   }
 
+  /** The `count` oldest entries, oldest first: from the prune queue, which one scan of the entries
+   * (in slices) fills with that many and PRUNE_BATCH more. A save into a full history prunes one:
+   * the scan runs once per PRUNE_BATCH saves, not on every save. */
+  private async oldest(count: number): Promise<HistoryEntry[]> {
+    const slicer = new Slicer();
+    const picked = new Set<HistoryEntry>();
+    let scanned = false;
+    // Taken from the front of the queue by an index: shift() on a queue of thousands (maxRecords
+    // lowered a lot) moves them all each time.
+    let taken = 0;
+    while (picked.size < count) {
+      if (!this.pruneQueue || taken >= this.pruneQueue.length) {
+        if (this.pruneQueue) this.pruneQueue = this.pruneQueue.slice(taken);
+        if (scanned) break;
+        this.pruneQueue = await oldestOfSliced(this.entries.values(), count + PRUNE_BATCH, slicer);
+        taken = 0;
+        scanned = true;
+        continue;
+      }
+      const candidate = this.pruneQueue[taken++]!;
+      // Gone (deleted, pruned by another window) or saved again at another time: no longer where the
+      // scan found it. A new rating replaced the entry but not its age.
+      const current = this.entries.get(candidate.id);
+      if (current && current.createdAt === candidate.createdAt) picked.add(current);
+      if (slicer.due()) await slicer.yield();
+    }
+    if (this.pruneQueue) this.pruneQueue = this.pruneQueue.slice(taken);
+    return [...picked];
+  }
+
   /** Rewrites the index with one line per live record. Lines another window appends meanwhile are
    * copied over before the rename; one that lands in the instant after is not lost either: its
-   * record file is listed again on the next full read. */
-  private async compact(): Promise<void> {
-    await this.refresh();
-    // Oldest first, as appends would have left them; serialised in slices (10,000 lines at once
-    // held the loop ~15 ms).
-    const live = [...this.entries.values()].sort(newestFirst).reverse();
-    const chunks: string[] = [];
-    for (let i = 0; i < live.length; i += ENTRIES_PER_SLICE) {
-      chunks.push(live.slice(i, i + ENTRIES_PER_SLICE).map((entry) => `\n${JSON.stringify({ op: 'record', entry } satisfies IndexLine)}`).join(''));
-      await yieldToLoop();
-    }
-    const text = chunks.join('');
-    const readUpTo = this.offset;
-    await writeFileAtomic(this.indexFile, text, {
-      beforeRename: async (temp) => {
-        const size = (await stat(this.indexFile)).size;
-        if (size <= readUpTo) return;
-        const handle = await open(this.indexFile, 'r');
-        try {
-          const buffer = Buffer.alloc(size - readUpTo);
-          await handle.read(buffer, 0, buffer.length, readUpTo);
-          await appendLine(temp, buffer.toString('utf8'));
-        } finally {
-          await handle.close();
+   * record file is listed again on the next full read (the other windows read in full a replaced
+   * index). */
+  private compact(): Promise<void> {
+    return this.withIndexLock(async () => {
+      await this.refreshLocked();
+      // In the order the lines were folded (what appends would leave), serialised in time-boxed
+      // slices (10,000 lines at once held the loop ~15 ms) and written piece by piece.
+      const slicer = new Slicer();
+      const chunks: string[] = [];
+      let bytes = 0;
+      let piece = '';
+      for (const entry of this.entries.values()) {
+        piece += `\n${JSON.stringify({ op: 'record', entry } satisfies IndexLine)}`;
+        if (slicer.due()) {
+          chunks.push(piece);
+          bytes += Buffer.byteLength(piece, 'utf8');
+          piece = '';
+          await slicer.yield();
         }
-      },
+      }
+      chunks.push(piece);
+      bytes += Buffer.byteLength(piece, 'utf8');
+      const readUpTo = this.offset;
+      const readIdentity = this.indexIdentity;
+      let written: string | undefined;
+      try {
+        await writeFileAtomic(this.indexFile, chunks, {
+          beforeRename: async (temp) => {
+            const handle = await open(this.indexFile, 'r');
+            try {
+              const stats = await handle.stat();
+              // Another window compacted first: its index stands, and this store reads it anew.
+              if (identityOf(stats) !== readIdentity) throw new IndexReplaced();
+              if (stats.size > readUpTo) {
+                const buffer = Buffer.alloc(stats.size - readUpTo);
+                await handle.read(buffer, 0, buffer.length, readUpTo);
+                await appendLine(temp, buffer.toString('utf8'));
+              }
+            } finally {
+              await handle.close();
+            }
+            written = identityOf(await stat(temp));
+          },
+        });
+      } catch (error) {
+        if (error instanceof IndexReplaced) return;
+        throw error;
+      }
+      // The new index holds the live entries up to `bytes`, then the lines copied over (still to be
+      // folded): read on from there, not again from the start.
+      this.offset = bytes;
+      this.lines = this.entries.size;
+      this.indexIdentity = written;
+      await this.refreshLocked();
     });
-    this.loaded = false;
-    await this.refresh();
   }
-}
-
-/** The `count` oldest entries, oldest first, in one pass: a save prunes one (or, on a window's first
- * save into a full history, a few dozen), and sorting 10,000 entries to find them held the loop
- * ~15 ms. The picked ones are kept sorted; an entry newer than all of them costs one comparison. */
-export function oldestOf(entries: Iterable<HistoryEntry>, count: number): HistoryEntry[] {
-  if (count <= 0) return [];
-  // Oldest first: newestFirst(a, b) > 0 when a is older than b.
-  const picked: HistoryEntry[] = [];
-  for (const entry of entries) {
-    if (picked.length === count && newestFirst(entry, picked[picked.length - 1]!) <= 0) continue;
-    let low = 0;
-    let high = picked.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (newestFirst(entry, picked[middle]!) > 0) high = middle;
-      else low = middle + 1;
-    }
-    picked.splice(low, 0, entry);
-    if (picked.length > count) picked.pop();
-  }
-  return picked;
 }
 
 /** A record file's record, or undefined when it is not a whole one. */

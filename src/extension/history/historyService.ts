@@ -5,7 +5,9 @@
 // holds the record. Saving is queued on the store (it serializes on a later tick): the caller never
 // waits for the disk.
 import * as vscode from 'vscode';
+import { mergedEntries } from '../../core/history/listing';
 import { DEFAULT_HISTORY_ENABLED, DEFAULT_MAX_RECORDS, HISTORY_FOLDER, HISTORY_SETTINGS } from '../../core/history/settings';
+import { Slicer } from '../../core/history/slices';
 import type { Feedback, HistoryEntry, HistoryRecord, SavedRecord } from '../../core/history/types';
 import { HistoryStore } from '../../engine/history/historyStore';
 import { DisposableStore } from '../disposables';
@@ -86,14 +88,22 @@ export class HistoryService implements vscode.Disposable {
     return saving;
   }
 
-  /** Every record of every store, newest first. */
+  /** Every record of every store, newest first. The view lists again after every save: the
+   * 10,000 entries of a full history are gone over in time-boxed slices (core/history/listing). */
   async list(): Promise<ListedEntry[]> {
-    const lists = await Promise.all(this.allStores().map(async (store) => (await store.list().catch((error: unknown) => {
-      this.log(`history: ${store.dir} not read: ${error instanceof Error ? error.message : String(error)}`);
-      return [] as HistoryEntry[];
-    })).map((entry) => ({ ...entry, store }))));
-    const all = lists.flat().sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    for (const entry of all) this.located.set(entry.id, entry.store);
+    const lists = await Promise.all(this.allStores().map(async (store) => ({
+      store,
+      entries: await store.list().catch((error: unknown) => {
+        this.log(`history: ${store.dir} not read: ${error instanceof Error ? error.message : String(error)}`);
+        return [] as HistoryEntry[];
+      }),
+    })));
+    const slicer = new Slicer();
+    const all = await mergedEntries(lists, slicer);
+    for (const entry of all) {
+      this.located.set(entry.id, entry.store);
+      if (slicer.due()) await slicer.yield();
+    }
     return all;
   }
 

@@ -5,7 +5,8 @@
 // prompt's group starts open, and a group lists a page of records at a time behind "older records"
 // nodes (core/history/viewGroups): 10,000 records never become 10,000 tree items at once.
 import * as vscode from 'vscode';
-import { historyGroups, historyPage } from '../../core/history/viewGroups';
+import { Slicer } from '../../core/history/slices';
+import { historyGroupsSliced, historyPage } from '../../core/history/viewGroups';
 import { DisposableStore } from '../disposables';
 import type { HistoryService, ListedEntry } from './historyService';
 
@@ -70,7 +71,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryElement>, vsc
   async getChildren(element?: HistoryElement): Promise<HistoryElement[]> {
     if (element?.type === 'record') return [];
     if (element) return this.pageOf(element.key, element.entries, element.type === 'older' ? element.start : 0);
-    return historyGroups(await this.history.list()).map((group) => ({ type: 'prompt', ...group }));
+    return (await historyGroupsSliced(await this.history.list(), new Slicer())).map((group) => ({ type: 'prompt', ...group }));
   }
 
   /** One page of a group's records, then the node that holds the older ones. */
