@@ -59,7 +59,9 @@ export class Workbench {
     const server = await startCodeServer([], dirs);
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    // The workbench's page is large (its scripts come from code-server): on a busy machine the
+    // default 30 s for the load event was seen to run out (CI at load 20).
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
     const workbench = new Workbench(server, browser, page, folder);
     await workbench.waitUntilLoaded();
     return workbench;
