@@ -55,6 +55,15 @@ describe('Prompt Lab in VS Code', () => {
     if (process.env.PROMPT_LAB_TEST_REPORT) appendFileSync(process.env.PROMPT_LAB_TEST_REPORT, `${line}\n`);
   });
 
+  it('loads its features right after activation when a .prompt is open (their first use), apart from activation', async () => {
+    const features = await (extension()!.exports as PromptLabApi).features;
+    for (const value of Object.values(features)) assert.ok(Number.isFinite(value) && value >= 0, JSON.stringify(features));
+    // A figure, as above: what the first use of the features cost, after activate() returned.
+    const line = `first use: features loaded in ${(features.loadMs + features.activateMs).toFixed(1)} ms (loading dist/features.js ${features.loadMs.toFixed(1)} ms, registering ${features.activateMs.toFixed(1)} ms), ready ${features.sinceActivationMs.toFixed(1)} ms after activate() began`;
+    console.log(line);
+    if (process.env.PROMPT_LAB_TEST_REPORT) appendFileSync(process.env.PROMPT_LAB_TEST_REPORT, `${line}\n`);
+  });
+
   it('registers every command it declares', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const declared: { command: string }[] = extension()!.packageJSON.contributes.commands;
