@@ -2,14 +2,16 @@
 import { loadStarted } from './activationClock';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { DOTPROMPT_LANGUAGE_ID } from '../core/promptFiles';
 import { DisposableStore } from './disposables';
 import type { Features } from './features';
 
 // Activation (issue 15, <= 50 ms) is this file alone: dist/extension.js holds it and what it
 // imports above, a few kilobytes. Every feature lives in dist/features.js (./features.ts), loaded
 // on first use: a command run, a .prompt document open, a sidebar view shown, the panel restored.
-// Until then each command, view and the panel's serializer has a stand-in here, registered under
-// the manifest's ids, so that everything the manifest declares is there from activation on. Why
+// Until then each command, view, the panel's serializer and the .prompt language's providers have a
+// stand-in here, registered under the manifest's ids, so that everything the manifest declares is
+// there from activation on; the first use of any of them loads the features, which replace them. Why
 // two files and not import() inside one bundle: esbuild would defer the evaluation of the libraries,
 // but the extension host would still parse all of them (3.7 MB) before activate().
 
@@ -48,8 +50,6 @@ export interface PromptLabApi {
   /** Resolves once the features are loaded (on their first use), with what loading them cost. */
   features: Promise<FeatureTimes>;
 }
-
-const DOTPROMPT = 'dotprompt';
 
 interface Manifest {
   activationEvents?: string[];
@@ -104,10 +104,27 @@ export function activate(context: vscode.ExtensionContext): PromptLabApi {
       deserializeWebviewPanel: async (panel) => (await load()).revivePanel(panel),
     }));
   }
+  // The .prompt language's providers: the editor asks them as soon as a prompt is open (lenses,
+  // outline), before the features are loaded; these wait for the load and ask the real ones, which
+  // answer from then on. Without trigger characters: typing `{` in that second completes nothing.
+  const selector: vscode.DocumentSelector = { language: DOTPROMPT_LANGUAGE_ID };
+  const language = async () => (await load()).language;
+  standIns.add(vscode.languages.registerCompletionItemProvider(selector, {
+    provideCompletionItems: async (document, position, token, context) => (await language()).completions.provideCompletionItems(document, position, token, context),
+  }));
+  standIns.add(vscode.languages.registerHoverProvider(selector, {
+    provideHover: async (document, position) => (await language()).hovers.provideHover(document, position),
+  }));
+  standIns.add(vscode.languages.registerDocumentSymbolProvider(selector, {
+    provideDocumentSymbols: async (document) => (await language()).outline.provideDocumentSymbols(document),
+  }, { label: 'Prompt' }));
+  standIns.add(vscode.languages.registerCodeLensProvider(selector, {
+    provideCodeLenses: async (document) => (await language()).codeLenses.provideCodeLenses(document),
+  }));
   // A .prompt document is the language features' first use (diagnostics, lenses, the status bar):
   // the one open now (onLanguage:dotprompt activated us) is served right after activate() returns.
   const whenPromptOpen = (document: vscode.TextDocument) => {
-    if (document.languageId === DOTPROMPT) setImmediate(() => load().catch(failed));
+    if (document.languageId === DOTPROMPT_LANGUAGE_ID) setImmediate(() => load().catch(failed));
   };
   vscode.workspace.textDocuments.forEach(whenPromptOpen);
   standIns.add(vscode.workspace.onDidOpenTextDocument(whenPromptOpen));

@@ -22,7 +22,7 @@ import { evalPanelActions, registerEvalExportCommand } from './eval/evalActions'
 import { EvalSessions } from './eval/evalSessions';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerImportCommand } from './import/importCommand';
-import { registerLanguageFeatures } from './language';
+import { registerLanguageFeatures, type LanguageProviders } from './language';
 import { PromptChecks } from './language/promptChecks';
 import { workerCounter, workerPieces } from './language/promptTokenCounts';
 import { Completions } from './probabilities/completions';
@@ -46,6 +46,8 @@ export interface Features {
   /** The panel VS Code restores after a reload: the shell's serializer received it before the
    * features were loaded, so it hands it over here. */
   revivePanel(panel: vscode.WebviewPanel): void;
+  /** The .prompt language's providers: the shell's stand-ins hand them what came in meanwhile. */
+  language: LanguageProviders;
 }
 
 /** Registers every command, provider, view and status bar item for real; the shell has disposed
@@ -92,7 +94,7 @@ export function activateFeatures(context: vscode.ExtensionContext): Features {
   store.add(registerPanelSerializer(extensionUri));
   store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService)));
+  const language = store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService)));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts, store.add(new WorkspaceRetrievalSources()));
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
@@ -108,5 +110,5 @@ export function activateFeatures(context: vscode.ExtensionContext): Features {
   // The Prompt Lab sidebar.
   store.add(registerPromptsView(extensionUri));
   store.add(registerHistoryView({ extensionUri, history, sessions, evals }));
-  return { revivePanel: (panel) => PromptLabPanel.revive(panel, extensionUri) };
+  return { revivePanel: (panel) => PromptLabPanel.revive(panel, extensionUri), language: language.providers };
 }

@@ -1,6 +1,6 @@
 // What keeps activation cheap (issue 15, <= 50 ms), as behaviour rather than timings
 // (bench/activation.bench.mjs has those, from the real extension host): activate() evaluates the
-// shell alone (src/extension/extension.ts and two small modules; dist/extension.js, a few kilobytes)
+// shell alone (src/extension/extension.ts and three small modules; dist/extension.js, a few kilobytes)
 // yet registers every command the manifest declares; the features and their libraries (openai,
 // handlebars, yaml, …) load on first use, a command or an open .prompt, and then replace the
 // stand-ins under the same ids. Checked in a child process against a stand-in `vscode`
@@ -39,9 +39,9 @@ const packagesIn = (files: string[]) => [...new Set(files.flatMap((file) => /nod
 describe('activation: the shell only, the features on first use', function () {
   this.timeout(60_000);
 
-  it('evaluates three small modules and no library, registers every declared command, and loads the features with the first command', async () => {
+  it('evaluates four small modules and no library, registers every declared command, and loads the features with the first command', async () => {
     const { activated, used } = await activateIn(OUT_ENTRY, 'command:promptLab.tokenCount.current');
-    assert.deepEqual(relative(activated.loaded), ['out/src/extension/activationClock.js', 'out/src/extension/disposables.js', 'out/src/extension/extension.js']);
+    assert.deepEqual(relative(activated.loaded), ['out/src/core/promptFiles.js', 'out/src/extension/activationClock.js', 'out/src/extension/disposables.js', 'out/src/extension/extension.js']);
     assert.deepEqual([...activated.commands].sort(), DECLARED);
     // The stand-in ran the real command (the status bar's state: no prompt is active).
     assert.deepEqual(used.result, { state: 'hidden' });
