@@ -1,8 +1,8 @@
-// Six bundles (DESIGN.md, Packaging): the extension host, its token-count worker, the sandbox's
-// worker, the local model's child process and the CLI (Node, CommonJS), and the panel's webview
-// (browser, IIFE). `--watch`
-// rebuilds on change; `--production` minifies. tiktoken's WASM and the ranks of the two encodings
-// are copied beside the Node bundles.
+// Seven bundles (DESIGN.md, Packaging): the extension host's two (activation, and the features it
+// loads on first use), its token-count worker, the sandbox's worker, the local model's child process
+// and the CLI (Node, CommonJS), and the panel's webview (browser, IIFE). `--watch` rebuilds on change;
+// `--production` minifies. tiktoken's WASM and the ranks of the two encodings are copied beside the
+// Node bundles.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -60,8 +60,20 @@ async function copyTiktokenFiles() {
   await Promise.all(Object.entries(TIKTOKEN_FILES).map(([from, to]) => copyFile(resolve(from), to)));
 }
 
+/** The extension is two bundles (src/extension/extension.ts says why): its `import('./features')`
+ * stays a load of dist/features.js, beside it, instead of pulling the features in; a `require`
+ * (`supported` below), as for the rest of the extension, not Node's ESM loader. */
+const featuresBeside = {
+  name: 'features-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('extension') },
+  // Activation: the shell that registers stand-ins and loads dist/features.js on first use.
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], supported: { 'dynamic-import': false }, plugins: [featuresBeside, ...plugins('extension')] },
+  { ...node, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('features') },
   // Token counting off the extension host's and the CLI's thread (src/engine/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
   { ...node, entryPoints: ['src/engine/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },

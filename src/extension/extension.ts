@@ -2,43 +2,19 @@
 import { loadStarted } from './activationClock';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { ApiKeyStore } from './backends/apiKeys';
-import { promptAndStoreKey, registerApiKeyCommands } from './backends/apiKeyCommands';
-import { BackendService } from './backends/backendService';
-import { BackendStatusBar } from './backends/backendStatusBar';
-import { BACKEND_FACTORIES } from './backends/factories';
-import { OutputLog } from './backends/outputLog';
-import { ModelLists } from './backends/modelLists';
-import { registerRefreshModelLists, registerSelectBackend } from './backends/selectBackend';
-import { unsupportedSettingDiagnostics } from './backends/unsupportedSettings';
-import { Commands } from './commands';
-import { registerCompareCommands } from './compare/compareCommand';
-import { comparisonPanelActions, registerExportCommand } from './compare/comparisonActions';
-import { ComparisonSessions } from './compare/comparisonSessions';
+import { DOTPROMPT_LANGUAGE_ID } from '../core/promptFiles';
 import { DisposableStore } from './disposables';
-import { registerDatasetFeatures } from './eval/datasetFeatures';
-import { evalPanelActions, registerEvalExportCommand } from './eval/evalActions';
-import { EvalSessions } from './eval/evalSessions';
-import { registerEvaluateCommand } from './eval/evaluateCommand';
-import { registerImportCommand } from './import/importCommand';
-import { registerLanguageFeatures } from './language';
-import { PromptChecks } from './language/promptChecks';
-import { workerCounter, workerPieces } from './language/promptTokenCounts';
-import { registerPanelSerializer } from './panel/panelSerializer';
-import { Completions } from './probabilities/completions';
-import { registerProbabilityRequestCommand } from './probabilities/probabilityHandlers';
-import { PromptLabPanel } from './panel/promptLabPanel';
-import { ActiveRuns } from './run/activeRuns';
-import { extensionEngineHost } from './run/engineHost';
-import { WorkspaceRetrievalSources } from './retrieval/workspaceSource';
-import { registerRunCommand } from './run/runCommand';
-import { TokenCountService } from '../engine/tokens/tokenCountService';
-import { comparisonHistoryRecord } from '../core/history/records';
-import { registerPromptsView } from './sidebar/promptsView';
-import { HistoryService } from './history/historyService';
-import { registerHistoryView } from './history/historyCommands';
-import { panelFeedback } from './history/panelFeedback';
-import { historyRecordOfRun } from './history/savedRecords';
+import { COMPLETION_TRIGGERS } from './language/completionTriggers';
+import type { Features } from './features';
+
+// Activation (issue 15, <= 50 ms) is this file alone: dist/extension.js holds it and what it
+// imports above, a few kilobytes. Every feature lives in dist/features.js (./features.ts), loaded
+// on first use: a command run, a .prompt document open, a sidebar view shown, the panel restored.
+// Until then each command, view, the panel's serializer and the .prompt language's providers have a
+// stand-in here, registered under the manifest's ids, so that everything the manifest declares is
+// there from activation on; the first use of any of them loads the features, which replace them. Why
+// two files and not import() inside one bundle: esbuild would defer the evaluation of the libraries,
+// but the extension host would still parse all of them (3.7 MB) before activate().
 
 /** Every module of the bundle has been evaluated once this line runs. */
 const loadEnded = performance.now();
@@ -54,76 +30,114 @@ export interface ActivationTimes {
   totalMs: number;
   /** Between the bundle's loading and activate(): the host's own work. */
   hostMs: number;
+  /** The CPU time the extension host process spent during activate() (process.cpuUsage(), all its
+   * threads): on a loaded machine the wall time above mostly measures waiting for a core; this
+   * does not. */
+  activateCpuMs: number;
+}
+
+/** What the first use cost: loading dist/features.js (parsing and evaluating it) and registering
+ * every feature for real. Not activation: it runs after activate() has returned. */
+export interface FeatureTimes {
+  loadMs: number;
+  activateMs: number;
+  /** From activate()'s start to the features' registration: how long after activation they came. */
+  sinceActivationMs: number;
 }
 
 /** The extension's API (vscode.extensions.getExtension(...).exports). */
 export interface PromptLabApi {
   activation: ActivationTimes;
+  /** Resolves once the features are loaded (on their first use), with what loading them cost. */
+  features: Promise<FeatureTimes>;
+}
+
+interface Manifest {
+  activationEvents?: string[];
+  contributes?: { commands?: { command: string }[]; views?: Record<string, { id: string }[]> };
 }
 
 export function activate(context: vscode.ExtensionContext): PromptLabApi {
   const activateStarted = performance.now();
-  const { extensionUri } = context;
-  const store = new DisposableStore();
-  context.subscriptions.push(store);
+  const cpuStarted = process.cpuUsage();
+  const manifest = context.extension.packageJSON as Manifest;
+  // The stand-ins, disposed together just before the features register the same ids for real.
+  const standIns = new DisposableStore();
+  context.subscriptions.push(standIns);
 
-  // One tokenizer worker for the live counts and for backends that report no usage; it starts with
-  // the first count, not here: activation stays cheap.
-  const tokenService = store.add(new TokenCountService());
-  const countTexts = workerCounter(tokenService);
-  const keys = new ApiKeyStore(context.secrets, context.globalState);
-  const log = store.add(new OutputLog((text) => keys.redact(text)));
-  const backends = store.add(new BackendService(keys, log, BACKEND_FACTORIES, (config) => promptAndStoreKey(keys, config), countTexts));
-  const models = new ModelLists({
-    configs: () => backends.registry.list(),
-    backend: (id) => { try { return backends.registry.get(id); } catch { return undefined; } },
-    log: (message) => log.line(message),
-  });
-  // New settings (another server, a key set): the lists are fetched again when next wanted.
-  store.add(backends.onDidChange(() => models.refresh()));
-  const checks = store.add(new PromptChecks());
-  // Another backend may honour other settings: the unsupported-setting diagnostics are redone.
-  store.add(backends.onDidChange(() => checks.invalidate()));
-  const runs = new ActiveRuns();
-  store.add({ dispose: () => runs.abortAll() });
-  // History: runs, comparisons and evals are kept when they end; the panel's ratings go into their records.
-  const history = store.add(new HistoryService(context.globalStorageUri, (text) => keys.redact(text), (line) => log.line(line)));
-  PromptLabPanel.feedback = panelFeedback(history);
-  const sessions = store.add(new ComparisonSessions(context.workspaceState, (record) => void history.save(comparisonHistoryRecord(record))));
-  const evals = store.add(new EvalSessions(context.workspaceState, (record) => void history.save({ ...record })));
-  // Completions with their token probabilities, for the panel's probability views (issue 10).
-  const completions = new Completions();
-  PromptLabPanel.actions = {
-    abortRun: (id) => runs.abort(id), ...comparisonPanelActions(sessions), ...evalPanelActions(evals),
-    probabilities: { completions, backend: (id) => backends.registry.get(id), redact: (text) => keys.redact(text) },
-  };
+  let features: Promise<Features> | undefined;
+  let loaded: (times: FeatureTimes) => void = () => undefined;
+  const featureTimes = new Promise<FeatureTimes>((resolve) => { loaded = resolve; });
+  /** Loads the features once; every stand-in waits for the same load. */
+  const load = (): Promise<Features> => features ??= (async () => {
+    const loadStarted = performance.now();
+    const module = await import('./features');
+    const registerStarted = performance.now();
+    // In one synchronous step: the stand-ins go and the real ones come, so no command is ever missing.
+    standIns.dispose();
+    const ready = module.activateFeatures(context);
+    const ended = performance.now();
+    loaded({ loadMs: registerStarted - loadStarted, activateMs: ended - registerStarted, sinceActivationMs: ended - activateStarted });
+    return ready;
+  })();
+  const failed = (error: unknown) => void vscode.window.showErrorMessage(`Prompt Lab could not load: ${error instanceof Error ? error.message : String(error)}`);
 
-  store.add(vscode.commands.registerCommand(Commands.openPanel, () => {
-    PromptLabPanel.show(extensionUri);
+  // Commands: a stand-in loads the features (which register the real command) and runs it again.
+  for (const { command } of manifest.contributes?.commands ?? []) {
+    standIns.add(vscode.commands.registerCommand(command, async (...args: unknown[]) => {
+      await load();
+      return vscode.commands.executeCommand(command, ...args);
+    }));
+  }
+  // Views: shown, they ask for their children; the real views replace these and list them.
+  for (const views of Object.values(manifest.contributes?.views ?? {})) {
+    for (const { id } of views) {
+      standIns.add(vscode.window.registerTreeDataProvider<never>(id, {
+        getTreeItem: (element) => element,
+        getChildren: () => load().then(() => [], (error: unknown) => { failed(error); return []; }),
+      }));
+    }
+  }
+  // The panel restored after a reload (onWebviewPanel:): the features take it over.
+  for (const event of manifest.activationEvents ?? []) {
+    if (!event.startsWith('onWebviewPanel:')) continue;
+    standIns.add(vscode.window.registerWebviewPanelSerializer(event.slice('onWebviewPanel:'.length), {
+      deserializeWebviewPanel: async (panel) => (await load()).revivePanel(panel),
+    }));
+  }
+  // The .prompt language's providers: the editor asks them as soon as a prompt is open (lenses,
+  // outline), before the features are loaded; these wait for the load and ask the real ones, which
+  // answer from then on.
+  const selector: vscode.DocumentSelector = { language: DOTPROMPT_LANGUAGE_ID };
+  const language = async () => (await load()).language;
+  standIns.add(vscode.languages.registerCompletionItemProvider(selector, {
+    provideCompletionItems: async (document, position, token, context) => (await language()).completions.provideCompletionItems(document, position, token, context),
+  }, ...COMPLETION_TRIGGERS));
+  standIns.add(vscode.languages.registerHoverProvider(selector, {
+    provideHover: async (document, position) => (await language()).hovers.provideHover(document, position),
   }));
-  store.add(registerPanelSerializer(extensionUri));
-  store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
-  store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService)));
-  store.add(registerDatasetFeatures(checks));
-  const engine = extensionEngineHost(backends, keys, log, countTexts, store.add(new WorkspaceRetrievalSources()));
-  store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));
-  for (const command of registerCompareCommands({ extensionUri, engine, backends, keys, log, sessions, completions })) store.add(command);
-  store.add(registerExportCommand(sessions));
-  store.add(registerEvaluateCommand({ extensionUri, engine, backends, keys, log, sessions: evals }));
-  store.add(registerEvalExportCommand(evals));
-  store.add(registerSelectBackend(backends, models));
-  store.add(registerRefreshModelLists(models));
-  store.add(registerImportCommand(log));
-  for (const command of registerApiKeyCommands(keys, backends)) store.add(command);
-  store.add(new BackendStatusBar(checks, backends));
-  // The Prompt Lab sidebar.
-  store.add(registerPromptsView(extensionUri));
-  store.add(registerHistoryView({ extensionUri, history, sessions, evals }));
+  standIns.add(vscode.languages.registerDocumentSymbolProvider(selector, {
+    provideDocumentSymbols: async (document) => (await language()).outline.provideDocumentSymbols(document),
+  }, { label: 'Prompt' }));
+  standIns.add(vscode.languages.registerCodeLensProvider(selector, {
+    provideCodeLenses: async (document) => (await language()).codeLenses.provideCodeLenses(document),
+  }));
+  // A .prompt document is the language features' first use (diagnostics, lenses, the status bar):
+  // the one open now (onLanguage:dotprompt activated us) is served right after activate() returns.
+  const whenPromptOpen = (document: vscode.TextDocument) => {
+    if (document.languageId === DOTPROMPT_LANGUAGE_ID) setImmediate(() => load().catch(failed));
+  };
+  vscode.workspace.textDocuments.forEach(whenPromptOpen);
+  standIns.add(vscode.workspace.onDidOpenTextDocument(whenPromptOpen));
+
+  const cpu = process.cpuUsage(cpuStarted);
   const ended = performance.now();
   const loadMs = loadEnded - loadStarted;
   const activateMs = ended - activateStarted;
-  return { activation: { loadMs, activateMs, totalMs: loadMs + activateMs, hostMs: activateStarted - loadEnded } };
+  return {
+    activation: { loadMs, activateMs, totalMs: loadMs + activateMs, hostMs: activateStarted - loadEnded, activateCpuMs: (cpu.user + cpu.system) / 1000 },
+    features: featureTimes,
+  };
 }
 
 export function deactivate(): void {

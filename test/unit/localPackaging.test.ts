@@ -13,7 +13,7 @@ describe('local backend packaging', function () {
 
   it('keeps node-llama-cpp out of the bundles; only the model host loads it', function () {
     if (!existsSync(path.join(root, 'dist/localModelHost.js'))) this.skip();
-    for (const bundle of ['dist/extension.js', 'dist/cli.js']) {
+    for (const bundle of ['dist/extension.js', 'dist/features.js', 'dist/cli.js']) {
       const text = readFileSync(path.join(root, bundle), 'utf8');
       assert.doesNotMatch(text, /node-llama-cpp|getLlama/, bundle);
     }
@@ -25,7 +25,7 @@ describe('local backend packaging', function () {
     const { stdout } = await promisify(execFile)(vsce, ['ls'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
     const files = stdout.split('\n').filter(Boolean);
     for (const needed of [
-      'dist/localModelHost.js', 'node_modules/node-llama-cpp/package.json', 'node_modules/node-llama-cpp/dist/index.js',
+      'dist/extension.js', 'dist/features.js', 'dist/localModelHost.js', 'node_modules/node-llama-cpp/package.json', 'node_modules/node-llama-cpp/dist/index.js',
       'node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node', 'node_modules/lifecycle-utils/package.json',
     ]) assert.ok(files.includes(needed), needed);
     const platforms = new Set(files.filter((f) => f.startsWith('node_modules/@node-llama-cpp/')).map((f) => f.split('/')[2]));

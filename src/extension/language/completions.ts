@@ -14,8 +14,7 @@ import { declaredInputs } from '../../core/inputSchema';
 import { scopeOf, type OpenBlock } from './templateScopes';
 import { listPartials, partialFolders } from './workspaceEnvironment';
 
-/** `{{` and `{{#`/`{{>` open expressions, `"` a role name, a space the next argument or the model. */
-export const COMPLETION_TRIGGERS = ['{', '#', '>', '"', ' ', '/'];
+export { COMPLETION_TRIGGERS } from './completionTriggers';
 
 /** How long a completion of `model:` waits for the backends' model lists; what has not arrived by
  * then comes on a later keystroke (the list is marked incomplete, so the editor asks again). */

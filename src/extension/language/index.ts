@@ -19,21 +19,35 @@ import { PromptLabPanel } from '../panel/promptLabPanel';
 import { PromptTokenCounts } from './promptTokenCounts';
 import { TokenStatusBar } from './tokenStatusBar';
 
+/** The providers registered here, for the stand-ins of extension.ts: a request made while the
+ * features were loading (the first, on opening a .prompt) is answered by these. */
+export interface LanguageProviders {
+  completions: PromptCompletions;
+  hovers: PromptHovers;
+  outline: PromptOutline;
+  codeLenses: PromptCodeLenses;
+}
+
 /** `checks` is shared with the features outside this folder (Run Prompt, the backend status bar);
  * `extraDiagnostics` adds what needs the configured backends; `models` lists what they offer. */
-export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists, piecesOf?: PiecesOf): vscode.Disposable {
+export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists, piecesOf?: PiecesOf): vscode.Disposable & { providers: LanguageProviders } {
   const store = new DisposableStore();
   const counts = store.add(new PromptTokenCounts(checks, countTexts, piecesOf));
   PromptLabPanel.renderedPrompt = (document) => counts.rendered(document);
   store.add(watchPartials(checks));
   store.add(promptDiagnostics(checks, extraDiagnostics));
-  store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, new PromptCompletions(checks, models), ...COMPLETION_TRIGGERS));
-  store.add(vscode.languages.registerHoverProvider(DOTPROMPT_SELECTOR, new PromptHovers(checks, counts)));
-  store.add(vscode.languages.registerDocumentSymbolProvider(DOTPROMPT_SELECTOR, new PromptOutline(checks), { label: 'Prompt' }));
-  const codeLenses = store.add(new PromptCodeLenses(checks, counts));
-  store.add(vscode.languages.registerCodeLensProvider(DOTPROMPT_SELECTOR, codeLenses));
+  const providers: LanguageProviders = {
+    completions: new PromptCompletions(checks, models),
+    hovers: new PromptHovers(checks, counts),
+    outline: new PromptOutline(checks),
+    codeLenses: store.add(new PromptCodeLenses(checks, counts)),
+  };
+  store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, providers.completions, ...COMPLETION_TRIGGERS));
+  store.add(vscode.languages.registerHoverProvider(DOTPROMPT_SELECTOR, providers.hovers));
+  store.add(vscode.languages.registerDocumentSymbolProvider(DOTPROMPT_SELECTOR, providers.outline, { label: 'Prompt' }));
+  store.add(vscode.languages.registerCodeLensProvider(DOTPROMPT_SELECTOR, providers.codeLenses));
   const statusBar = store.add(new TokenStatusBar(checks, counts));
   store.add(vscode.commands.registerCommand(Commands.currentTokenCount, () => statusBar.state));
   store.add(registerNewPromptFromTemplate(extensionUri));
-  return store;
+  return { providers, dispose: () => store.dispose() };
 }
