@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './backends/apiKeys';
 import { promptAndStoreKey, registerApiKeyCommands } from './backends/apiKeyCommands';
 import { BackendService } from './backends/backendService';
+import { promptLocalTokenizer } from './backends/promptLocalTokenizer';
 import { BackendStatusBar } from './backends/backendStatusBar';
 import { BACKEND_FACTORIES } from './backends/factories';
 import { OutputLog } from './backends/outputLog';
@@ -104,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): PromptLabApi {
   store.add(registerPanelSerializer(extensionUri));
   store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService)));
+  store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService), promptLocalTokenizer(backends)));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts, store.add(new WorkspaceRetrievalSources()));
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));

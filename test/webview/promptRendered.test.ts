@@ -59,6 +59,7 @@ describe('panel webview: the rendered prompt (Chromium, fake host)', () => {
 
   it('shows the tokens as chips grouped by part with each part\'s count: whitespace visible, id on hover, text never markup, arrow keys between chips', async () => {
     const tokens: NonNullable<RenderedPromptView['tokens']> = {
+      tokenizer: 'o200k_base',
       groups: [
         { part: 'instruction', count: 2, tokens: [{ index: 1, id: 9723, text: 'Summ' }, { index: 2, id: 20223, text: 'arize.' }] },
         { part: 'content', count: 4, tokens: [{ index: 4, id: 32, text: 'A:' }, { index: 5, id: 464, text: ' <b>' }, { index: 6, id: 5069, text: 'Chà' }, { index: 7, id: 0, text: '' }] },

@@ -12,11 +12,14 @@ export interface ListedToken {
   id: number;
   /** The token's text in place (a character split over several tokens shows with the last). */
   text: string;
+  /** The token's own bytes, only when they are not whole UTF-8 characters (a byte-level token of a
+   * character split over several tokens): the chips show these, `text` stays for reading in place. */
+  bytes?: number[];
   part: PartName | 'overhead';
 }
 
-/** One token as a tokenizer gives it, in prompt order. */
-export interface TokenPiece { id: number; text: string }
+/** One token as a tokenizer gives it, in prompt order (`bytes` as in ListedToken). */
+export interface TokenPiece { id: number; text: string; bytes?: number[] }
 
 /**
  * Labels tokens whose texts, joined, read as the prompt (possibly with wrapping around the
@@ -47,16 +50,12 @@ export function labelTokens(pieces: readonly TokenPiece[], messages: readonly Te
       const overlap = Math.min(end, range.end) - Math.max(start, range.start);
       if (overlap > most) { most = overlap; best = range.part; }
     }
-    return { index, id: piece.id, text: piece.text, part: best };
+    return { index, id: piece.id, text: piece.text, ...(piece.bytes ? { bytes: piece.bytes } : {}), part: best };
   });
 }
 
 /** The prompt's tokens with a tiktoken encoding: per message its role, then its content, as a chat
  * request sends them. The fixed wrapping tokens around each message are counted, not listed. */
-export function tiktokenPieces(tokenizer: Pick<Tokenizer, 'encode' | 'pieces'>, messages: readonly TextMessage[]): TokenPiece[] {
-  return messages.flatMap((message) => [openAiRole(message.role), message.content].flatMap((text) => {
-    const ids = tokenizer.encode(text);
-    const texts = tokenizer.pieces(text);
-    return Array.from(ids, (id, i) => ({ id, text: texts[i] ?? '' }));
-  }));
+export function tiktokenPieces(tokenizer: Pick<Tokenizer, 'tokens'>, messages: readonly TextMessage[]): TokenPiece[] {
+  return messages.flatMap((message) => [openAiRole(message.role), message.content].flatMap((text) => tokenizer.tokens(text)));
 }
