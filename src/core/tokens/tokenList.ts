@@ -24,7 +24,8 @@ export interface TokenPiece { id: number; text: string; bytes?: number[] }
 /**
  * Labels tokens whose texts, joined, read as the prompt (possibly with wrapping around the
  * messages: a template, a BOS token). Each message's content is found in that text in order; a
- * token takes the part it overlaps most, or `overhead` when it overlaps none.
+ * token takes the part it overlaps most, or `overhead` when it overlaps none; a byte-level token
+ * with no text in place takes the part of the token that completes its character.
  */
 export function labelTokens(pieces: readonly TokenPiece[], messages: readonly TextMessage[], parts: readonly PromptPart[]): ListedToken[] {
   const full = pieces.map((piece) => piece.text).join('');
@@ -40,7 +41,7 @@ export function labelTokens(pieces: readonly TokenPiece[], messages: readonly Te
     }
   });
   let offset = 0;
-  return pieces.map((piece, index) => {
+  const listed = pieces.map((piece, index): ListedToken => {
     const start = offset;
     const end = offset + piece.text.length;
     offset = end;
@@ -52,6 +53,13 @@ export function labelTokens(pieces: readonly TokenPiece[], messages: readonly Te
     }
     return { index, id: piece.id, text: piece.text, ...(piece.bytes ? { bytes: piece.bytes } : {}), part: best };
   });
+  // A character's first bytes have no text in place (the token that completes it shows it): they
+  // belong to that token's part, not to the overhead.
+  for (let i = listed.length - 2; i >= 0; i--) {
+    const token = listed[i]!;
+    if (token.bytes && token.text === '') token.part = listed[i + 1]!.part;
+  }
+  return listed;
 }
 
 /** The prompt's tokens with a tiktoken encoding: per message its role, then its content, as a chat
