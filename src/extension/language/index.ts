@@ -36,6 +36,7 @@ export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: Promp
   store.add(vscode.languages.registerCodeLensProvider(DOTPROMPT_SELECTOR, codeLenses));
   const statusBar = store.add(new TokenStatusBar(checks, counts));
   store.add(vscode.commands.registerCommand(Commands.currentTokenCount, () => statusBar.state));
+  store.add(vscode.commands.registerCommand(Commands.renderedPromptPosted, () => PromptLabPanel.postedRenderings()));
   store.add(registerNewPromptFromTemplate(extensionUri));
   return store;
 }

@@ -88,6 +88,13 @@ export class PromptLabPanel implements vscode.Disposable {
   private readonly queued: HostMessage[] = [];
   /** Renderings asked for (sendRendered): a late local view of an older one is dropped. */
   private renderings = 0;
+  /** The last `prompt/rendered` payloads sent, for the test hook (Commands.renderedPromptPosted). */
+  private readonly postedRendered: HostToWebview['prompt/rendered'][] = [];
+
+  /** The open panel's last `prompt/rendered` payloads, oldest first (none when no panel is open). */
+  static postedRenderings(): HostToWebview['prompt/rendered'][] {
+    return [...(PromptLabPanel.current?.postedRendered ?? [])];
+  }
 
   /** Opens the panel beside the active editor, or reveals it if it is already open. */
   static show(extensionUri: vscode.Uri): PromptLabPanel {
@@ -292,6 +299,10 @@ export class PromptLabPanel implements vscode.Disposable {
 
   private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K], replyTo?: string): void {
     if (!this.ready) return;
+    if (type === 'prompt/rendered') {
+      this.postedRendered.push(payload as HostToWebview['prompt/rendered']);
+      if (this.postedRendered.length > 20) this.postedRendered.shift();
+    }
     const message = { type, payload, ...(typeof replyTo === 'string' ? { replyTo } : {}) } as HostMessage;
     void this.panel.webview.postMessage(message);
   }
