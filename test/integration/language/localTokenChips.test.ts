@@ -95,4 +95,26 @@ describe('token chips of a local prompt, in VS Code', function () {
     assert.ok(byteTokens.every((token) => view.tokens!.groups.find((group) => group.tokens.includes(token))!.part !== 'overhead'), 'the bytes belong to the text, not the overhead');
     assert.equal(view.total, await modelCount(model, text));
   });
+
+  it('falls back to tiktoken\'s tokens with a visible note when the local model cannot load', async () => {
+    const missing = path.join(path.dirname(model), 'missing-model.gguf');
+    await setGlobal('local.modelPath', missing);
+    await eventually('the model path setting', () => vscode.workspace.getConfiguration('promptLab').get('local.modelPath') === missing);
+    const document = await vscode.workspace.openTextDocument({ language: 'dotprompt', content: '---\nmodel: local\n---\nOnce upon a time' });
+    await vscode.window.showTextDocument(document);
+    const view = await eventually('the fallback chips', async () => {
+      const last = (await posted()).filter((payload) => payload.uri === document.uri.toString()).at(-1)?.rendered;
+      return last?.tokens !== undefined && last;
+    }, 60_000);
+    assert.equal(view.tokens!.tokenizer, 'o200k_base');
+    assert.match(view.tokens!.note ?? '', /^The missing-model tokenizer could not be used \(.*missing-model\.gguf.*\): these are o200k_base's tokens, an estimate of the local model's\.$/s);
+    assert.equal(view.tokenizer, 'o200k_base');
+    assert.equal(view.exact, false, 'tiktoken only estimates a local model\'s count');
+    const state = await eventually('the status bar\'s estimate', async () => {
+      const current = await tokenCount();
+      return current.uri === document.uri.toString() && current.state === 'counted' && current;
+    });
+    assert.deepEqual([state.tokenizer, state.exact, state.total], ['o200k_base', false, view.total], 'the status bar names the tokenizer of its estimate');
+    await setGlobal('local.modelPath', model);
+  });
 });
