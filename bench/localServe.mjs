@@ -22,10 +22,11 @@ const { memoryEnvironment } = out('core/promptEnvironment.js');
 export const analyzeStory = () => analyzePrompt(readFileSync(STORY_FILE, 'utf8'), memoryEnvironment());
 
 /** The local backend on stories260K (1 thread) and `prompt-lab serve` over it; `viaServe` is the
- * openai backend pointed at that server. Call `close()` when done. */
-export async function startLocalServe(concurrency) {
-  const local = new LocalBackend({ id: 'local', kind: 'local', modelPath: MODEL, threads: 1, concurrency });
-  const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0, concurrency });
+ * openai backend pointed at that server. `concurrency` unset: the backend's default (and the server
+ * follows it); `sequences`: decoded together, batched. Call `close()` when done. */
+export async function startLocalServe(concurrency, sequences) {
+  const local = new LocalBackend({ id: 'local', kind: 'local', modelPath: MODEL, threads: 1, ...(concurrency !== undefined ? { concurrency } : {}), ...(sequences !== undefined ? { sequences } : {}) });
+  const server = await startOpenAIServer({ backend: local, model: 'stories260K', port: 0, ...(concurrency !== undefined ? { concurrency } : {}) });
   const viaServe = createOpenAIBackend({ id: 'serve', kind: 'openai', baseURL: server.url }, { apiKey: async () => undefined });
   return {
     local, server, viaServe,

@@ -132,4 +132,7 @@ export interface Backend {
   /** Generates from a forced token: the result's `text` starts with the forced token's text. */
   continueWith?(request: ContinueRequest, options?: GenerateOptions): Promise<GenerationResult>;
   dispose?(): Promise<void> | void;
+  /** Requests it generates at once, when it knows (the local model's sequences); a server in front
+   * of it sizes its admission by this. */
+  readonly concurrency?: number;
 }

@@ -28,6 +28,11 @@ export interface BackendConfig {
   contextSize?: number;
   /** Requests to run at once against this backend (a comparison fans out up to this many). */
   concurrency?: number;
+  /** local: decode this many requests together as sequences of one context, one batch per step
+   * (opt-in). Unset, every request decodes alone: a seeded text is then the same whatever runs
+   * beside it; batched, llama.cpp's results depend on the batch's composition, so it may differ.
+   * Also the default `concurrency` when set. */
+  sequences?: number;
   /** Per request, in milliseconds, before it is given up (and retried where allowed). */
   timeoutMs?: number;
   /** Retries on 429 and 5xx, with backoff that honours Retry-After. */
@@ -40,12 +45,13 @@ export const BACKEND_KINDS: readonly BackendKind[] = ['openai', 'azure-openai', 
  * `promptLab.backends` documents (the manifest test holds them equal). A server takes 4 at once
  * easily; a local model runs only as many as its context has sequences. */
 export const DEFAULT_CONCURRENCY = 4;
-/** `local`: the sequences of the model's context (src/backends/local/localBackend.ts sets the same 2). */
+/** `local`: the model's sequences (each decoded alone in a context of its own unless `sequences` is set). */
 export const DEFAULT_LOCAL_CONCURRENCY = 2;
 
-/** How many requests run at once against `config`: its own `concurrency`, else its kind's default. */
+/** How many requests run at once against `config`: its own `concurrency`, else its kind's default
+ * (a batched local backend's: its `sequences`, all decoded together). */
 export const concurrencyOfBackend = (config: BackendConfig): number =>
-  config.concurrency ?? (config.kind === 'local' ? DEFAULT_LOCAL_CONCURRENCY : DEFAULT_CONCURRENCY);
+  config.concurrency ?? (config.kind === 'local' ? config.sequences ?? DEFAULT_LOCAL_CONCURRENCY : DEFAULT_CONCURRENCY);
 
 /** The backend `local` that needs no key: present unless the configuration names its own `local`. */
 export const DEFAULT_LOCAL_BACKEND: BackendConfig = { id: 'local', kind: 'local' };
@@ -112,7 +118,7 @@ export function readBackendConfigs(value: unknown): { backends: BackendConfig[];
     }
     if (config.vendor !== undefined && !(typeof config.vendor === 'string' && /^[\w.-]+$/.test(config.vendor))) return bad('vendor must be a name of letters, digits, ".", "-" or "_" (e.g. copilot)');
     if (config.kind === 'azure-openai' && (typeof config.endpoint !== 'string' || typeof config.deployment !== 'string')) return bad('azure-openai needs endpoint and deployment');
-    for (const key of ['threads', 'contextSize', 'concurrency', 'timeoutMs', 'maxRetries'] as const) {
+    for (const key of ['threads', 'contextSize', 'concurrency', 'sequences', 'timeoutMs', 'maxRetries'] as const) {
       const number = config[key];
       if (number !== undefined && !(typeof number === 'number' && Number.isInteger(number) && number >= (key === 'maxRetries' ? 0 : 1))) return bad(`${key} must be a whole number${key === 'maxRetries' ? '' : ' of at least 1'}`);
     }

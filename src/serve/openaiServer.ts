@@ -24,7 +24,8 @@ export interface OpenAIServerOptions extends AccessPolicy {
   /** Measures a request's prompt, so one over the context is a 400 before it waits for the model.
    * Without it, the backend alone decides (measureWithModel builds one for the local backend). */
   measure?: PromptMeasurer;
-  /** Requests the backend generates at once (default 2); with `maxQueue` it bounds admission. */
+  /** Requests the backend generates at once (default: the backend's `concurrency`, else 2); with
+   * `maxQueue` it bounds admission. */
   concurrency?: number;
   /** Requests admitted beyond `concurrency` to wait their turn (default 16); more are a 429. */
   maxQueue?: number;
@@ -151,7 +152,9 @@ async function answer(options: OpenAIServerOptions, endpoint: Endpoint, request:
  * connection cap that only a server can set). */
 export function openaiRequestHandler(options: OpenAIServerOptions): http.RequestListener {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const admission = new Admission((options.concurrency ?? DEFAULT_CONCURRENCY) + (options.maxQueue ?? DEFAULT_MAX_QUEUE));
+  // Unset, the backend's own concurrency (the local model's: its requests at once, each decoded
+  // alone, or with `sequences`, joining the running batch at its next step); `maxQueue` more wait.
+  const admission = new Admission((options.concurrency ?? options.backend.concurrency ?? DEFAULT_CONCURRENCY) + (options.maxQueue ?? DEFAULT_MAX_QUEUE));
   const modelEntry = { id: options.model, object: 'model', created: 0, owned_by: 'prompt-lab' };
   return (req, res) => {
     const started = performance.now();

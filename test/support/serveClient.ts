@@ -22,6 +22,8 @@ export class FakeBackend implements Backend {
   tokens = 3;
   tokenMs = 0;
   stopsLate = false;
+  /** Requests it says it generates at once (a local backend's sequences), when set. */
+  concurrency?: number;
   private hold: Promise<void> = Promise.resolve();
   private open: () => void = () => undefined;
 

@@ -161,16 +161,21 @@ describe('promptlab.retrieve: ranking (BM25+ through MiniSearch)', () => {
     }
   });
 
-  it('leaves out a query term found in over 40% of the chunks when the query has rarer ones', async () => {
+  it('leaves out a query term found in over 40% of the chunks when rarer ones fill the top asked for', async () => {
     const root = tempFolder();
     try {
       mkdirSync(path.join(root, 'docs'));
       // "widget" is in all 5 chunks (one per file), "sprocket" in one.
       for (let i = 0; i < 5; i++) writeFileSync(path.join(root, `docs/f${i}.md`), `# Part ${i}\n\nA widget${i === 3 ? ' and a sprocket' : ''}.\n`);
       const index = new CorpusIndex(nodeRetrievalSource(root), ['docs/*.md'], 800);
-      const cut = await index.query('widget sprocket', 5);
+      const cut = await index.query('widget sprocket', 1);
       assert.deepEqual(cut.map((p) => p.file), ['docs/f3.md'], 'ranked by sprocket alone');
-      assert.equal(cut[0]!.score, (await index.query('sprocket', 5))[0]!.score);
+      assert.equal(cut[0]!.score, (await index.query('sprocket', 1))[0]!.score);
+      // Sprocket alone cannot fill a top 5: widget is kept, so five passages come back.
+      const kept = await index.query('widget sprocket', 5);
+      assert.equal(kept.length, 5);
+      assert.equal(kept[0]!.file, 'docs/f3.md');
+      assert.ok(kept[0]!.score > cut[0]!.score);
       // Every term common: kept, nothing better to rank by.
       assert.equal((await index.query('widget', 5)).length, 5);
       const everyTerm = await new CorpusIndex(nodeRetrievalSource(root), ['docs/*.md'], 800, 1).query('widget sprocket', 5);

@@ -180,16 +180,14 @@ describe('chi-square test', () => {
 });
 
 describe('sampler chain on a large vocabulary', () => {
-  it('handles 200,000 tokens (no argument-count limits) within a slider frame', () => {
+  it('handles 200,000 tokens (no argument-count limits: no spread of the vocabulary into Math.max)', () => {
     const size = 200_000;
     const tokens = Array.from({ length: size }, (_, id) => ({ id, text: `t${id}`, logit: -id / 1000, probability: 0 }));
-    const started = performance.now();
+    // Its speed is bench/probabilities.bench.mjs's (a slider change), not a timed test's.
     const result = applySampler({ tokens, rest: { probability: 0 } }, { temperature: 0.7, topK: 0, topP: 0.9, minP: 0.05 });
-    const elapsed = performance.now() - started;
     assert.ok(Math.abs(result.tokens.reduce((sum, token) => sum + token.afterSampler, 0) - 1) < 1e-9);
     // p_i ∝ e^(-i/1000): 90% of the mass lies in the first 1000 · ln 10 ≈ 2302.6 tokens, so 2,303.
     assert.equal(result.stages.find((stage) => stage.name === 'top-p')!.kept, 2303);
-    assert.ok(elapsed < 2000, `${elapsed} ms`);
     // min-p 0.05 alone keeps logits ≥ ln 0.05 ≈ -2.996: ids 0..2995.
     const minP = applySampler({ tokens, rest: { probability: 0 } }, { temperature: 1, topK: 0, topP: 1, minP: 0.05 });
     assert.equal(minP.stages.find((stage) => stage.name === 'min-p')!.kept, 2996);

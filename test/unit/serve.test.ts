@@ -251,6 +251,33 @@ describe('prompt-lab serve: the OpenAI API over the local model', function () {
     assert.equal(await exit, 0);
   });
 
+  it('from the command line, decodes --sequences requests together and answers that many at once', async function () {
+    const cli = path.join(root, 'dist/cli.js');
+    if (!existsSync(cli)) this.skip();
+    const child = spawn(process.execPath, [cli, 'serve', '--model', STORIES_MODEL, '--port', '0', '--sequences', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        const match = /Serving stories260K at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL: ${output}`)));
+    });
+    try {
+      assert.match(output, /3 sequences of \d+ tokens, decoded together 3 per context/);
+      const answers = await Promise.all([1, 2, 3].map(async (seed) => (await fetch(`${url}/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, prompt: OPENING, max_tokens: 8, temperature: 1, seed }),
+      })).json()));
+      for (const answer of answers) assert.equal(answer.usage.completion_tokens, 8);
+    } finally {
+      const exit = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGINT');
+      assert.equal(await exit, 0);
+    }
+  });
+
   it('from the command line, takes its API key from the environment without printing it, and warns when exposed without one', async function () {
     const cli = path.join(root, 'dist/cli.js');
     if (!existsSync(cli)) this.skip();

@@ -224,6 +224,19 @@ describe('prompt-lab serve: hardening', function () {
       assert.equal((await postJson(port, '/v1/chat/completions', chat())).status, 200, 'slots come back when answered');
     });
 
+    it('without a concurrency of its own, admits as many at once as the backend generates (a batched local model: its sequences)', async () => {
+      backend = new FakeBackend();
+      backend.concurrency = 3;
+      started = await startOpenAIServer({ backend, model: MODEL, port: 0, maxQueue: 0 });
+      port = Number(new URL(started.url).port);
+      backend.holdAll();
+      const admitted = [1, 2, 3].map(() => postJson(port, '/v1/chat/completions', chat()));
+      while (backend.calls.length < 3) await sleep(10);
+      assert.equal((await postJson(port, '/v1/chat/completions', chat())).status, 429, 'a fourth is over the backend\'s 3');
+      backend.release();
+      for (const response of await Promise.all(admitted)) assert.equal(response.status, 200);
+    });
+
     it('gives a slot back at once when its client leaves, and aborts that generation', async () => {
       await serve({ concurrency: 1, maxQueue: 1 });
       backend.holdAll();

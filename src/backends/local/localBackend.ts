@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import type { Backend, ContinueRequest, GenerateOptions, GenerationConfig, GenerationRequest, GenerationResult, NextTokensRequest, NextTokensResult, StreamedToken, TokenLogprob } from '../backend';
-import type { BackendConfig } from '../backendConfig';
+import { concurrencyOfBackend, type BackendConfig } from '../backendConfig';
 import type { BackendFactory, BackendServices } from '../registry';
 import { bundledModelPath } from './bundledModel';
 import { ggufHeaderProblem } from './ggufHeader';
@@ -23,7 +23,6 @@ export const DEFAULT_IDLE_MS = 5 * 60_000;
  * few seconds on a busy machine; past a minute the load is taken as stuck (a file whose header lies
  * in a way the parent's check cannot see, a hung read). */
 export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
-const DEFAULT_CONCURRENCY = 2;
 /** After an abort, how long the child gets to answer with its partial text before we stop waiting. */
 const ABORT_GRACE_MS = 2_000;
 /** After SIGTERM, how long a child stuck in native code gets before SIGKILL. */
@@ -121,6 +120,12 @@ export class LocalBackend implements Backend {
 
   get id(): string {
     return this.config.id;
+  }
+
+  /** Requests the model generates at once (the child's sequences, concurrencyOfBackend); more wait
+   * in the child's queue. serve sizes its admission by this. */
+  get concurrency(): number {
+    return concurrencyOfBackend(this.config);
   }
 
   /** The child's process id while it runs (diagnostics, and the tests that kill it). */
@@ -309,7 +314,9 @@ export class LocalBackend implements Backend {
     const options: HostModelOptions = {
       modelPath,
       threads: this.config.threads ?? 1,
-      sequences: this.config.concurrency ?? DEFAULT_CONCURRENCY,
+      sequences: this.concurrency,
+      // Solo unless batching was asked for: a seeded text then never depends on its neighbours.
+      perContext: this.config.sequences ?? 1,
       ...(this.config.contextSize !== undefined ? { contextSize: this.config.contextSize } : {}),
     };
     const child = fork(this.hostPath, [JSON.stringify(options)], {
@@ -351,7 +358,7 @@ export class LocalBackend implements Backend {
     if (reply.type === 'loaded') {
       this.childLoaded = true;
       clearTimeout(this.loadTimer);
-      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'})`);
+      this.services.log?.(`local model ${this.childModel} loaded in ${reply.loadMs} ms (${reply.hasChatTemplate ? 'chat template' : 'no chat template: completion mode'}; ${reply.sequences} sequences of ${reply.contextSize} tokens, ${reply.perContext > 1 ? `decoded together ${reply.perContext} per context` : 'each decoded alone'})`);
     } else if (reply.type === 'token') {
       const job = this.jobs.get(reply.id);
       if (!job) return;

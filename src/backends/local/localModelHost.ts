@@ -4,7 +4,7 @@
 // and stays loaded until the parent stops this process (idle, dispose) or the IPC channel closes.
 import { randomInt } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import type { LlamaContext, LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
+import type { LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
 import type { StreamedToken, TokenLogprob } from '../backend';
 import type { AfterPrompt } from '../backend';
 import { RAW_CHAIN, RawSampler } from './rawSampling';
@@ -16,16 +16,24 @@ type ChatWrapper = ReturnType<NodeLlamaCpp['resolveChatWrapper']>;
 
 interface Loaded {
   model: LlamaModel;
-  context: LlamaContext;
+  /** Tokens per sequence. */
+  contextSize: number;
   /** Set only when the GGUF has a chat template: without one, node-llama-cpp would fall back to a
    * Llama-2 chat format with a default system prompt, which a completion model never saw. */
   chatWrapper?: ChatWrapper;
+  /** Free sequences, kept in the order they were made: a request takes the first, so the same
+   * requests in the same order get the same sequences (a batch then reproduces itself). */
   free: LlamaContextSequence[];
+  /** Sequences made so far (or being made), at most options.sequences. */
+  made: number;
+  /** Each sequence's place in the order they were made. */
+  order: Map<LlamaContextSequence, number>;
   /** Generations waiting for a free sequence, first come first served. */
   waiters: ((sequence: LlamaContextSequence) => void)[];
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as HostModelOptions;
+const perContext = options.perContext ?? 1;
 /** Generations under way (waiting for the model or a sequence, or evaluating), and those of them
  * asked to stop. */
 const active = new Set<number>();
@@ -50,11 +58,35 @@ async function load(): Promise<Loaded> {
   const llama = await llamaCpp.getLlama({ gpu: false, build: 'never', maxThreads: options.threads, logLevel: llamaCpp.LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: options.modelPath });
   const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
-  const context = await model.createContext({ contextSize, sequences: options.sequences, threads: options.threads });
   const hasChatTemplate = typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string';
-  const free = Array.from({ length: options.sequences }, () => context.getSequence());
-  send({ type: 'loaded', loadMs: Math.round(performance.now() - started), hasChatTemplate });
-  return { model, context, free, waiters: [], ...(hasChatTemplate ? { chatWrapper: llamaCpp.resolveChatWrapper(model) } : {}) };
+  const state: Loaded = { model, contextSize, free: [], made: 0, order: new Map(), waiters: [], ...(hasChatTemplate ? { chatWrapper: llamaCpp.resolveChatWrapper(model) } : {}) };
+  // The first context now: a model whose context does not fit in memory fails its load, not a request.
+  state.free.push(...await makeContext(state));
+  state.contextSize = state.free[0]!.contextSize;
+  send({ type: 'loaded', loadMs: Math.round(performance.now() - started), hasChatTemplate, sequences: options.sequences, perContext: Math.min(perContext, options.sequences), contextSize: state.contextSize });
+  return state;
+}
+
+/** A new context's sequences (up to perContext, within options.sequences in all). node-llama-cpp
+ * shares the `threads` of getLlama among contexts, so solo contexts never use more threads in all
+ * than one context would (with one thread, they take turns per decode). node-llama-cpp
+ * gives each sequence its own `contextSize` cells and decodes the sequences of a context that
+ * evaluate at the same time together, in one batch per step: with one sequence per context (the
+ * default), every request decodes alone and its text never depends on its neighbours. */
+async function makeContext(state: Loaded): Promise<LlamaContextSequence[]> {
+  const sequences = Math.max(1, Math.min(perContext, options.sequences - state.made));
+  state.made += sequences;
+  try {
+    const context = await state.model.createContext({ contextSize: state.contextSize, sequences, threads: options.threads });
+    return Array.from({ length: sequences }, () => {
+      const sequence = context.getSequence();
+      state.order.set(sequence, state.order.size);
+      return sequence;
+    });
+  } catch (error) {
+    state.made -= sequences;
+    throw new Error(`a context of ${sequences} × ${state.contextSize} tokens could not be made (${error instanceof Error ? error.message : String(error)}): lower the local backend's concurrency, sequences or contextSize`, { cause: error });
+  }
 }
 
 /** The model, loaded once; a load that failed is tried again on the next request. */
@@ -66,11 +98,17 @@ function loaded(): Promise<Loaded> {
   return loading;
 }
 
-/** A free sequence, or undefined when `cancelled` settles first: the request then leaves the queue,
- * so an abandoned request never holds up the ones behind it. */
-function acquire(state: Loaded, cancelled: Promise<void>): Promise<LlamaContextSequence | undefined> {
-  const sequence = state.free.pop();
-  if (sequence) return Promise.resolve(sequence);
+/** A free sequence (from a new context when all are taken and fewer than options.sequences exist),
+ * or undefined when `cancelled` settles first: the request then leaves the queue, so an abandoned
+ * request never holds up the ones behind it. */
+async function acquire(state: Loaded, cancelled: Promise<void>): Promise<LlamaContextSequence | undefined> {
+  const sequence = state.free.shift();
+  if (sequence) return sequence;
+  if (state.made < options.sequences) {
+    const [mine, ...rest] = await makeContext(state);
+    for (const other of rest) release(state, other);
+    return mine!;
+  }
   return new Promise((resolve) => {
     state.waiters.push(resolve);
     void cancelled.then(() => {
@@ -84,8 +122,10 @@ function acquire(state: Loaded, cancelled: Promise<void>): Promise<LlamaContextS
 
 function release(state: Loaded, sequence: LlamaContextSequence): void {
   const waiter = state.waiters.shift();
-  if (waiter) waiter(sequence);
-  else state.free.push(sequence);
+  if (waiter) return waiter(sequence);
+  const place = state.order.get(sequence)!;
+  const at = state.free.findIndex((free) => state.order.get(free)! > place);
+  state.free.splice(at === -1 ? state.free.length : at, 0, sequence);
 }
 
 /** The prompt as tokens: the chat template's rendering where the model has one; otherwise the raw
@@ -165,7 +205,7 @@ async function generate(id: number, request: HostGenerateRequest): Promise<void>
   // Waiting for the model (which may take long, or never come): an abort answers at once.
   const state = await Promise.race([loaded(), cancelled]).catch((error: unknown) => { forget(); throw error; });
   if (!state || aborted.has(id)) { forget(); answerAborted(id, state || undefined); return; }
-  const sequence = await acquire(state, cancelled);
+  const sequence = await acquire(state, cancelled).catch((error: unknown) => { forget(); throw error; });
   if (!sequence) { forget(); answerAborted(id, state); return; }
   if (aborted.has(id)) { forget(); release(state, sequence); answerAborted(id, state); return; }
   const { model } = state;
@@ -310,7 +350,7 @@ async function countTokens(id: number, texts: string[]): Promise<void> {
 async function measurePrompt(id: number, messages: HostGenerateRequest['messages']): Promise<void> {
   const state = await loaded();
   const { tokens, mode } = promptOf(state, { messages, config: {} });
-  send({ type: 'measured', id, measure: { promptTokens: tokens.length, contextSize: state.context.contextSize, mode } });
+  send({ type: 'measured', id, measure: { promptTokens: tokens.length, contextSize: state.contextSize, mode } });
 }
 
 /** The model's own next-token distribution after the prompt (and `after`): its softmax over the

@@ -11,8 +11,13 @@ export interface HostModelOptions {
   threads: number;
   /** Tokens per sequence (default: the model's training context, at most 4096). */
   contextSize?: number;
-  /** Sequences in the context: requests generated at once. */
+  /** Requests generated at once: sequences in all, in contexts made as requests need them. */
   sequences: number;
+  /** Sequences per context. 1 (unset): every request decodes alone in a context of its own,
+   * so a seeded text never depends on what runs beside it. More: that many requests share a context
+   * and are decoded together in one batch per step (faster on larger models; llama.cpp's results
+   * then depend on the batch's composition, so a seeded text may differ from the same seed alone). */
+  perContext?: number;
 }
 
 export interface HostGenerateRequest {
@@ -81,7 +86,7 @@ export interface HostGenerationOutcome {
 
 export type HostReply =
   /** The model is loaded (sent once, before the first answer), with how long that took. */
-  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean }
+  | { type: 'loaded'; loadMs: number; hasChatTemplate: boolean; sequences: number; perContext: number; contextSize: number }
   | { type: 'token'; id: number; token: StreamedToken }
   | { type: 'done'; id: number; outcome: HostGenerationOutcome }
   | { type: 'counted'; id: number; counts: number[] }

@@ -37,13 +37,15 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve a local GGUF model over the OpenAI API (chat, completions, streaming)',
   usage: `Usage: prompt-lab serve --model <file.gguf> [--host 127.0.0.1] [--port 8080] [--concurrency n] [--max-queue n]
-                        [--context-size n] [--threads n] [--api-key <key>] [--allow-origin <origin>]...
+                        [--sequences n] [--context-size n] [--threads n] [--api-key <key>] [--allow-origin <origin>]...
                         [--allow-host <host:port>]... [--max-connections n]
 
   --model <file>           The GGUF model file (else $PROMPT_LAB_MODEL); its file name is the model id
   --host <address>         Where to listen (default 127.0.0.1: this machine only)
   --port <n>               The port (default 8080; 0 picks a free one, printed)
-  --concurrency <n>        Requests generated at once (default 2)
+  --concurrency <n>        Requests generated at once (default 2, each decoded alone; with --sequences, that many)
+  --sequences <n>          Decode up to n requests together, as sequences of one context (faster on larger
+                           models; a seeded text may differ from the same seed run alone)
   --max-queue <n>          Requests waiting beyond those (default ${DEFAULT_MAX_QUEUE}); more get 429 and retry-after
   --context-size <n>       Tokens per request's context (default: the model's, at most 4096)
   --threads <n>            CPU threads (default 1)
@@ -62,13 +64,14 @@ Ctrl+C stops.`,
   async run(args, io) {
     const parsed = parseArgs(args, {
       model: { value: true }, host: { value: true }, port: { value: true },
-      concurrency: { value: true }, 'context-size': { value: true }, threads: { value: true },
+      concurrency: { value: true }, sequences: { value: true }, 'context-size': { value: true }, threads: { value: true },
       'max-queue': { value: true }, 'max-connections': { value: true }, 'api-key': { value: true },
       'allow-origin': { value: true, repeat: true }, 'allow-host': { value: true, repeat: true },
     });
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
     const port = whole(single(parsed, 'port'), 'port', 0, 65535) ?? 8080;
     const concurrency = whole(single(parsed, 'concurrency'), 'concurrency', 1, 64);
+    const sequences = whole(single(parsed, 'sequences'), 'sequences', 1, 64);
     const contextSize = whole(single(parsed, 'context-size'), 'context-size', 16);
     const threads = whole(single(parsed, 'threads'), 'threads', 1, 256);
     const maxQueue = whole(single(parsed, 'max-queue'), 'max-queue', 0, 10_000);
@@ -83,7 +86,8 @@ Ctrl+C stops.`,
     const config = {
       id: 'local', kind: 'local' as const,
       ...(single(parsed, 'model') !== undefined ? { modelPath: single(parsed, 'model')! } : {}),
-      ...(concurrency !== undefined ? { concurrency } : {}), ...(contextSize !== undefined ? { contextSize } : {}), ...(threads !== undefined ? { threads } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}), ...(sequences !== undefined ? { sequences } : {}),
+      ...(contextSize !== undefined ? { contextSize } : {}), ...(threads !== undefined ? { threads } : {}),
     };
     const modelPath = resolveModelPath(config, process.env, `Give one with --model <file.gguf> or in the environment variable ${MODEL_PATH_ENV}.`);
     if ('error' in modelPath) throw new UsageError(modelPath.error);
@@ -102,7 +106,7 @@ Ctrl+C stops.`,
     try {
       started = await startOpenAIServer({
         backend, model, host, port, log, measure: measureWithModel(backend), allowOrigins, allowHosts,
-        // Unset, both the backend and the server default to 2.
+        // Unset, the server admits as many at once as the backend generates (its concurrency).
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(apiKey !== undefined ? { apiKey } : {}), ...(maxQueue !== undefined ? { maxQueue } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}),
       });

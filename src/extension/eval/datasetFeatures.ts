@@ -9,8 +9,8 @@ import { ASSERTION_TYPES } from '../../core/eval';
 import { declaredInputs } from '../../core/inputSchema';
 import type { CheckedPrompt } from '../../core/check/checkPrompt';
 import { DisposableStore } from '../disposables';
-import { KeyedDebouncer } from '../language/debouncer';
-import { DIAGNOSTIC_SOURCE, DIAGNOSTICS_DELAY_MS } from '../language/diagnostics';
+import { DIAGNOSTIC_SOURCE } from '../language/diagnostics';
+import { DocumentDiagnostics } from '../language/documentDiagnostics';
 import type { PromptChecks } from '../language/promptChecks';
 import { baseName } from '../language/promptDocuments';
 
@@ -57,66 +57,22 @@ function toDiagnostic(problem: DatasetProblem, document: vscode.TextDocument): v
   return diagnostic;
 }
 
-export class DatasetDiagnostics implements vscode.Disposable {
-  private readonly store = new DisposableStore();
-  private readonly collection = this.store.add(vscode.languages.createDiagnosticCollection('promptLab.datasets'));
-  private readonly debouncer = this.store.add(new KeyedDebouncer());
-  private readonly newest = new Map<string, number>();
-  private requests = 0;
-
-  constructor(private readonly checks: PromptChecks) {
-    this.store.add(vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)));
-    this.store.add(vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.contentChanges.length === 0) return;
-      this.schedule(event.document, DIAGNOSTICS_DELAY_MS);
-      // The prompt's schema may have changed: its open datasets are checked again.
-      for (const dataset of this.datasetsOf(event.document.uri)) this.schedule(dataset, DIAGNOSTICS_DELAY_MS);
-    }));
-    this.store.add(vscode.workspace.onDidCloseTextDocument((document) => this.clear(document.uri)));
-    this.store.add(checks.onDidInvalidate(() => {
-      for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
-    }));
-    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
-  }
-
-  private datasetsOf(prompt: vscode.Uri): vscode.TextDocument[] {
-    if (!prompt.path.endsWith('.prompt')) return [];
-    return vscode.workspace.textDocuments.filter((document) => isDatasetDocument(document) && promptUriForDataset(document.uri)?.toString() === prompt.toString());
-  }
-
-  private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!isDatasetDocument(document)) return;
-    this.debouncer.schedule(document.uri.toString(), delayMs, () => void this.update(document));
-  }
-
-  private async update(document: vscode.TextDocument): Promise<void> {
-    const key = document.uri.toString();
-    const request = ++this.requests;
-    this.newest.set(key, request);
-    const version = document.version;
-    let diagnostics: vscode.Diagnostic[];
-    try {
-      const prompt = await checkedPromptFor(this.checks, document.uri);
+/** Diagnostics of open eval datasets, checked against their prompt's input schema: a prompt's
+ * edit checks its open datasets again. */
+function datasetDiagnostics(checks: PromptChecks): DocumentDiagnostics {
+  return new DocumentDiagnostics({
+    name: 'promptLab.datasets',
+    accepts: isDatasetDocument,
+    onDidInvalidate: checks.onDidInvalidate,
+    dependents: (prompt) => prompt.uri.path.endsWith('.prompt')
+      ? vscode.workspace.textDocuments.filter((document) => isDatasetDocument(document) && promptUriForDataset(document.uri)?.toString() === prompt.uri.toString())
+      : [],
+    async compute(document) {
+      const prompt = await checkedPromptFor(checks, document.uri);
       const problems = await datasetProblems(document.getText(), baseName(document.uri), prompt);
-      diagnostics = problems.map((problem) => toDiagnostic(problem, document));
-    } catch (error) {
-      console.error(`Prompt Lab: checking the dataset ${key} failed`, error);
-      return;
-    }
-    if (this.newest.get(key) !== request || document.isClosed || document.version !== version) return;
-    this.collection.set(document.uri, diagnostics);
-  }
-
-  private clear(uri: vscode.Uri): void {
-    const key = uri.toString();
-    this.debouncer.cancel(key);
-    this.newest.delete(key);
-    this.collection.delete(uri);
-  }
-
-  dispose(): void {
-    this.store.dispose();
-  }
+      return problems.map((problem) => toDiagnostic(problem, document));
+    },
+  });
 }
 
 const ASSERTION_DETAILS: Partial<Record<string, string>> = {
@@ -164,7 +120,7 @@ export class DatasetCompletions implements vscode.CompletionItemProvider {
 
 export function registerDatasetFeatures(checks: PromptChecks): vscode.Disposable {
   const store = new DisposableStore();
-  store.add(new DatasetDiagnostics(checks));
+  store.add(datasetDiagnostics(checks));
   store.add(vscode.languages.registerCompletionItemProvider(DATASET_SELECTOR, new DatasetCompletions(checks), ':', ' '));
   return store;
 }

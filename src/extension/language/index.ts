@@ -9,7 +9,7 @@ import type { LocalTokenizerOf } from './localTokenizer';
 import type { ModelLists } from '../backends/modelLists';
 import { PromptCodeLenses } from './codeLens';
 import { COMPLETION_TRIGGERS, PromptCompletions } from './completions';
-import { PromptDiagnostics, type ExtraDiagnostics } from './diagnostics';
+import { promptDiagnostics, type ExtraDiagnostics } from './diagnostics';
 import { PromptHovers } from './hover';
 import { registerNewPromptFromTemplate } from './newPromptFromTemplate';
 import { PromptOutline } from './outline';
@@ -28,7 +28,7 @@ export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: Promp
   const counts = store.add(new PromptTokenCounts(checks, countTexts, piecesOf, localTokenizerOf));
   PromptLabPanel.renderedPrompt = (document, later) => counts.rendered(document, later);
   store.add(watchPartials(checks));
-  store.add(new PromptDiagnostics(checks, extraDiagnostics));
+  store.add(promptDiagnostics(checks, extraDiagnostics));
   store.add(vscode.languages.registerCompletionItemProvider(DOTPROMPT_SELECTOR, new PromptCompletions(checks, models), ...COMPLETION_TRIGGERS));
   store.add(vscode.languages.registerHoverProvider(DOTPROMPT_SELECTOR, new PromptHovers(checks, counts)));
   store.add(vscode.languages.registerDocumentSymbolProvider(DOTPROMPT_SELECTOR, new PromptOutline(checks), { label: 'Prompt' }));

@@ -35,7 +35,10 @@ const MAX_TERM_LENGTH = 40;
  * terms. Ranking by it means scoring and sorting most of the corpus (the slow queries of issue 12:
  * p95 ~100 ms against a median of 2 ms), yet it barely moves the order: BM25's idf for a term in
  * 40% of the chunks is ln(1 + 0.6/0.4) ~ 0.9, against ~8 for a term in 10 chunks of 40,000. It is
- * kept when every term of the query is that common (then there is nothing better to rank by). */
+ * kept when every term of the query is that common (then there is nothing better to rank by), and
+ * when the rarer terms alone cannot fill the `top` passages asked for: on a small folder (the
+ * samples' six files) leaving it out would return fewer passages, and scoring a small corpus is
+ * cheap anyway. */
 const COMMON_TERM_SHARE = 0.4;
 
 /** Query and document terms alike: lower case, without the commonest English words (they match
@@ -85,7 +88,7 @@ export class CorpusIndex {
   async query(query: string, top: number, signal?: AbortSignal): Promise<Passage[]> {
     await this.update(signal);
     signal?.throwIfAborted();
-    const results = this.search.search(this.withoutCommonTerms(query));
+    const results = this.search.search(this.withoutCommonTerms(query, top));
     return results.slice(0, top).map((result) => {
       const chunk = this.chunks.get(result.id as number)!;
       return { file: chunk.file, startLine: chunk.startLine, endLine: chunk.endLine, score: result.score, text: chunk.text };
@@ -93,13 +96,18 @@ export class CorpusIndex {
   }
 
   /** `query`, its terms found in more than `commonTermShare` of the chunks left out when it has
-   * rarer ones (see COMMON_TERM_SHARE); the query as is otherwise. */
-  private withoutCommonTerms(query: string): string {
+   * rarer ones that alone match at least `top` chunks (see COMMON_TERM_SHARE); the query as is
+   * otherwise. */
+  private withoutCommonTerms(query: string, top: number): string {
     const chunkCount = this.search.documentCount;
     const terms = [...new Set(tokenize(query).map(processTerm).filter((term): term is string => !!term))];
     if (chunkCount === 0 || terms.length < 2) return query;
-    const rare = terms.filter((term) => chunksWith(this.search, term) <= this.commonTermShare * chunkCount);
-    return rare.length === 0 || rare.length === terms.length ? query : rare.join(' ');
+    const counts = new Map(terms.map((term) => [term, chunksWith(this.search, term)]));
+    const rare = terms.filter((term) => counts.get(term)! <= this.commonTermShare * chunkCount);
+    if (rare.length === 0 || rare.length === terms.length) return query;
+    // The chunks the rare terms match number at least their largest count.
+    const rareMatches = Math.max(...rare.map((term) => counts.get(term)!));
+    return rareMatches >= top ? rare.join(' ') : query;
   }
 
   /** Brings the index up to date with the source (serialised: see `updating`). */
