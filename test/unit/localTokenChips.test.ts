@@ -20,6 +20,9 @@ import { byteText, splitCharacterBytes } from '../../src/core/tokens/tokenBytes'
 import { promptTokenGroups } from '../../src/core/tokens/tokenGroups';
 import type { TokenPiece } from '../../src/core/tokens/tokenList';
 import { localTokenizerName } from '../../src/extension/language/localTokenizer';
+import { writeWithChatTemplate } from '../support/ggufChatTemplate';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.join(root, 'models/stories260K.gguf');
@@ -102,6 +105,28 @@ describe('the token chips of a local prompt: the local model\'s own tokenizer', 
     assert.equal(tokens.map((token) => token.text).join(''), 'bạn khỏe', 'the texts in place read as the prompt');
     // ASCII words are whole tokens with no bytes of their own.
     assert.ok(tokens.filter((token) => /^[ a-z]+$/.test(token.text)).every((token) => token.bytes === undefined));
+  });
+
+  it('a model with a chat template: the template\'s markers are overhead, the messages\' text keeps its parts and bytes', async () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'prompt-lab-chips-'));
+    const chatModel = path.join(scratch, 'stories260K-chat.gguf');
+    writeWithChatTemplate(STORIES_MODEL, chatModel, "{% for message in messages %}{{ '<<' + message['role'] + '>> ' + message['content'] + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<<assistant>>' }}{% endif %}");
+    const chat = new LocalBackend({ ...DEFAULT_LOCAL_BACKEND, modelPath: chatModel, threads: 1 });
+    try {
+      const analyzed = await analyzePrompt(readFileSync(DIALOGUE, 'utf8'), fileEnvironment(DIALOGUE, []), { input: { dialogue: VIETNAMESE } }, checkOptionsFor(DIALOGUE));
+      const { result, parts } = analyzed;
+      const { tokens, mode } = await chat.tokenizePrompt(result.text);
+      assert.equal(mode, 'chat');
+      const grouped = promptTokenGroups(tokens, result.text, parts);
+      assert.equal(grouped.total, (await chat.measurePrompt(result.text)).promptTokens);
+      const overhead = grouped.groups.find((group) => group.part === 'overhead')!.tokens.map((token) => token.text).join('');
+      for (const marker of ['<<system>>', '<<user>>', '<<assistant>>']) assert.ok(overhead.replace(/\s/g, '').includes(marker), `${marker} in the overhead: ${overhead}`);
+      const content = grouped.groups.find((group) => group.part === 'content')!.tokens;
+      assert.deepEqual(splitCharacters(content), nonAscii(VIETNAMESE));
+    } finally {
+      await chat.dispose();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('`prompt-lab tokens --show --model-path` shows the same byte tokens as <0x..> chips', async () => {
