@@ -18,10 +18,23 @@ export interface RenderedPromptView {
   exact: boolean;
   /** Set when the text shown was cut (a very long rendered prompt). */
   truncated?: boolean;
-  /** The tokens by part, for the token chips: each group's count, and its tokens (id, text; at most
-   * TOKEN_CHIP_LIMIT in all, `cut` when there were more). */
-  tokens?: { groups: { part: TokenGroupName; count: number; tokens: { index: number; id: number; text: string }[] }[]; cut?: boolean };
+  /** The tokens by part, for the token chips: each group's count, and its tokens (id, text, and a
+   * byte-level token's bytes; at most TOKEN_CHIP_LIMIT in all, `cut` when there were more), with the
+   * tokenizer that made them ("o200k_base", "stories260K tokenizer") and, when it is not the
+   * prompt's own, why (`note`: the local model could not load). */
+  tokens?: {
+    tokenizer: string;
+    groups: { part: TokenGroupName; count: number; tokens: { index: number; id: number; text: string; bytes?: number[] }[] }[];
+    cut?: boolean;
+    note?: string;
+  };
+  /** The chips are still coming from this tokenizer (a local model loading): the counts shown are
+   * `tokenizer`'s until they arrive. */
+  tokensLoading?: string;
 }
+
+/** The count a view is drawn from: tiktoken's report, or a local model's (its tokenizer's name). */
+export type ViewCount = Omit<Pick<TokenReport, 'parts' | 'overhead' | 'total' | 'tokenizer' | 'exact'>, 'tokenizer'> & { tokenizer: string };
 
 /** Token chips sent to the panel at most (the counts are always whole). */
 export const TOKEN_CHIP_LIMIT = 5_000;
@@ -29,7 +42,9 @@ export const TOKEN_CHIP_LIMIT = 5_000;
 /** Characters of rendered text sent to the panel at most. */
 export const RENDERED_PREVIEW_LIMIT = 20_000;
 
-export function renderedPromptView(messages: readonly TextMessage[], parts: readonly PromptPart[], report: Pick<TokenReport, 'parts' | 'overhead' | 'total' | 'tokenizer' | 'exact'>, limit = RENDERED_PREVIEW_LIMIT, grouped?: PromptTokenGroups): RenderedPromptView {
+/** `grouped` (the chips) gives the counts when present; `note` says why its tokenizer is not the
+ * prompt's own, `loading` which tokenizer the chips are still awaited from. */
+export function renderedPromptView(messages: readonly TextMessage[], parts: readonly PromptPart[], report: ViewCount, limit = RENDERED_PREVIEW_LIMIT, grouped?: PromptTokenGroups, extra: { note?: string; loading?: string } = {}): RenderedPromptView {
   let budget = limit;
   let truncated = false;
   const shown = messages.map((message, index) => {
@@ -54,7 +69,7 @@ export function renderedPromptView(messages: readonly TextMessage[], parts: read
     const count = (part: TokenGroupName) => grouped.groups.find((group) => group.part === part)?.count ?? 0;
     let room = TOKEN_CHIP_LIMIT;
     const groups = grouped.groups.map((group) => {
-      const tokens = group.tokens.slice(0, Math.max(0, room)).map(({ index, id, text }) => ({ index, id, text }));
+      const tokens = group.tokens.slice(0, Math.max(0, room)).map(({ index, id, text, bytes }) => ({ index, id, text, ...(bytes ? { bytes } : {}) }));
       room -= tokens.length;
       return { part: group.part, count: group.count, tokens };
     });
@@ -63,7 +78,11 @@ export function renderedPromptView(messages: readonly TextMessage[], parts: read
       parts: report.parts.filter((part) => count(part.name) > 0 || part.text !== '').map(({ name }) => ({ name, tokens: count(name) })),
       overhead: count('overhead'), total: grouped.total, tokenizer: report.tokenizer, exact: report.exact,
       ...(truncated ? { truncated } : {}),
-      tokens: { groups, ...(grouped.groups.reduce((n, g) => n + g.tokens.length, 0) > TOKEN_CHIP_LIMIT ? { cut: true } : {}) },
+      tokens: {
+        tokenizer: report.tokenizer, groups,
+        ...(grouped.groups.reduce((n, g) => n + g.tokens.length, 0) > TOKEN_CHIP_LIMIT ? { cut: true } : {}),
+        ...(extra.note !== undefined ? { note: extra.note } : {}),
+      },
     };
   }
   return {
@@ -71,5 +90,6 @@ export function renderedPromptView(messages: readonly TextMessage[], parts: read
     parts: report.parts.filter((part) => part.tokens > 0 || part.text !== '').map(({ name, tokens }) => ({ name, tokens })),
     overhead: report.overhead, total: report.total, tokenizer: report.tokenizer, exact: report.exact,
     ...(truncated ? { truncated } : {}),
+    ...(extra.loading !== undefined ? { tokensLoading: extra.loading } : {}),
   };
 }

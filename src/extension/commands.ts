@@ -28,6 +28,9 @@ export const Commands = {
   /** Test hook, hidden from the palette: the status bar's token count state (TokenCountState), as
    * the status bar item's text cannot be read through the API. */
   currentTokenCount: 'promptLab.tokenCount.current',
+  /** Test hook, hidden from the palette: the `prompt/rendered` payloads the open panel was sent,
+   * oldest first (the last 20): what the panel shows of the rendered prompt and its token chips. */
+  renderedPromptPosted: 'promptLab.renderedPrompt.posted',
   // The History view (sidebar/historyCommands.ts). Each takes the record's tree element, or its id.
   historyRefresh: 'promptLab.history.refresh',
   historyOpen: 'promptLab.history.open',

@@ -7,6 +7,7 @@ import { ApiKeyStore } from './backends/apiKeys';
 import { promptAndStoreKey, registerApiKeyCommands } from './backends/apiKeyCommands';
 import { BackendService } from './backends/backendService';
 import { BackendStatusBar } from './backends/backendStatusBar';
+import { promptLocalTokenizer } from './backends/promptLocalTokenizer';
 import { BACKEND_FACTORIES } from './backends/factories';
 import { OutputLog } from './backends/outputLog';
 import { ModelLists } from './backends/modelLists';
@@ -94,7 +95,7 @@ export function activateFeatures(context: vscode.ExtensionContext): Features {
   store.add(registerPanelSerializer(extensionUri));
   store.add(registerProbabilityRequestCommand(Commands.probabilityRequest, () => PromptLabPanel.actions.probabilities));
   store.add({ dispose: () => PromptLabPanel.disposeCurrent() });
-  const language = store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService)));
+  const language = store.add(registerLanguageFeatures(extensionUri, checks, countTexts, (document, checked) => unsupportedSettingDiagnostics(backends, document, checked), models, workerPieces(tokenService), promptLocalTokenizer(backends)));
   store.add(registerDatasetFeatures(checks));
   const engine = extensionEngineHost(backends, keys, log, countTexts, store.add(new WorkspaceRetrievalSources()));
   store.add(registerRunCommand({ extensionUri, engine, backends, keys, log, runs, completions, onRunEnded: (prepared, outcome) => void history.save(historyRecordOfRun(prepared, outcome)) }));

@@ -8,6 +8,8 @@ import type { CellResult, CellUpdate, ComparisonRecord } from '../core/compariso
 import type { RenderedPromptView } from '../core/renderedPromptView';
 
 export type { RenderedPromptView } from '../core/renderedPromptView';
+/** How a byte-level token's chip reads (<0xE1>), the same in the panel and `tokens --show`. */
+export { byteText } from '../core/tokens/tokenBytes';
 import type { ColumnMetrics } from '../core/metrics';
 import type { RecordComparisonView } from '../core/recordComparison';
 import type { AssertionResult, EvalRecord, TestOutcome } from '../core/eval';

@@ -13,7 +13,8 @@ import { memoryEnvironment } from '../../src/core/promptEnvironment';
 import { countInProcess, countPromptTokens } from '../../src/core/promptTokens';
 import { renderChecked } from '../../src/core/render';
 import { promptParts } from '../../src/core/structure';
-import { tokenCountText } from '../../src/extension/language/tokenCountText';
+import { promptTokenGroups } from '../../src/core/tokens/tokenGroups';
+import { localCountText, tokenCountText } from '../../src/extension/language/tokenCountText';
 
 const root = path.resolve(__dirname, '../../..');
 const STORIES_MODEL = path.resolve(root, '../shared/models/stories260K.gguf');
@@ -61,6 +62,15 @@ describe('the status bar\'s token count and the panel\'s', function () {
       assert.equal(shown.text, `$(symbol-numeric) ~${status.total} tokens (o200k_base)`);
       assert.match(shown.tooltip, /counted with o200k_base as an OpenAI chat request/);
       assert.match(shown.tooltip, /local model's count in the panel is its own/);
+      // The prompt's token chips for a local prompt (PromptTokenCounts.localView) are the model's own
+      // tokens: their total is the run view's budget; once the panel has them, the status bar shows
+      // that total and names the same tokenizer.
+      const chips = promptTokenGroups((await local.tokenizePrompt(rendered.text)).tokens, rendered.text, parts);
+      assert.equal(chips.total, panel.total, 'the chips and the run view\'s budget count the same tokens');
+      assert.deepEqual(chips.groups.map((group) => group.part), [...panel.parts.filter((part) => part.tokens > 0).map((part) => part.name), 'overhead']);
+      const agreed = localCountText(chips.total, 'stories260K tokenizer');
+      assert.equal(agreed.text, `$(symbol-numeric) ${panel.total} tokens (stories260K tokenizer)`);
+      assert.match(agreed.tooltip, /counted by the local model \(the stories260K tokenizer/);
     } finally {
       await local.dispose();
     }

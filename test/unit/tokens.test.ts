@@ -212,6 +212,7 @@ describe('tokens: chat messages', function () {
       count: (text) => { asked.push(text); return text.length; },
       encode: () => new Uint32Array(),
       pieces: () => [],
+      tokens: () => [],
     };
     const counted = countChatTokens(spy, [{ role: 'model', content: 'Hi.' }]);
     assert.deepEqual(asked.sort(), ['Hi.', 'assistant']);

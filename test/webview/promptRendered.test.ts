@@ -59,6 +59,7 @@ describe('panel webview: the rendered prompt (Chromium, fake host)', () => {
 
   it('shows the tokens as chips grouped by part with each part\'s count: whitespace visible, id on hover, text never markup, arrow keys between chips', async () => {
     const tokens: NonNullable<RenderedPromptView['tokens']> = {
+      tokenizer: 'o200k_base',
       groups: [
         { part: 'instruction', count: 2, tokens: [{ index: 1, id: 9723, text: 'Summ' }, { index: 2, id: 20223, text: 'arize.' }] },
         { part: 'content', count: 4, tokens: [{ index: 4, id: 32, text: 'A:' }, { index: 5, id: 464, text: ' <b>' }, { index: 6, id: 5069, text: 'Chà' }, { index: 7, id: 0, text: '' }] },
@@ -100,6 +101,69 @@ describe('panel webview: the rendered prompt (Chromium, fake host)', () => {
     // Hovering a chip shows its id (the title is the browser's tooltip).
     await panel.page.locator('.token-chip', { hasText: 'Chà' }).hover();
     assert.equal(await panel.page.locator('.token-chip:hover').getAttribute('title'), 'id 5069');
+  });
+
+  it('a local prompt: says its tokens are loading, then shows the local model\'s chips labelled with its tokenizer, byte tokens as <0x..>', async () => {
+    const localPrompt: PromptSnapshot = { ...prompt, uri: 'file:///w/story.prompt', fileName: 'story.prompt', text: '---\nmodel: local/stories260K\n---\nbạn' };
+    const estimate: RenderedPromptView = {
+      messages: [{ role: 'user', segments: [{ text: 'bạn', part: 'content' }] }],
+      parts: [{ name: 'content', tokens: 2 }], overhead: 3, total: 5, tokenizer: 'o200k_base', exact: false,
+      tokensLoading: 'stories260K tokenizer',
+    };
+    const panel = await pages.open();
+    await panel.ready();
+    await panel.send({ type: 'panel/init', payload: { active: localPrompt } });
+    await panel.send({ type: 'prompt/rendered', payload: { uri: localPrompt.uri, rendered: estimate } });
+    await panel.page.locator('.token-chips-loading').waitFor();
+    assert.equal(await panel.text('.token-chips-loading'), 'Tokens by part: loading the stories260K tokenizer…');
+    assert.equal(await panel.page.locator('.token-chip').count(), 0, 'no chips of another tokenizer meanwhile');
+    assert.equal(await panel.text('.prompt-tokens'), '~5 tokens (o200k_base)');
+
+    // The model's own tokens: BOS, then b, the three bytes of ạ (E1 BA A1), n.
+    const local: RenderedPromptView = {
+      ...estimate, parts: [{ name: 'content', tokens: 5 }], overhead: 1, total: 6, tokenizer: 'stories260K tokenizer', exact: true,
+      tokens: {
+        tokenizer: 'stories260K tokenizer',
+        groups: [
+          { part: 'content', count: 5, tokens: [
+            { index: 1, id: 268, text: 'b' }, { index: 2, id: 228, text: '', bytes: [0xe1] }, { index: 3, id: 189, text: '', bytes: [0xba] },
+            { index: 4, id: 164, text: 'ạ', bytes: [0xa1] }, { index: 5, id: 416, text: 'n' },
+          ] },
+          { part: 'overhead', count: 1, tokens: [{ index: 0, id: 1, text: '' }] },
+        ],
+      },
+    };
+    delete local.tokensLoading;
+    await panel.send({ type: 'prompt/rendered', payload: { uri: localPrompt.uri, rendered: local } });
+    await panel.page.locator('.token-chip').first().waitFor();
+    assert.equal(await panel.page.locator('.token-chips-loading').count(), 0);
+    assert.equal(await panel.text('.prompt-tokens'), '6 tokens (stories260K tokenizer)');
+    assert.equal(await panel.text('.prompt-token-chips > summary'), 'Tokens by partstories260K tokenizer');
+    assert.equal(await panel.text('.token-chips-tokenizer'), 'stories260K tokenizer');
+    assert.deepEqual(await panel.page.locator('.prompt-parts li').allTextContents(), ['content 5', 'message overhead 1']);
+    const chips = await panel.page.locator('.token-group[data-part="content"] .token-chip').evaluateAll((all) => all.map((chip) => [chip.textContent, chip.getAttribute('title'), chip.classList.contains('token-bytes')]));
+    assert.deepEqual(chips, [
+      ['b', 'id 268', false],
+      ['<0xE1>', 'id 228, bytes 0xE1 of a character that ends in a later token', true],
+      ['<0xBA>', 'id 189, bytes 0xBA of a character that ends in a later token', true],
+      ['<0xA1>', 'id 164, bytes 0xA1, completing "ạ"', true],
+      ['n', 'id 416', false],
+    ]);
+    assert.equal(await panel.page.locator('.token-chip[data-id="164"]').getAttribute('aria-label'), 'bytes 0xA1, completing "ạ", id 164, content');
+    assert.equal(await panel.page.locator('.token-chips-note').count(), 0);
+
+    // The model could not load: tiktoken's chips, and a note that says so.
+    const fallback: RenderedPromptView = {
+      ...estimate,
+      tokens: { tokenizer: 'o200k_base', note: 'The stories260K tokenizer could not be used (no such file): these are o200k_base\'s tokens, an estimate of the local model\'s.',
+        groups: [{ part: 'content', count: 2, tokens: [{ index: 0, id: 65, text: 'b' }, { index: 1, id: 3, text: 'ạn' }] }] },
+    };
+    delete fallback.tokensLoading;
+    await panel.send({ type: 'prompt/rendered', payload: { uri: localPrompt.uri, rendered: fallback } });
+    await panel.page.locator('.token-chips-note').waitFor();
+    assert.match(await panel.text('.token-chips-note'), /^The stories260K tokenizer could not be used \(no such file\): these are o200k_base's tokens/);
+    assert.equal(await panel.text('.token-chips-tokenizer'), 'o200k_base');
+    assert.equal(await panel.text('.prompt-tokens'), '~5 tokens (o200k_base)');
   });
 
   it('keeps the source and says why when the prompt cannot be rendered', async () => {

@@ -237,7 +237,7 @@ export class LocalBackend implements Backend {
   }
 
   /** The prompt as this model's tokens (BOS or chat template included), each with its text in place. */
-  tokenizePrompt(messages: readonly { role: string; content: string }[], prompt?: string): Promise<{ tokens: { id: number; text: string }[]; mode: 'completion' | 'chat' }> {
+  tokenizePrompt(messages: readonly { role: string; content: string }[], prompt?: string): Promise<{ tokens: { id: number; text: string; bytes?: number[] }[]; mode: 'completion' | 'chat' }> {
     return this.call((id) => ({ type: 'tokenize', id, messages: messages.map(({ role, content }) => ({ role, content })), ...(prompt !== undefined ? { prompt } : {}) }));
   }
 

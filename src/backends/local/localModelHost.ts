@@ -9,6 +9,7 @@ import type { StreamedToken, TokenLogprob } from '../backend';
 import type { AfterPrompt } from '../backend';
 import { RAW_CHAIN, RawSampler } from './rawSampling';
 import type { HostDistribution, HostGenerateRequest, HostGenerationOutcome, HostModelOptions, HostNextTokensRequest, HostReply, HostRequest } from './protocol';
+import { splitTokenBytes, vocabularyOf } from './vocabularyBytes';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type ChatWrapper = ReturnType<NodeLlamaCpp['resolveChatWrapper']>;
@@ -398,14 +399,20 @@ async function tokenize(id: number, messages: HostGenerateRequest['messages'], p
   const state = await loaded();
   const { model } = state;
   const { tokens, mode } = promptOf(state, { messages, ...(prompt !== undefined ? { prompt } : {}), config: {} });
-  const pieces: { id: number; text: string }[] = [];
+  const pieces: { id: number; text: string; bytes?: number[] }[] = [];
+  // A byte-level token also carries its own bytes, for the token chips (vocabularyBytes.ts).
+  const vocabulary = vocabularyOf(model.fileInfo.metadata);
+  const withBytes = (piece: { id: number; text: string }) => {
+    const bytes = splitTokenBytes(vocabulary, piece.id);
+    return bytes ? { ...piece, bytes } : piece;
+  };
   let pending = 0;
   tokens.forEach((token, i) => {
     const start = i - pending;
     const text = model.detokenize(tokens.slice(start, i + 1), false, tokens.slice(Math.max(0, start - 8), start));
-    if (text.endsWith('\uFFFD') && pending < 3 && i < tokens.length - 1) { pending++; pieces.push({ id: token, text: '' }); return; }
+    if (text.endsWith('\uFFFD') && pending < 3 && i < tokens.length - 1) { pending++; pieces.push(withBytes({ id: token, text: '' })); return; }
     pending = 0;
-    pieces.push({ id: token, text });
+    pieces.push(withBytes({ id: token, text }));
   });
   send({ type: 'tokenized', id, tokens: pieces, mode });
 }

@@ -92,6 +92,7 @@ export type HostReply =
   | { type: 'counted'; id: number; counts: number[] }
   | { type: 'measured'; id: number; measure: PromptMeasure }
   | { type: 'distribution'; id: number; distribution: HostDistribution }
-  | { type: 'tokenized'; id: number; tokens: { id: number; text: string }[]; mode: 'completion' | 'chat' }
+  /** `bytes`: a byte-level token's own bytes, when they are not whole UTF-8 characters. */
+  | { type: 'tokenized'; id: number; tokens: { id: number; text: string; bytes?: number[] }[]; mode: 'completion' | 'chat' }
   /** A request failed before generating (the model did not load, bad input). */
   | { type: 'failed'; id: number; error: string };

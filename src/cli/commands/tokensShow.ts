@@ -7,6 +7,7 @@ import { LocalBackend, resolveModelPath } from '../../backends/local/localBacken
 import type { AnalyzedPrompt } from '../../core/analyzePrompt';
 import { countPromptTokens } from '../../core/promptTokens';
 import { chooseEncoding } from '../../core/tokens';
+import { byteText } from '../../core/tokens/tokenBytes';
 import { chatTokenGroups, piecesInProcess, promptTokenGroups, type PromptTokenGroups } from '../../core/tokens/tokenGroups';
 import { single, type ParsedArgs } from '../args';
 import { ExitCode, type CliIO } from '../io';
@@ -59,7 +60,8 @@ export async function showTokens(parsed: ParsedArgs, analyzed: AnalyzedPrompt, i
   for (const group of groups) {
     const unlisted = group.count - group.tokens.length;
     io.stdout(`${group.part === 'overhead' ? 'message overhead' : group.part}: ${group.count} token${group.count === 1 ? '' : 's'}${unlisted > 0 ? ` (${unlisted} not listed: message wrapping and reply priming)` : ''}\n`);
-    for (const token of group.tokens) io.stdout(`${String(token.index).padStart(5)}  ${String(token.id).padStart(idWidth)}  ${token.part.padEnd(11)}  ${visible(token.text)}\n`);
+    // A byte-level token shows its bytes (<0xE1>), then the character it completes, if it does.
+    for (const token of group.tokens) io.stdout(`${String(token.index).padStart(5)}  ${String(token.id).padStart(idWidth)}  ${token.part.padEnd(11)}  ${token.bytes ? `${byteText(token.bytes)}${token.text ? ` → ${visible(token.text)}` : ''}` : visible(token.text)}\n`);
   }
   io.stdout(`\n${groups.map((group) => `${group.part} ${group.count}`).join(' · ')} · total ${total} (${tokenizer})\n`);
   if (note) io.stdout(`${note}\n`);

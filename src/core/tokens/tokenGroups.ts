@@ -60,11 +60,7 @@ export type PiecesOf = (encoding: EncodingName, texts: string[]) => Promise<Toke
 
 export const piecesInProcess: PiecesOf = async (encoding, texts) => {
   const tokenizer = getTokenizer(encoding);
-  return texts.map((text) => {
-    const ids = tokenizer.encode(text);
-    const shown = tokenizer.pieces(text);
-    return Array.from(ids, (id, i) => ({ id, text: shown[i] ?? '' }));
-  });
+  return texts.map((text) => tokenizer.tokens(text));
 };
 
 /** A chat request's tokens with a tiktoken encoding, grouped: per message its role, then its

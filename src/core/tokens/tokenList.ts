@@ -12,16 +12,20 @@ export interface ListedToken {
   id: number;
   /** The token's text in place (a character split over several tokens shows with the last). */
   text: string;
+  /** The token's own bytes, only when they are not whole UTF-8 characters (a byte-level token of a
+   * character split over several tokens): the chips show these, `text` stays for reading in place. */
+  bytes?: number[];
   part: PartName | 'overhead';
 }
 
-/** One token as a tokenizer gives it, in prompt order. */
-export interface TokenPiece { id: number; text: string }
+/** One token as a tokenizer gives it, in prompt order (`bytes` as in ListedToken). */
+export interface TokenPiece { id: number; text: string; bytes?: number[] }
 
 /**
  * Labels tokens whose texts, joined, read as the prompt (possibly with wrapping around the
  * messages: a template, a BOS token). Each message's content is found in that text in order; a
- * token takes the part it overlaps most, or `overhead` when it overlaps none.
+ * token takes the part it overlaps most, or `overhead` when it overlaps none; a byte-level token
+ * with no text in place takes the part of the token that completes its character.
  */
 export function labelTokens(pieces: readonly TokenPiece[], messages: readonly TextMessage[], parts: readonly PromptPart[]): ListedToken[] {
   const full = pieces.map((piece) => piece.text).join('');
@@ -37,7 +41,7 @@ export function labelTokens(pieces: readonly TokenPiece[], messages: readonly Te
     }
   });
   let offset = 0;
-  return pieces.map((piece, index) => {
+  const listed = pieces.map((piece, index): ListedToken => {
     const start = offset;
     const end = offset + piece.text.length;
     offset = end;
@@ -47,16 +51,19 @@ export function labelTokens(pieces: readonly TokenPiece[], messages: readonly Te
       const overlap = Math.min(end, range.end) - Math.max(start, range.start);
       if (overlap > most) { most = overlap; best = range.part; }
     }
-    return { index, id: piece.id, text: piece.text, part: best };
+    return { index, id: piece.id, text: piece.text, ...(piece.bytes ? { bytes: piece.bytes } : {}), part: best };
   });
+  // A character's first bytes have no text in place (the token that completes it shows it): they
+  // belong to that token's part, not to the overhead.
+  for (let i = listed.length - 2; i >= 0; i--) {
+    const token = listed[i]!;
+    if (token.bytes && token.text === '') token.part = listed[i + 1]!.part;
+  }
+  return listed;
 }
 
 /** The prompt's tokens with a tiktoken encoding: per message its role, then its content, as a chat
  * request sends them. The fixed wrapping tokens around each message are counted, not listed. */
-export function tiktokenPieces(tokenizer: Pick<Tokenizer, 'encode' | 'pieces'>, messages: readonly TextMessage[]): TokenPiece[] {
-  return messages.flatMap((message) => [openAiRole(message.role), message.content].flatMap((text) => {
-    const ids = tokenizer.encode(text);
-    const texts = tokenizer.pieces(text);
-    return Array.from(ids, (id, i) => ({ id, text: texts[i] ?? '' }));
-  }));
+export function tiktokenPieces(tokenizer: Pick<Tokenizer, 'tokens'>, messages: readonly TextMessage[]): TokenPiece[] {
+  return messages.flatMap((message) => [openAiRole(message.role), message.content].flatMap((text) => tokenizer.tokens(text)));
 }

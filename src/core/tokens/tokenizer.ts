@@ -3,6 +3,8 @@
 // later calls get the same instance. In the extension and the CLI this runs in a worker thread (src/engine/tokens).
 import type { Tiktoken } from 'tiktoken/lite';
 import type { EncodingName } from './encodings';
+import { splitCharacterBytes } from './tokenBytes';
+import type { TokenPiece } from './tokenList';
 import { loadTiktokenClass, readRanks } from './tiktokenFiles';
 
 export interface Tokenizer {
@@ -14,6 +16,9 @@ export interface Tokenizer {
    * whose UTF-8 bytes span several tokens is shown with the token that completes it, so a piece can
    * be the empty string. */
   pieces(text: string): string[];
+  /** Each token's id and text in place (as `pieces`), with its own bytes when they are not whole
+   * UTF-8 characters (a byte-level token of a character split over tokens). */
+  tokens(text: string): TokenPiece[];
 }
 
 /** Every text is ordinary text: `<|endoftext|>` typed in a prompt is sent to the model as characters,
@@ -39,6 +44,15 @@ class TiktokenTokenizer implements Tokenizer {
     const rest = decoder.decode();
     if (rest !== '' && pieces.length > 0) pieces[pieces.length - 1] += rest;
     return pieces;
+  }
+
+  tokens(text: string): TokenPiece[] {
+    const ids = this.core.encode_ordinary(text);
+    const shown = this.pieces(text);
+    return Array.from(ids, (id, i) => {
+      const bytes = splitCharacterBytes(this.core.decode_single_token_bytes(id));
+      return { id, text: shown[i] ?? '', ...(bytes ? { bytes } : {}) };
+    });
   }
 }
 

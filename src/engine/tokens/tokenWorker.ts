@@ -14,11 +14,7 @@ port.on('message', ({ id, encoding, texts, pieces }: WorkerRequest) => {
     const tokenizer = getTokenizer(encoding);
     reply = { id, ok: true, counts: texts.map((text) => tokenizer.count(text)) };
     if (pieces) {
-      reply.pieces = texts.map((text) => {
-        const ids = tokenizer.encode(text);
-        const shown = tokenizer.pieces(text);
-        return Array.from(ids, (token, i) => ({ id: token, text: shown[i] ?? '' }));
-      });
+      reply.pieces = texts.map((text) => tokenizer.tokens(text));
     }
   } catch (error) {
     // A bad request fails alone; the worker stays up for the next one.

@@ -1,6 +1,7 @@
 // Every message between TokenCountService (extension host thread) and tokenWorker.ts (its worker
 // thread), typed once for both sides. Replies carry the id of the request they answer.
 import type { EncodingName } from '../../core/tokens';
+import type { TokenPiece } from '../../core/tokens/tokenList';
 
 /** What a caller asks for: the token count of each text, in one encoding. */
 export interface TokenCountRequest {
@@ -10,8 +11,9 @@ export interface TokenCountRequest {
   pieces?: boolean;
 }
 
-/** One token of a text: the tokenizer's id and its text (see Tokenizer.pieces). */
-export interface WorkerPiece { id: number; text: string }
+/** One token of a text: the tokenizer's id, its text, and its bytes when they are a split
+ * character's (see Tokenizer.tokens). */
+export type WorkerPiece = TokenPiece;
 
 /** host → worker */
 export interface WorkerRequest extends TokenCountRequest {

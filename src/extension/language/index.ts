@@ -5,6 +5,7 @@ import { Commands } from '../commands';
 import { DisposableStore } from '../disposables';
 import type { CountTexts } from '../../core/promptTokens';
 import type { PiecesOf } from '../../core/tokens/tokenGroups';
+import type { LocalTokenizerOf } from './localTokenizer';
 import type { ModelLists } from '../backends/modelLists';
 import { PromptCodeLenses } from './codeLens';
 import { COMPLETION_TRIGGERS, PromptCompletions } from './completions';
@@ -29,11 +30,12 @@ export interface LanguageProviders {
 }
 
 /** `checks` is shared with the features outside this folder (Run Prompt, the backend status bar);
- * `extraDiagnostics` adds what needs the configured backends; `models` lists what they offer. */
-export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists, piecesOf?: PiecesOf): vscode.Disposable & { providers: LanguageProviders } {
+ * `extraDiagnostics` adds what needs the configured backends; `models` lists what they offer;
+ * `localTokenizerOf` finds the local model that tokenizes a prompt running locally. */
+export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists, piecesOf?: PiecesOf, localTokenizerOf?: LocalTokenizerOf): vscode.Disposable & { providers: LanguageProviders } {
   const store = new DisposableStore();
-  const counts = store.add(new PromptTokenCounts(checks, countTexts, piecesOf));
-  PromptLabPanel.renderedPrompt = (document) => counts.rendered(document);
+  const counts = store.add(new PromptTokenCounts(checks, countTexts, piecesOf, localTokenizerOf));
+  PromptLabPanel.renderedPrompt = (document, later) => counts.rendered(document, later);
   store.add(watchPartials(checks));
   store.add(promptDiagnostics(checks, extraDiagnostics));
   const providers: LanguageProviders = {
@@ -48,6 +50,7 @@ export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: Promp
   store.add(vscode.languages.registerCodeLensProvider(DOTPROMPT_SELECTOR, providers.codeLenses));
   const statusBar = store.add(new TokenStatusBar(checks, counts));
   store.add(vscode.commands.registerCommand(Commands.currentTokenCount, () => statusBar.state));
+  store.add(vscode.commands.registerCommand(Commands.renderedPromptPosted, () => PromptLabPanel.postedRenderings()));
   store.add(registerNewPromptFromTemplate(extensionUri));
   return { providers, dispose: () => store.dispose() };
 }

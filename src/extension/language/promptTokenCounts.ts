@@ -1,6 +1,9 @@
 // Token counts of open prompts, once per document version: check (shared), render with the
 // prompt's defaults, split into parts, count in the token worker. The rendering runs here (a few
-// ms), the tokenizer never does: it loads and counts in TokenCountService's worker thread.
+// ms), the tokenizer never does: it loads and counts in TokenCountService's worker thread. For the
+// panel, a prompt that runs on a local model is tokenized by that model (its own tokenizer, in the
+// model process), once per version; until then the panel says it is loading, and if the model
+// cannot load, it shows tiktoken's tokens and says so.
 import * as vscode from 'vscode';
 import type { CheckedPrompt } from '../../core/check/checkPrompt';
 import type { InputField } from '../../core/inputSchema';
@@ -8,7 +11,8 @@ import { cachedCountTexts, countPromptTokens, type CountTexts, type TokenReport 
 import { InputError, renderChecked, type RenderRequest } from '../../core/render';
 import { renderedPromptView, type RenderedPromptView } from '../../core/renderedPromptView';
 import type { TextMessage } from '../../core/render';
-import { chatTokenGroups, type PiecesOf } from '../../core/tokens/tokenGroups';
+import { chatTokenGroups, promptTokenGroups, type PiecesOf } from '../../core/tokens/tokenGroups';
+import type { LocalTokenizer, LocalTokenizerOf } from './localTokenizer';
 import { promptParts, type PromptPart } from '../../core/structure';
 import type { TokenCountService } from '../../engine/tokens/tokenCountService';
 import type { PromptChecks } from './promptChecks';
@@ -25,6 +29,8 @@ export type TokenCount =
     rendered: RenderedPromptView;
     /** The rendered messages themselves (for the token chips). */
     messages: TextMessage[];
+    /** The prompt's `model:` as rendered (where it runs: a local model tokenizes for itself). */
+    model?: string;
   }
   /** The prompt has errors: nothing to render. */
   | { kind: 'errors'; errors: number }
@@ -35,6 +41,15 @@ interface Entry {
   stamp: string;
   result: Promise<TokenCount>;
   settled?: TokenCount;
+}
+
+/** A local model's view of one version of a prompt: its chips and counts, or tiktoken's with a note. */
+interface LocalEntry {
+  stamp: string;
+  tokenizer: string;
+  view: Promise<RenderedPromptView>;
+  /** Set once the model tokenized it (not on a fallback): what the status bar shows. */
+  counted?: { total: number; tokenizer: string };
 }
 
 /** Counts in the worker, remembering chunk counts: a count after an edit sends only the chunks
@@ -50,10 +65,30 @@ export function workerPieces(service: TokenCountService): PiecesOf {
 
 export class PromptTokenCounts implements vscode.Disposable {
   private readonly cache = new Map<string, Entry>();
-  private readonly closed = vscode.workspace.onDidCloseTextDocument((document) => this.cache.delete(document.uri.toString()));
+  private readonly local = new Map<string, LocalEntry>();
+  private readonly countedLocally = new vscode.EventEmitter<vscode.Uri>();
+  /** A local model has counted a prompt's current version (localCount has it now). */
+  readonly onDidCountLocally = this.countedLocally.event;
+  private readonly closed = vscode.workspace.onDidCloseTextDocument((document) => {
+    this.cache.delete(document.uri.toString());
+    this.local.delete(document.uri.toString());
+  });
 
-  /** `piecesOf`, when given, lists the tokens for the panel's token chips. */
-  constructor(private readonly checks: PromptChecks, private readonly countTexts: CountTexts, private readonly piecesOf?: PiecesOf) {}
+  /** `piecesOf`, when given, lists the tokens for the panel's token chips; `localTokenizerOf` finds
+   * the local model's tokenizer of a prompt that runs locally. */
+  constructor(private readonly checks: PromptChecks, private readonly countTexts: CountTexts, private readonly piecesOf?: PiecesOf, private readonly localTokenizerOf?: LocalTokenizerOf) {}
+
+  /** The local tokenizer of the counted prompt, when it runs on a local model. */
+  localTokenizer(count: TokenCount): LocalTokenizer | undefined {
+    return count.kind === 'counted' ? this.localTokenizerOf?.(count.model) : undefined;
+  }
+
+  /** The local model's own count of the document as it is now, if the panel has had it counted;
+   * never loads the model (the status bar asks this on every edit). */
+  localCount(document: vscode.TextDocument): { total: number; tokenizer: string } | undefined {
+    const entry = this.local.get(document.uri.toString());
+    return entry?.stamp === this.checks.stamp(document) ? entry.counted : undefined;
+  }
 
   /** The count for the document as it is now (shared by every caller for this version). */
   count(document: vscode.TextDocument): Promise<TokenCount> {
@@ -67,19 +102,23 @@ export class PromptTokenCounts implements vscode.Disposable {
     return entry.result;
   }
 
-  /** The document rendered for the panel (parts marked and counted), or why it cannot be. */
-  async rendered(document: vscode.TextDocument): Promise<RenderedPromptView | string> {
+  /** The document rendered for the panel (parts marked and counted), or why it cannot be. For a
+   * prompt that runs on a local model whose tokens are not known yet, `later` (when given) gets
+   * the local model's view once it has it, and the view returned now says it is loading; without
+   * `later`, this waits for the local model. */
+  async rendered(document: vscode.TextDocument, later?: (view: RenderedPromptView) => void): Promise<RenderedPromptView | string> {
+    const stamp = this.checks.stamp(document);
     const count = await this.count(document);
     if (count.kind === 'counted') {
-      if (!this.piecesOf) return count.rendered;
-      try {
-        // Listed only for the panel (the status bar and hovers need counts alone); the same groups
-        // and counts as `prompt-lab tokens --show` (core/tokens/tokenGroups).
-        const grouped = await chatTokenGroups(this.piecesOf, count.report.tokenizer, count.messages, count.parts, count.report.total);
-        return renderedPromptView(count.messages, count.parts, count.report, undefined, grouped);
-      } catch {
-        return count.rendered; // no chips, the counts still show
+      const tokenizer = this.localTokenizer(count);
+      if (tokenizer) {
+        const view = this.localView(document.uri, stamp, count, tokenizer);
+        const settled = await Promise.race([view, Promise.resolve(undefined)]);
+        if (settled || !later) return settled ?? view;
+        void view.then(later);
+        return renderedPromptView(count.messages, count.parts, count.report, undefined, undefined, { loading: tokenizer.name });
       }
+      return this.tiktokenView(count);
     }
     return count.kind === 'errors' ? `the prompt has ${count.errors === 1 ? 'an error' : `${count.errors} errors`}: fix ${count.errors === 1 ? 'it' : 'them'} to see it rendered` : count.reason;
   }
@@ -92,7 +131,45 @@ export class PromptTokenCounts implements vscode.Disposable {
 
   dispose(): void {
     this.closed.dispose();
+    this.countedLocally.dispose();
     this.cache.clear();
+    this.local.clear();
+  }
+
+  /** tiktoken's chips, listed only for the panel (the status bar and hovers need counts alone); the
+   * same groups and counts as `prompt-lab tokens --show` (core/tokens/tokenGroups). */
+  private async tiktokenView(count: Extract<TokenCount, { kind: 'counted' }>, note?: string): Promise<RenderedPromptView> {
+    if (!this.piecesOf) return count.rendered;
+    try {
+      const grouped = await chatTokenGroups(this.piecesOf, count.report.tokenizer, count.messages, count.parts, count.report.total);
+      return renderedPromptView(count.messages, count.parts, count.report, undefined, grouped, note !== undefined ? { note } : {});
+    } catch {
+      return count.rendered; // no chips, the counts still show
+    }
+  }
+
+  /** The local model's chips and counts for this version (asked once per version), or tiktoken's
+   * with a note saying why the model's are missing. */
+  private localView(uri: vscode.Uri, stamp: string, count: Extract<TokenCount, { kind: 'counted' }>, tokenizer: LocalTokenizer): Promise<RenderedPromptView> {
+    const key = uri.toString();
+    const cached = this.local.get(key);
+    if (cached?.stamp === stamp && cached.tokenizer === tokenizer.name) return cached.view;
+    const entry: LocalEntry = { stamp, tokenizer: tokenizer.name, view: Promise.resolve(count.rendered) };
+    entry.view = (async () => {
+      try {
+        const { tokens } = await tokenizer.tokenize(count.messages);
+        // Every token is listed (BOS, a chat template's wrapping): the groups' counts are the model's own.
+        const grouped = promptTokenGroups(tokens, count.messages, count.parts);
+        entry.counted = { total: grouped.total, tokenizer: tokenizer.name };
+        if (this.local.get(key) === entry) this.countedLocally.fire(uri);
+        return renderedPromptView(count.messages, count.parts, { ...count.report, tokenizer: tokenizer.name, exact: true }, undefined, grouped);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return this.tiktokenView(count, `The ${tokenizer.name} could not be used (${reason}): these are ${count.report.tokenizer}'s tokens, an estimate of the local model's.`);
+      }
+    })();
+    this.local.set(key, entry);
+    return entry.view;
   }
 
   private async countChecked(checked: CheckedPrompt): Promise<TokenCount> {
@@ -103,7 +180,8 @@ export class PromptTokenCounts implements vscode.Disposable {
       const result = await renderChecked(checked, request);
       const parts = await promptParts(checked, result, (shots) => renderChecked(checked, { ...request, shots }));
       const report = await countPromptTokens(result.model ?? checked.frontmatter.model, result.text, parts, this.countTexts);
-      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders), rendered: renderedPromptView(result.text, parts, report), messages: result.text };
+      const model = result.model ?? checked.frontmatter.model;
+      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders), rendered: renderedPromptView(result.text, parts, report), messages: result.text, ...(model !== undefined ? { model } : {}) };
     } catch (error) {
       const reason = error instanceof InputError
         ? error.message

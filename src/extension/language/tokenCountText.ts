@@ -2,7 +2,8 @@
 // The count is tiktoken's, for the prompt's model as an OpenAI chat request. For an OpenAI model it is
 // the panel's count; for any other model (a local GGUF model, whose own tokenizer and overhead the
 // panel uses) it is an estimate, and the status bar names the tokenizer it used and says so, rather
-// than show a number that silently disagrees with the panel's (39 here against the panel's 45 for
+// than show a number that silently disagrees with the panel's; once the panel has had the local
+// model count the prompt, the status bar shows that count (localCountText), the panel's (39 here against the panel's 45 for
 // continue-story.prompt on stories260K: o200k_base splits the text into fewer tokens than the model's
 // SentencePiece vocabulary, and adds OpenAI's chat overhead where the local model gets a BOS token).
 import type { TokenReport } from '../../core/promptTokens';
@@ -26,5 +27,14 @@ export function tokenCountText(report: Pick<TokenReport, 'total' | 'overhead' | 
       + `(${report.total - report.overhead} of text, ${report.overhead} of message overhead).\n${report.note}\n`
       + 'A local model\'s count in the panel is its own: its tokenizer, and its own overhead (a BOS token or its chat template), so it differs.'
       + `${empty}\nClick to open the Prompt Lab panel.`,
+  };
+}
+
+/** A local model's own count (its tokenizer, its BOS token or chat template): the panel's count. */
+export function localCountText(total: number, tokenizer: string, emptyInputs: readonly string[] = []): TokenCountText {
+  const empty = emptyInputs.length ? `\nRequired inputs without a default (${emptyInputs.join(', ')}) are counted as empty.` : '';
+  return {
+    text: `$(symbol-numeric) ${total} tokens (${tokenizer})`,
+    tooltip: `Prompt Lab: ${total} prompt tokens, counted by the local model (the ${tokenizer}, its own prompt wrapping included), as the panel shows them.${empty}\nClick to open the Prompt Lab panel.`,
   };
 }

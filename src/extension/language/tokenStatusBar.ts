@@ -7,7 +7,7 @@ import { KeyedDebouncer } from './debouncer';
 import type { PromptChecks } from './promptChecks';
 import { isPromptDocument } from './promptDocuments';
 import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
-import { tokenCountText } from './tokenCountText';
+import { localCountText, tokenCountText } from './tokenCountText';
 
 /** Typing pauses this long before the count is redone. */
 export const STATUS_BAR_DELAY_MS = 300;
@@ -41,6 +41,10 @@ export class TokenStatusBar implements vscode.Disposable {
       if (document === vscode.window.activeTextEditor?.document) this.refresh(0);
     }));
     this.store.add(checks.onDidInvalidate(() => this.refresh(STATUS_BAR_DELAY_MS)));
+    // The panel had a local model count the active prompt: show the model's own count, as the panel does.
+    this.store.add(counts.onDidCountLocally((uri) => {
+      if (uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.refresh(0);
+    }));
     this.refresh(0);
   }
 
@@ -79,8 +83,17 @@ export class TokenStatusBar implements vscode.Disposable {
     switch (count.kind) {
       case 'counted': {
         const { report } = count;
-        const { text, tooltip } = tokenCountText(report, count.emptyInputs);
-        this.show({ uri, version, state: 'counted', total: report.total, tokenizer: report.tokenizer, exact: report.exact }, text, tooltip, Commands.openPanel);
+        // A prompt that runs on a local model: its own count once the panel has had it counted;
+        // until then tiktoken's, as an estimate that names its tokenizer (never silently another number).
+        const local = this.counts.localTokenizer(count) && this.counts.localCount(document);
+        if (local) {
+          const { text, tooltip } = localCountText(local.total, local.tokenizer, count.emptyInputs);
+          this.show({ uri, version, state: 'counted', total: local.total, tokenizer: local.tokenizer, exact: true }, text, tooltip, Commands.openPanel);
+          break;
+        }
+        const estimate = this.counts.localTokenizer(count) ? { ...report, exact: false } : report;
+        const { text, tooltip } = tokenCountText(estimate, count.emptyInputs);
+        this.show({ uri, version, state: 'counted', total: report.total, tokenizer: report.tokenizer, exact: estimate.exact }, text, tooltip, Commands.openPanel);
         break;
       }
       case 'errors':

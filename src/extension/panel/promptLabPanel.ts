@@ -77,14 +77,24 @@ export class PromptLabPanel implements vscode.Disposable {
   static actions: PanelActions = NO_ACTIONS;
   static feedback: PanelFeedback = NO_FEEDBACK;
   /** The active prompt rendered with its defaults, parts marked and counted (set by the language
-   * features, which count it for the status bar too), or why it cannot be. */
-  static renderedPrompt: (document: vscode.TextDocument) => Promise<RenderedPromptView | string> = async () => 'the prompt is not rendered here';
+   * features, which count it for the status bar too), or why it cannot be. When the view says its
+   * tokens are loading (a local model's), `later` gets the view with them. */
+  static renderedPrompt: (document: vscode.TextDocument, later?: (view: RenderedPromptView) => void) => Promise<RenderedPromptView | string> = async () => 'the prompt is not rendered here';
 
   private readonly disposables = new DisposableStore();
   /** Nothing is posted before the webview's `webview/ready`: earlier messages would be lost. */
   private ready = false;
   /** Run messages posted before `webview/ready` (a run that opened the panel): sent after `panel/init`. */
   private readonly queued: HostMessage[] = [];
+  /** Renderings asked for (sendRendered): a late local view of an older one is dropped. */
+  private renderings = 0;
+  /** The last `prompt/rendered` payloads sent, for the test hook (Commands.renderedPromptPosted). */
+  private readonly postedRendered: HostToWebview['prompt/rendered'][] = [];
+
+  /** The open panel's last `prompt/rendered` payloads, oldest first (none when no panel is open). */
+  static postedRenderings(): HostToWebview['prompt/rendered'][] {
+    return [...(PromptLabPanel.current?.postedRendered ?? [])];
+  }
 
   /** Opens the panel beside the active editor, or reveals it if it is already open. */
   static show(extensionUri: vscode.Uri): PromptLabPanel {
@@ -271,10 +281,17 @@ export class PromptLabPanel implements vscode.Disposable {
     this.sendRendered(document);
   }
 
-  /** Renders and counts `document` (the count the status bar shares), then sends it to the panel. */
+  /** Renders and counts `document` (the count the status bar shares), then sends it to the panel;
+   * a local model's tokens follow in a second message when they come (the first says they are
+   * loading), unless another rendering was asked for meanwhile. */
   private sendRendered(document: vscode.TextDocument): void {
     const uri = document.uri.toString();
-    PromptLabPanel.renderedPrompt(document).then(
+    const asked = ++this.renderings;
+    let first: Promise<void> = Promise.resolve();
+    const later = (rendered: RenderedPromptView) => void first.then(() => {
+      if (asked === this.renderings) this.post('prompt/rendered', { uri, rendered });
+    });
+    first = PromptLabPanel.renderedPrompt(document, later).then(
       (rendered) => this.post('prompt/rendered', typeof rendered === 'string' ? { uri, problem: rendered } : { uri, rendered }),
       (error: unknown) => this.post('prompt/rendered', { uri, problem: error instanceof Error ? error.message : String(error) }),
     );
@@ -282,6 +299,10 @@ export class PromptLabPanel implements vscode.Disposable {
 
   private post<K extends keyof HostToWebview>(type: K, payload: HostToWebview[K], replyTo?: string): void {
     if (!this.ready) return;
+    if (type === 'prompt/rendered') {
+      this.postedRendered.push(payload as HostToWebview['prompt/rendered']);
+      if (this.postedRendered.length > 20) this.postedRendered.shift();
+    }
     const message = { type, payload, ...(typeof replyTo === 'string' ? { replyTo } : {}) } as HostMessage;
     void this.panel.webview.postMessage(message);
   }

@@ -3,12 +3,15 @@
 // made visible; its id shows on hover (title) and is read out on focus (aria-label). Token text is
 // model-facing and untrusted: it is only ever set as textContent. The chips are one tab stop: arrow
 // keys, Home and End move between them (one listener on the list, not one per chip), and the list
-// is built in one DocumentFragment.
-import type { RenderedPromptView } from '../../../src/shared/protocol';
+// is built in one DocumentFragment. A byte-level token (a piece of a character split over tokens,
+// as Vietnamese is in a small vocabulary) shows its bytes, <0xE1>, not a character it does not hold.
+// The summary names the tokenizer the chips are from ("o200k_base", "stories260K tokenizer").
+import { byteText, type RenderedPromptView } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { number, plural } from '../format';
 
 type Tokens = NonNullable<RenderedPromptView['tokens']>;
+type Token = Tokens['groups'][number]['tokens'][number];
 
 const GROUP_LABELS: Record<string, string> = { overhead: 'message overhead' };
 
@@ -16,6 +19,14 @@ const GROUP_LABELS: Record<string, string> = { overhead: 'message overhead' };
  * character whose bytes end in the next token). */
 export function visibleToken(text: string): string {
   return text === '' ? '∅' : text.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '→').replace(/\r/g, '␍');
+}
+
+/** What a chip shows, and what its hover and screen reader say beyond the id. */
+function chipText(token: Token): { shown: string; about: string } {
+  if (!token.bytes) return { shown: visibleToken(token.text), about: JSON.stringify(token.text) };
+  const bytes = token.bytes.map((byte) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+  const about = token.text === '' ? `bytes ${bytes} of a character that ends in a later token` : `bytes ${bytes}, completing ${JSON.stringify(token.text)}`;
+  return { shown: byteText(token.bytes), about };
 }
 
 export function tokenChipsView(tokens: Tokens): HTMLElement {
@@ -27,13 +38,14 @@ export function tokenChipsView(tokens: Tokens): HTMLElement {
     const unlisted = group.count - group.tokens.length;
     const chips = el('div', { className: 'token-group-chips' });
     for (const token of group.tokens) {
+      const { shown, about } = chipText(token);
       const chip = el('span', {
-        className: `token-chip part-${group.part}`,
+        className: `token-chip part-${group.part}${token.bytes ? ' token-bytes' : ''}`,
         attributes: {
-          role: 'listitem', tabindex: first ? '0' : '-1', title: `id ${token.id}`, 'data-id': String(token.id), 'data-index': String(token.index),
-          'aria-label': `${JSON.stringify(token.text)}, id ${token.id}, ${label}`,
+          role: 'listitem', tabindex: first ? '0' : '-1', title: token.bytes ? `id ${token.id}, ${about}` : `id ${token.id}`, 'data-id': String(token.id), 'data-index': String(token.index),
+          'aria-label': `${about}, id ${token.id}, ${label}`,
         },
-      }, visibleToken(token.text));
+      }, shown);
       first = false;
       chips.append(chip);
       // A newline token ends its line, as it does in the text.
@@ -54,8 +66,15 @@ export function tokenChipsView(tokens: Tokens): HTMLElement {
     chip.setAttribute('tabindex', '0');
   });
   return el('details', { className: 'prompt-token-chips', attributes: { open: '' } },
-    el('summary', {}, 'Tokens by part'), list,
+    el('summary', {}, 'Tokens by part', tokens.tokenizer ? el('span', { className: 'pill token-chips-tokenizer' }, tokens.tokenizer) : undefined),
+    tokens.note !== undefined ? el('p', { className: 'note token-chips-note', attributes: { role: 'status' } }, tokens.note) : undefined,
+    list,
     tokens.cut ? el('p', { className: 'note' }, 'Only the first tokens are shown; the counts are of all of them.') : undefined);
+}
+
+/** Shown instead of the chips while a local model loads to tokenize the prompt. */
+export function tokenChipsLoading(tokenizer: string): HTMLElement {
+  return el('p', { className: 'note token-chips-loading', attributes: { role: 'status' } }, `Tokens by part: loading the ${tokenizer}…`);
 }
 
 function moveFocus(list: HTMLElement, event: KeyboardEvent): void {

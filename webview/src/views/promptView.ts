@@ -1,7 +1,7 @@
 import type { PromptSnapshot, RenderedPromptView } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { number, plural } from '../format';
-import { tokenChipsView } from '../tokens/tokenChips';
+import { tokenChipsLoading, tokenChipsView } from '../tokens/tokenChips';
 
 /** The prompt the panel is about: its name, then the prompt as it is sent (its messages, rendered
  * with the prompt's defaults, each part marked and counted); the .prompt source, which the editor
@@ -42,6 +42,7 @@ function renderedView(rendered: RenderedPromptView): HTMLElement {
     el('p', { className: 'note' }, 'As sent, with the prompt\'s defaults:'),
     legend, ...messages,
     rendered.tokens && tokenChipsView(rendered.tokens),
+    rendered.tokensLoading !== undefined && tokenChipsLoading(rendered.tokensLoading),
     rendered.truncated && el('p', { className: 'note' }, 'The rendered prompt is cut here.'),
   );
 }
