@@ -1,6 +1,7 @@
 // Checks the YAML frontmatter: syntax, the shape Dotprompt expects, generation config ranges,
 // Prompt Lab's extension keys and the input schema. Everything is reported where it is written.
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair } from 'yaml';
+import { parseYamlDocument } from '../yamlDocument';
 import type { InputField } from '../inputSchema';
 import { findField } from '../inputSchema';
 import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '../frontmatterKeys';
@@ -38,7 +39,7 @@ const PROMPTLAB_KEYS = new Set(TOP_LEVEL_KEYS.map((key) => key.key).filter((key)
 const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
 export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo {
-  const document = parseDocument(yaml, { prettyErrors: false, uniqueKeys: true });
+  const document = parseYamlDocument(yaml, { prettyErrors: false });
   if (document.errors.length > 0) {
     for (const error of document.errors) report.error('yaml-syntax', `YAML: ${firstLine(error.message)}`, error.pos[0], error.pos[1]);
     return { broken: true };
