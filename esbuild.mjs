@@ -1,5 +1,6 @@
-// Five bundles (DESIGN.md, Packaging): the extension host, its token-count worker, the local model's
-// child process and the CLI (Node, CommonJS), and the panel's webview (browser, IIFE). `--watch`
+// Six bundles (DESIGN.md, Packaging): the extension host, its token-count worker, the sandbox's
+// worker, the local model's child process and the CLI (Node, CommonJS), and the panel's webview
+// (browser, IIFE). `--watch`
 // rebuilds on change; `--production` minifies. tiktoken's WASM and the ranks of the two encodings
 // are copied beside the Node bundles.
 import * as esbuild from 'esbuild';
@@ -38,8 +39,9 @@ const common = {
 
 // node-llama-cpp is never bundled: it is ESM with native binaries, shipped in the .vsix's
 // node_modules, and only the local model's child process (dist/localModelHost.js) loads it.
-// QuickJS (the sandbox of `javascript` assertions) is not bundled either: its loader finds its
-// WebAssembly file beside its own module (import.meta.url), so it runs from node_modules.
+// QuickJS (the sandbox of `javascript` assertions and PAL programs, dist/sandboxWorker.js) is not
+// bundled either: its loader finds its WebAssembly file beside its own module (import.meta.url), so
+// it runs from node_modules.
 const NODE_EXTERNALS = ['node-llama-cpp', 'quickjs-emscripten-core', '@jitl/*'];
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: NODE_EXTERNALS };
 
@@ -60,9 +62,12 @@ async function copyTiktokenFiles() {
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('extension') },
-  // Token counting off the extension host thread (src/extension/tokens/tokenCountService.ts). No
+  // Token counting off the extension host's and the CLI's thread (src/engine/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
-  { ...node, entryPoints: ['src/extension/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
+  { ...node, entryPoints: ['src/engine/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
+  // The sandbox's worker thread (src/core/sandbox/sandbox.ts starts it from beside its own bundle:
+  // dist/extension.js and dist/cli.js alike). No `vscode` external, as for the token worker.
+  { ...node, entryPoints: ['src/core/sandbox/sandboxWorker.ts'], outfile: 'dist/sandboxWorker.js', plugins: plugins('sandboxWorker') },
   // The local backend's child process (src/backends/local/localModelHost.ts), forked by the extension
   // and the CLI from beside their own bundle.
   { ...node, entryPoints: ['src/backends/local/localModelHost.ts'], outfile: 'dist/localModelHost.js', plugins: plugins('localModelHost') },

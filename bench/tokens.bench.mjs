@@ -106,7 +106,7 @@ for (const encoding of ['o200k_base', 'cl100k_base']) {
   const { importMs, loadMs } = coldLoad(encoding);
   console.log(`cold load ${encoding}, fresh process: import ${ms(importMs)}, first getTokenizer ${ms(loadMs)}`);
 }
-const { TokenCountService } = require(path.join(root, 'out/src/extension/tokens/tokenCountService.js'));
+const { TokenCountService } = require(path.join(root, 'out/src/engine/tokens/tokenCountService.js'));
 const service = new TokenCountService({ workerPath: path.join(root, 'dist/tokenWorker.js') });
 const request = (t) => service.count({ encoding: 'o200k_base', texts: [t] });
 let t0 = performance.now();

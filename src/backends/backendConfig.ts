@@ -36,6 +36,17 @@ export interface BackendConfig {
 
 export const BACKEND_KINDS: readonly BackendKind[] = ['openai', 'azure-openai', 'local', 'vscode-lm'];
 
+/** Requests at once against a backend whose `concurrency` is not set: the default package.json's
+ * `promptLab.backends` documents (the manifest test holds them equal). A server takes 4 at once
+ * easily; a local model runs only as many as its context has sequences. */
+export const DEFAULT_CONCURRENCY = 4;
+/** `local`: the sequences of the model's context (src/backends/local/localBackend.ts sets the same 2). */
+export const DEFAULT_LOCAL_CONCURRENCY = 2;
+
+/** How many requests run at once against `config`: its own `concurrency`, else its kind's default. */
+export const concurrencyOfBackend = (config: BackendConfig): number =>
+  config.concurrency ?? (config.kind === 'local' ? DEFAULT_LOCAL_CONCURRENCY : DEFAULT_CONCURRENCY);
+
 /** The backend `local` that needs no key: present unless the configuration names its own `local`. */
 export const DEFAULT_LOCAL_BACKEND: BackendConfig = { id: 'local', kind: 'local' };
 

@@ -1,10 +1,14 @@
-import { COMMANDS, type CliCommand } from './commands';
+// Light on purpose: `prompt-lab --help` evaluates this file, commands.ts and the few small modules
+// below, never a command's own module (see LazyCliCommand).
+import { COMMANDS, type CliCommand, type LazyCliCommand } from './commands';
 import { UsageError } from './args';
+import { ConfigError } from './configError';
 import { ExitCode, type CliIO } from './io';
 import { FileError, fileSystemMessage, isFileSystemError } from './fileErrors';
-import { ConfigError } from './workspaceConfig';
 
-function usage(commands: readonly CliCommand[]): string {
+type AnyCommand = CliCommand | LazyCliCommand;
+
+function usage(commands: readonly AnyCommand[]): string {
   const width = Math.max(8, ...commands.map((command) => command.name.length));
   const list = commands.length > 0
     ? commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')
@@ -31,7 +35,7 @@ export async function runCli(
   argv: readonly string[],
   io: CliIO,
   version: string,
-  commands: readonly CliCommand[] = COMMANDS,
+  commands: readonly AnyCommand[] = COMMANDS,
 ): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
@@ -42,12 +46,13 @@ export async function runCli(
     io.stdout(`${version}\n`);
     return ExitCode.ok;
   }
-  const command = commands.find((candidate) => candidate.name === first);
-  if (!command) {
+  const listed = commands.find((candidate) => candidate.name === first);
+  if (!listed) {
     const what = first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`;
     io.stderr(`prompt-lab: ${what}. Run 'prompt-lab --help' for the list of commands.\n`);
     return ExitCode.usage;
   }
+  const command = 'load' in listed ? await listed.load() : listed;
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${command.usage}\n`);
     return ExitCode.ok;

@@ -11,12 +11,13 @@ import { isInsideFolder } from '../core/folders';
 import { findConfigKey, settingProblem } from '../core/frontmatterKeys';
 import type { GenerationConfig } from '../core/generationConfig';
 import { judgePromptReader, judgePromptRoot } from '../core/eval/judgePrompts';
-import { countInProcess } from '../core/promptTokens';
+import type { CountTexts } from '../core/promptTokens';
 import type { RenderRequest } from '../core/render';
 import type { EngineHost } from '../engine/host';
 import type { EngineProblem } from '../engine/problems';
 import { loadPrompt, renderLoaded, type PreparedPrompt, type RenderedPrompt } from '../engine/prompt';
 import { cacheFolderOf, fileCacheStore } from '../engine/responseCache';
+import { TokenCountService } from '../engine/tokens/tokenCountService';
 import { resolveTarget, targetProblem } from '../engine/target';
 import { all, single, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostic, toFileDiagnostic } from './diagnosticsOutput';
@@ -26,6 +27,8 @@ import { ExitCode, type CliIO } from './io';
 import { promptPath, RENDER_OPTIONS, renderRequest } from './renderOptions';
 import { readPromptFile } from './promptFiles';
 import { cliBackendRegistry, cliBackendServices, ConfigError, readWorkspaceConfig } from './workspaceConfig';
+import { nodeRetrievalSource } from '../core/patterns/retrieval/nodeSource';
+import type { RetrievalSource } from '../core/patterns/retrieval/source';
 
 export const RUN_OPTIONS = {
   ...RENDER_OPTIONS,
@@ -100,6 +103,12 @@ export interface CliTarget {
   registry: BackendRegistry;
 }
 
+/** Counts in a worker thread (dist/tokenWorker.js beside dist/cli.js), started on the first count:
+ * building a tokenizer blocks its thread for ~0.4 s (seconds on a busy machine), and on this one a
+ * comparison's streams would wait for it (issue 15). An idle worker never keeps the process alive. */
+let tokenCounts: TokenCountService | undefined;
+const countInWorker: CountTexts = (encoding, texts) => (tokenCounts ??= new TokenCountService()).count({ encoding, texts });
+
 /** A text file by path; undefined when there is none. */
 async function readTextFile(file: string): Promise<string | undefined> {
   try {
@@ -153,7 +162,11 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
       throw new UsageError(`${file} is a link to a file outside its folder; refused`);
     }
   };
+  // Retrieval searches the working folder (one source, so its index is kept for every run of this
+  // process: an eval's rows rank against one index, listed again at most every 2 s).
+  let retrieval: RetrievalSource | undefined;
   return {
+    retrievalSource: () => retrieval ??= nodeRetrievalSource(cwd, { relistAfterMs: 2000 }),
     readText: async (file) => {
       await refuseLinkOut(file);
       return readTextFile(file);
@@ -175,7 +188,7 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
     get backends() { return registry(); },
     defaultBackend,
     localModelProblem: (config) => cliLocalModelProblem(config, single(parsed, 'model-path'), configFile),
-    countTexts: countInProcess,
+    countTexts: countInWorker,
     log: (line) => io.stderr(`prompt-lab ${command}: note: ${line}\n`),
   };
 }
@@ -199,7 +212,7 @@ export async function renderForCli(host: EngineHost, file: string, request: Rend
     if (loaded.problem.kind === 'no-prompt') throw new FileError(`cannot read '${file}': no such file`);
     return loaded;
   }
-  return renderLoaded(loaded, request);
+  return renderLoaded(host, loaded, request);
 }
 
 /** How a command renders its prompt before it is placed (default: with the flags' inputs). */

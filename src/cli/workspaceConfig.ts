@@ -29,6 +29,7 @@ import { createAzureOpenAIBackend, createOpenAIBackend } from '../backends/opena
 import { BackendRegistry, type BackendFactory, type BackendServices } from '../backends/registry';
 import { isInsideFolder } from '../core/folders';
 import { isTrusted, recordTrust, sha256Of, trustStorePath } from './trustStore';
+import { ConfigError } from './configError';
 import { errnoWords } from './fileErrors';
 
 export const CONFIG_FILE = 'promptlab.config.json';
@@ -41,13 +42,7 @@ export interface WorkspaceConfig {
   file?: string;
 }
 
-/** A config file that cannot be used: bad usage (exit 2), with the path of the bad field. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Reads `explicit` (which must exist), else `promptlab.config.json` in `cwd` if there is one.
  * A file found in `cwd` sends API keys only once trusted (see the top of this file). */

@@ -139,7 +139,7 @@ export function columnTarget(record: Pick<ComparisonRecord, 'backend' | 'model' 
 /** Only the fields of a CellResult: a backend's result record also carries log-probabilities and
  * retry hints, which the record (exported, kept in history) leaves out. */
 export function cellResultOf(result: CellResult): CellResult {
-  const { text, finishReason, usage, latencyMs, timeToFirstTokenMs, tokensPerSecond, backend, model, parameters, warnings, error } = result;
+  const { text, finishReason, usage, latencyMs, timeToFirstTokenMs, tokensPerSecond, backend, model, parameters, warnings, error, trace } = result;
   return {
     text, finishReason,
     usage: { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, estimated: usage.estimated },
@@ -148,5 +148,7 @@ export function cellResultOf(result: CellResult): CellResult {
     ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
     backend, model, parameters, warnings,
     ...(error ? { error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) } } : {}),
+    // An agent's trajectory, a program's run, the passages retrieved: the cell's text is its answer.
+    ...(trace ? { trace } : {}),
   };
 }

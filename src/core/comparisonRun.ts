@@ -239,7 +239,7 @@ export interface NewComparison extends Pick<ComparisonRecord, 'backend' | 'model
 
 /** The token budget as a record with these axes can keep it: with a `model` axis the columns' prices
  * differ, and the prompt's own would be wrong for the others, so none is given. */
-function budgetFor(axes: readonly Axis[], tokens: TokenBudget): TokenBudget {
+export function budgetFor(axes: readonly Axis[], tokens: TokenBudget): TokenBudget {
   if (!axes.some((axis) => axis.name === 'model')) return tokens;
   const withoutPrice = { ...tokens };
   delete withoutPrice.price;

@@ -32,7 +32,8 @@ export type DiagnosticCode =
   | 'undeclared-variable'
   | 'file-too-large'
   | 'unsafe-key'
-  | 'empty-prompt';
+  | 'empty-prompt'
+  | 'retrieve-no-match';
 
 export interface PromptDiagnostic {
   range: Range;

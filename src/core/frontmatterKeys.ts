@@ -40,6 +40,7 @@ export const TOP_LEVEL_KEYS: readonly KeyDoc[] = [
   { key: 'promptlab.examples', shape: 'value', doc: 'Prompt Lab: the input that holds the few-shot examples, so runs can vary their number (zero-, one-, few-shot).' },
   { key: 'promptlab.reference', shape: 'value', doc: 'Prompt Lab: the input that holds a reference completion, to score completions against (ROUGE, BLEU).' },
   { key: 'promptlab.agent', shape: 'block', doc: 'Prompt Lab: run as a ReAct agent, `{ tools: [search, calculate, lookup], maxSteps: 8 }`: each step generates until `Observation:`, runs the tool its last `Action: tool[argument]` names and continues, until `finish[answer]`.' },
+  { key: 'promptlab.retrieve', shape: 'block', doc: 'Prompt Lab: retrieval-augmented prompt, `{ from: "docs/**/*.md", query: question, into: passages, top: 4, chunk: 800 }`: the workspace files `from` matches are split into chunks of at most `chunk` characters and ranked (BM25) for the input `query`; the best `top` passages (file, lines, score, text) fill the input `into` before rendering. The agent\'s `search` tool ranks the same files.' },
   { key: 'promptlab.execute', shape: 'value', doc: 'Prompt Lab: `javascript` runs the completion\'s code block in a QuickJS sandbox (no files, no network, time and memory limits); the output is the value of `answer` (or the last expression).' },
 ];
 

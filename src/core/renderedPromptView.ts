@@ -1,7 +1,10 @@
 // The rendered prompt as the panel shows it: each message cut into segments by part (instruction,
 // examples, content, cue; text in no part is left unmarked), with the token count of each part and
-// of the message overhead, from the same count the status bar shows. Pure data: the panel draws it.
+// of the message overhead, from the same count the status bar shows; and, when the tokens are
+// known, the prompt's tokens grouped by part (core/tokens/tokenGroups, as `prompt-lab tokens --show`
+// groups them), whose counts are then the parts' counts. Pure data: the panel draws it.
 import type { TokenReport } from './promptTokens';
+import type { PromptTokenGroups, TokenGroupName } from './tokens/tokenGroups';
 import type { TextMessage } from './render';
 import type { PartName, PromptPart } from './structure';
 
@@ -15,12 +18,18 @@ export interface RenderedPromptView {
   exact: boolean;
   /** Set when the text shown was cut (a very long rendered prompt). */
   truncated?: boolean;
+  /** The tokens by part, for the token chips: each group's count, and its tokens (id, text; at most
+   * TOKEN_CHIP_LIMIT in all, `cut` when there were more). */
+  tokens?: { groups: { part: TokenGroupName; count: number; tokens: { index: number; id: number; text: string }[] }[]; cut?: boolean };
 }
+
+/** Token chips sent to the panel at most (the counts are always whole). */
+export const TOKEN_CHIP_LIMIT = 5_000;
 
 /** Characters of rendered text sent to the panel at most. */
 export const RENDERED_PREVIEW_LIMIT = 20_000;
 
-export function renderedPromptView(messages: readonly TextMessage[], parts: readonly PromptPart[], report: Pick<TokenReport, 'parts' | 'overhead' | 'total' | 'tokenizer' | 'exact'>, limit = RENDERED_PREVIEW_LIMIT): RenderedPromptView {
+export function renderedPromptView(messages: readonly TextMessage[], parts: readonly PromptPart[], report: Pick<TokenReport, 'parts' | 'overhead' | 'total' | 'tokenizer' | 'exact'>, limit = RENDERED_PREVIEW_LIMIT, grouped?: PromptTokenGroups): RenderedPromptView {
   let budget = limit;
   let truncated = false;
   const shown = messages.map((message, index) => {
@@ -40,6 +49,23 @@ export function renderedPromptView(messages: readonly TextMessage[], parts: read
     }
     return { role: message.role, segments };
   });
+  if (grouped) {
+    // The chips' groups give the counts, so the legend and the chips (and the CLI) agree.
+    const count = (part: TokenGroupName) => grouped.groups.find((group) => group.part === part)?.count ?? 0;
+    let room = TOKEN_CHIP_LIMIT;
+    const groups = grouped.groups.map((group) => {
+      const tokens = group.tokens.slice(0, Math.max(0, room)).map(({ index, id, text }) => ({ index, id, text }));
+      room -= tokens.length;
+      return { part: group.part, count: group.count, tokens };
+    });
+    return {
+      messages: shown,
+      parts: report.parts.filter((part) => count(part.name) > 0 || part.text !== '').map(({ name }) => ({ name, tokens: count(name) })),
+      overhead: count('overhead'), total: grouped.total, tokenizer: report.tokenizer, exact: report.exact,
+      ...(truncated ? { truncated } : {}),
+      tokens: { groups, ...(grouped.groups.reduce((n, g) => n + g.tokens.length, 0) > TOKEN_CHIP_LIMIT ? { cut: true } : {}) },
+    };
+  }
   return {
     messages: shown,
     parts: report.parts.filter((part) => part.tokens > 0 || part.text !== '').map(({ name, tokens }) => ({ name, tokens })),

@@ -2,6 +2,7 @@
 // resolved as a prompt's `model:` is) and its prompt (under a `variant` axis, each value's own file
 // beside the prompt, checked and rendered with the same request). All of it is settled before any
 // cell runs: a column that cannot run is a problem naming the value, not a grid of failed cells.
+import { concurrencyOfBackend } from '../backends/backendConfig';
 import { columnsOf, variantOf, type Axis } from '../core/compare';
 import { variantFileName } from '../core/promptFiles';
 import type { EngineHost } from './host';
@@ -33,7 +34,7 @@ export async function variantPrompt(host: EngineHost, prompt: RenderedPrompt, va
     return { problem: { kind: 'variant-missing', subject, variant, fileName, message: `${subject} needs ${fileName} beside the prompt; save ${prompt.fileName} first` } };
   }
   const loaded = await loadPrompt(host, ref);
-  const rendered = 'problem' in loaded ? loaded : await renderLoaded(loaded, prompt.request);
+  const rendered = 'problem' in loaded ? loaded : await renderLoaded(host, loaded, prompt.request);
   if ('problem' in rendered) {
     const cause = rendered.problem;
     if (cause.kind === 'no-prompt') return { problem: { kind: 'variant-missing', subject, variant, fileName, ref, message: `${subject} has no file ${fileName} beside ${prompt.fileName}` } };
@@ -83,5 +84,5 @@ export async function columnRunsOf(host: EngineHost, prepared: PreparedPrompt, a
 }
 
 /** How many cells run at once: the strictest backend of the columns sets the pace, so none gets
- * more requests at once than it allows (2 where a backend says nothing). */
-export const concurrencyOf = (columns: ColumnRuns): number => Math.min(...columns.runs.map((run) => run.target.config.concurrency ?? 2));
+ * more requests at once than it allows (its kind's default where it says nothing). */
+export const concurrencyOf = (columns: ColumnRuns): number => Math.min(...columns.runs.map((run) => concurrencyOfBackend(run.target.config)));

@@ -8,7 +8,6 @@
 //    bad test keeps its problems (file:line, field) and is skipped; the others run.
 // 2. newEval: the record (every cell queued), the cell runner and the pace, for core's ComparisonRun.
 import type { Backend, GenerationResult } from '../backends/backend';
-import { runPrompt } from '../backends/runPrompt';
 import type { Axis } from '../core/compare';
 import { cellSettings } from '../core/comparison';
 import type { RunCell } from '../core/comparisonRun';
@@ -18,13 +17,14 @@ import { parseAssertionType } from '../core/eval/assertions/registry';
 import type { Assertion, DatasetProblem, JudgeMessage, LoadedTest } from '../core/eval/types';
 import type { GenerationConfig } from '../core/generationConfig';
 import type { PriceTable } from '../core/modelCatalog';
-import { inputSchemaOf, renderChecked, type RenderRequest, type RenderResult } from '../core/render';
+import { inputSchemaOf, renderChecked, type RenderRequest } from '../core/render';
 import { RUN_TEXT_LIMIT } from '../shared/protocol';
 import { concurrencyOf, type ColumnRun, type ColumnRuns } from './columns';
-import { newEngineComparison } from './comparison';
+import { newEngineComparison, type CellRender } from './comparison';
 import type { EngineHost } from './host';
 import type { EngineProblem } from './problems';
-import { renderLoaded, type LoadedPrompt, type PreparedPrompt, type RenderedPrompt } from './prompt';
+import { runPattern } from './patternRun';
+import { renderLoaded, retrieveFor, type LoadedPrompt, type PreparedPrompt, type RenderedPrompt } from './prompt';
 import { cachingBackend, type MaybeCachedResult } from './responseCache';
 import { resultView } from './resultView';
 import { runnableTarget, type Target } from './target';
@@ -69,7 +69,7 @@ const problemText = (problem: DatasetProblem) =>
 const filterText = (test: LoadedTest) => `${test.description ?? ''}\n${JSON.stringify(test.vars)}`.toLowerCase();
 
 /** Reads the dataset, checks every test's vars against the prompt's schema and renders each. */
-export async function loadEvalDataset(host: Pick<EngineHost, 'readText' | 'beside'>, loaded: LoadedPrompt, options: EvalDatasetOptions = {}): Promise<EvalDataset | Failed<EvalProblem>> {
+export async function loadEvalDataset(host: EngineHost, loaded: LoadedPrompt, options: EvalDatasetOptions = {}): Promise<EvalDataset | Failed<EvalProblem>> {
   const defaultName = datasetFileFor(loaded.fileName);
   const ref = options.tests ?? host.beside(loaded.ref, defaultName);
   if (ref === undefined) return { problem: { kind: 'dataset-missing', ref: defaultName, problems: [], message: `an unsaved prompt has no ${defaultName} beside it: save it or name a dataset` } };
@@ -102,7 +102,7 @@ export async function loadEvalDataset(host: Pick<EngineHost, 'readText' | 'besid
   for (const test of kept) {
     if (test.problems.length === 0) test.problems.push(...validateVars(test, schema, defaults));
     if (test.problems.length > 0) continue;
-    const rendered = await renderLoaded(loaded, { ...request, input: { ...request.input, ...test.vars } });
+    const rendered = await renderLoaded(host, loaded, { ...request, input: { ...request.input, ...test.vars } });
     if ('problem' in rendered) {
       test.problems.push({ file: test.file, position: test.position, field: 'vars', message: rendered.problem.message, test: test.index });
       continue;
@@ -194,11 +194,18 @@ export async function newEval(host: EngineHost, prepared: PreparedPrompt, column
   });
   const readJudgePrompt = host.judgePrompt?.bind(host);
 
-  const cellPrompt = (cell: EvalCell, column: ColumnRun): Promise<RenderResult> => {
+  // Each test retrieves for its own vars (its question); a RetrievalError fails the cell, naming the test.
+  const cellPrompt = async (cell: EvalCell, column: ColumnRun, signal: AbortSignal): Promise<CellRender> => {
     const test = data.tests[cell.test]!;
     const { request, checked } = column.prompt;
-    return renderChecked(checked, { ...request, input: { ...request.input, ...data.loaded[cell.test]!.vars }, ...(cell.shots !== undefined ? { shots: cell.shots } : {}) })
-      .catch((error: unknown) => { throw new Error(`test ${test.index + 1}: ${(error as Error).message}`); });
+    try {
+      const given = { ...request.input, ...data.loaded[cell.test]!.vars };
+      const retrieved = await retrieveFor(host, column.prompt, given, signal);
+      const rendered = await renderChecked(checked, { ...request, input: retrieved?.inputs ?? given, ...(cell.shots !== undefined ? { shots: cell.shots } : {}) });
+      return { rendered, ...(retrieved ? { retrieved } : {}) };
+    } catch (error) {
+      throw new Error(`test ${test.index + 1}: ${(error as Error).message}`, { cause: error });
+    }
   };
 
   const runCell: RunCell = async (_cell, index, signal, onText) => {
@@ -208,10 +215,16 @@ export async function newEval(host: EngineHost, prepared: PreparedPrompt, column
     const column = columns.runs[cell.column]!;
     const test = data.loaded[cell.test]!;
     const asserts = test.assert ?? [];
-    const rendered = await cellPrompt(cell, column);
+    const { rendered, retrieved } = await cellPrompt(cell, column, signal);
     const overrides = cellSettings(record, cell);
     if (needsLogprobs(asserts)) overrides.logprobs ??= 1;
-    const result: MaybeCachedResult = await runPrompt(backendOf(column.target), { rendered, model: column.target.model, overrides }, { signal, onToken: (token) => onText(redact(token.text)) });
+    // The whole trajectory is one cell: its text (graded below) is the pattern's final answer.
+    const result: MaybeCachedResult = await runPattern(backendOf(column.target), {
+      rendered, model: column.target.model, overrides, ...(retrieved?.retrieval ? { retrieval: retrieved.retrieval } : {}),
+    }, {
+      signal, onToken: (token) => onText(redact(token.text)), allowCode: true,
+      ...(retrieved?.retriever ? { retrieve: retrieved.retriever } : {}),
+    });
     const view = { ...resultView(result, redact), text: redact(result.text).slice(0, RUN_TEXT_LIMIT) };
     if (result.cached) cell.cached = true;
     if (signal.aborted || result.finishReason === 'abort' || result.error) return view;

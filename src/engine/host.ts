@@ -13,6 +13,7 @@
 // messages with buttons, and takes cancellation as an AbortSignal. No `vscode` import, ever.
 import type { BackendConfig } from '../backends/backendConfig';
 import type { BackendRegistry } from '../backends/registry';
+import type { RetrievalSource } from '../core/patterns/retrieval/source';
 import type { PromptEnvironment } from '../core/promptEnvironment';
 import type { CountTexts } from '../core/promptTokens';
 
@@ -57,6 +58,11 @@ export interface EngineHost {
   judgePrompt?(name: string): Promise<string>;
   /** Where responses are kept for reuse (`--cache`, `promptLab.eval.cache`); none when absent. */
   readonly responseCache?: ResponseCacheStore;
+  /** The folder a prompt's `promptlab.retrieve` searches (the workspace folder, the CLI's working
+   * folder), the same source each time for the same folder (its index is kept per source);
+   * undefined when this prompt has no folder to search (an untitled editor without a workspace).
+   * Without it, a prompt that retrieves fails with a RetrievalError. */
+  retrievalSource?(promptRef: string): RetrievalSource | undefined;
 }
 
 /** Cached responses by key (a SHA-256 in hex): the text stored, or undefined when there is none. */

@@ -5,6 +5,7 @@ import { checkPrompt, partialNameOf, type CheckedPrompt } from '../core/check/ch
 import { InputError, renderChecked, type RenderRequest, type RenderResult } from '../core/render';
 import type { EngineHost, PromptFile } from './host';
 import type { EngineProblem } from './problems';
+import { prepareRetrieval, RetrievalError, type PreparedRetrieval } from './retrieval';
 import { runnableTarget, type Target, type TargetPins } from './target';
 
 export interface LoadedPrompt extends PromptFile {
@@ -15,6 +16,9 @@ export interface RenderedPrompt extends LoadedPrompt {
   /** What it was rendered with: the inputs as given (before defaults), and `shots` if any. */
   request: RenderRequest;
   rendered: RenderResult;
+  /** What `promptlab.retrieve` did before rendering: the inputs it was rendered with (the passages
+   * filled in), the trace and the ranker for an agent's `search`. Absent without `promptlab.retrieve`. */
+  retrieved?: PreparedRetrieval;
 }
 
 export interface PreparedPrompt extends RenderedPrompt {
@@ -43,12 +47,38 @@ export async function loadPrompt(host: Pick<EngineHost, 'readPrompt' | 'environm
   return { ...file, checked };
 }
 
-/** Renders a loaded prompt; an `input` problem when the inputs do not fit its schema, a `render`
- * problem when rendering fails otherwise (the prompt was checked: what is left is the user's). */
-export async function renderLoaded(loaded: LoadedPrompt, request: RenderRequest): Promise<RenderedPrompt | Failed> {
+/** The frontmatter as data, where `prepareRetrieval` reads `promptlab.retrieve` before rendering. */
+export const frontmatterExt = (loaded: LoadedPrompt): Record<string, unknown> | undefined => {
+  const data = loaded.checked.frontmatter.data;
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? data as Record<string, unknown> : undefined;
+};
+
+/** What the prompt was rendered with: the inputs as given, with retrieval's passages filled in. */
+export const renderedRequest = (prompt: Pick<RenderedPrompt, 'request' | 'retrieved'>): RenderRequest =>
+  (prompt.retrieved ? { ...prompt.request, input: prompt.retrieved.inputs } : prompt.request);
+
+/** Retrieval for `input` (the prompt's `promptlab.retrieve`); undefined when the prompt has none. A
+ * RetrievalError (the user's to fix) is thrown on; hosts show it like an input problem. */
+export async function retrieveFor(host: EngineHost, loaded: LoadedPrompt, input: Record<string, unknown>, signal?: AbortSignal): Promise<PreparedRetrieval | undefined> {
+  const prepared = await prepareRetrieval(host, loaded, frontmatterExt(loaded), input, signal);
+  return prepared.retrieval || prepared.retriever ? prepared : undefined;
+}
+
+/** Retrieves (`promptlab.retrieve`) and renders a loaded prompt; an `input` problem when the inputs
+ * do not fit its schema, a `render` problem when retrieval or rendering fails otherwise (the prompt
+ * was checked: what is left is the user's). */
+export async function renderLoaded(host: EngineHost, loaded: LoadedPrompt, request: RenderRequest, signal?: AbortSignal): Promise<RenderedPrompt | Failed> {
   const { fileName, ref } = loaded;
+  let retrieved: PreparedRetrieval | undefined;
   try {
-    return { ...loaded, request, rendered: await renderChecked(loaded.checked, request) };
+    retrieved = await retrieveFor(host, loaded, request.input ?? {}, signal);
+  } catch (error) {
+    if (error instanceof RetrievalError) return { problem: { kind: 'render', subject: fileName, ref, fileName, message: error.message } };
+    throw error;
+  }
+  const prompt = { ...loaded, request, ...(retrieved ? { retrieved } : {}) };
+  try {
+    return { ...prompt, rendered: await renderChecked(loaded.checked, renderedRequest(prompt)) };
   } catch (error) {
     if (error instanceof InputError) return { problem: { kind: 'input', subject: fileName, ref, fileName, problems: error.problems, message: error.message } };
     return { problem: { kind: 'render', subject: fileName, ref, fileName, message: error instanceof Error ? error.message : String(error) } };
@@ -65,7 +95,7 @@ export function placePrompt(host: Parameters<typeof runnableTarget>[0], prompt: 
 export async function preparePrompt(host: EngineHost, ref: string, request: RenderRequest, pins: TargetPins = {}): Promise<PreparedPrompt | Failed> {
   const loaded = await loadPrompt(host, ref);
   if ('problem' in loaded) return loaded;
-  const rendered = await renderLoaded(loaded, request);
+  const rendered = await renderLoaded(host, loaded, request);
   if ('problem' in rendered) return rendered;
   return placePrompt(host, rendered, pins);
 }

@@ -169,8 +169,8 @@ describe('prompt-lab with bad input', function () {
     assert.notEqual(tiktoken.tokenizer, counted.tokenizer);
   });
 
-  it('lists in each usage line every option its help describes', () => {
-    for (const command of COMMANDS) {
+  it('lists in each usage line every option its help describes', async () => {
+    for (const command of await Promise.all(COMMANDS.map((entry) => entry.load()))) {
       const [synopsis, ...rest] = command.usage.split(/\n\n/);
       assert.ok(rest.length > 0, `${command.name}: no help below the usage line`);
       const described = new Set([...rest.join('\n').matchAll(/^ {2}(--[a-z-]+)/gm)].map((match) => match[1]!));

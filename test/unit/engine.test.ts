@@ -214,7 +214,7 @@ describe('engine: a comparison over a fake backend', () => {
     assert.ok(!('problem' in columns));
     const tests = [{ name: 'Grace' }, { name: 'Linus' }];
     const { renderChecked } = await import('../../src/core/render');
-    const perTest: CellPrompt = (cell, column) => renderChecked(column.prompt.checked, { input: tests[cell.sample]! });
+    const perTest: CellPrompt = async (cell, column) => ({ rendered: await renderChecked(column.prompt.checked, { input: tests[cell.sample]! }) });
     const { record, runCell, limit } = await newEngineComparison(host, main, columns, { axes, samples: tests.length, seeds: [1, 2], cellPrompt: perTest });
     await new ComparisonRun(record, runCell, { limit }).run();
     assert.deepEqual(record.cells.map((cell) => cell.text), ['gpt-4o-mini|0|Hello Grace', 'gpt-4o-mini|1|Hello Grace', 'gpt-4o-mini|0|Hello Linus', 'gpt-4o-mini|1|Hello Linus']);

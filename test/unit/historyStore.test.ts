@@ -10,7 +10,7 @@ import { comparisonHistoryRecord, runRecordOf } from '../../src/core/history/rec
 import { environmentSecrets, secretsRedactor } from '../../src/core/history/sanitize';
 import type { RunRecord } from '../../src/core/history/types';
 import { newComparison } from '../../src/core/comparisonRun';
-import { HistoryStore } from '../../src/engine/history/historyStore';
+import { HistoryStore, oldestOf } from '../../src/engine/history/historyStore';
 
 const root = path.resolve(__dirname, '../../..');
 const storeModule = path.join(root, 'out/src/engine/history/historyStore.js');
@@ -167,6 +167,62 @@ describe('history store', () => {
     assert.equal(await many.delete('m149'), true);
     assert.equal(await many.delete('m149'), false);
     assert.deepEqual((await store().list()).map((e) => e.id), ['m148']);
+  });
+
+  it('reads an index bigger than one read slice, multi-byte names cut at slice edges, and keeps an unfinished last line for later', async () => {
+    // ~1 MB of index (4 read slices of 256 KB) whose lines are full of 3-byte characters, so slice
+    // edges fall inside characters and inside lines.
+    const history = store();
+    await history.save(runRecord('seed', '2024-01-01T00:00:00Z', 'seed', '/w/Tiếng Việt.prompt'));
+    const seedLine = readFileSync(path.join(dir, 'index.jsonl'), 'utf8').split('\n').find((l) => l.includes('"seed"'))!;
+    const count = 2500;
+    let text = '';
+    for (let i = 0; i < count; i++) {
+      const id = `v${i}`;
+      const line = seedLine.replace('"seed"', JSON.stringify(id)).replace('2024-01-01T00:00:00', new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString().slice(0, 19))
+        .replaceAll('Tiếng Việt', `Tiếng Việt ${'ạ'.repeat(i % 97)}`);
+      text += `\n${line}`;
+      writeFileSync(path.join(dir, `${id}.json`), readFileSync(path.join(dir, 'seed.json'), 'utf8').replace('"seed"', JSON.stringify(id)));
+    }
+    appendFileSync(path.join(dir, 'index.jsonl'), text);
+    assert.ok(readFileSync(path.join(dir, 'index.jsonl')).length > 4 * 256 * 1024 * 0.9, 'the index spans several read slices');
+    const reader = store();
+    const entries = await reader.list();
+    assert.equal(entries.length, count + 1);
+    assert.deepEqual(warnings, []);
+    const v1234 = entries.find((e) => e.id === 'v1234')!;
+    assert.equal(v1234.promptName, `Tiếng Việt ${'ạ'.repeat(1234 % 97)}.prompt`);
+    assert.equal(entries[0]!.id, `v${count - 1}`);
+    // Half a line (another window mid-write): skipped now, read whole once the rest lands.
+    const late = seedLine.replace('"seed"', '"late"').replace('2024-01-01T00:00:00', '2030-01-01T00:00:00');
+    writeFileSync(path.join(dir, 'late.json'), readFileSync(path.join(dir, 'seed.json'), 'utf8').replace('"seed"', '"late"'));
+    appendFileSync(path.join(dir, 'index.jsonl'), `\n${late.slice(0, 40)}`);
+    assert.equal((await reader.list()).length, count + 1);
+    appendFileSync(path.join(dir, 'index.jsonl'), late.slice(40));
+    assert.equal((await reader.list())[0]!.id, 'late');
+  });
+
+  it('prunes what another window saved beyond maxRecords on its first save, without having listed', async () => {
+    const other = store();
+    for (let i = 0; i < 5; i++) await other.save(runRecord(`o${i}`, `2025-01-0${i + 1}T00:00:00Z`));
+    const mine = store({ maxRecords: 3 });
+    await mine.save(runRecord('mine', '2025-02-01T00:00:00Z'));
+    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.json')).sort(), ['mine.json', 'o3.json', 'o4.json']);
+    assert.deepEqual((await store().list()).map((e) => e.id), ['mine', 'o4', 'o3']);
+    // Within the limit, a fresh store's save prunes nothing.
+    await store({ maxRecords: 4 }).save(runRecord('next', '2025-03-01T00:00:00Z'));
+    assert.deepEqual((await store().list()).map((e) => e.id), ['next', 'mine', 'o4', 'o3']);
+  });
+
+  it('picks the oldest entries to prune, by time then id, in one pass', () => {
+    const entries = Array.from({ length: 40 }, (_, i) => ({ id: `e${String(i).padStart(2, '0')}`, createdAt: `2025-01-${String((i % 20) + 1).padStart(2, '0')}T00:00:00Z` }));
+    const ids = (n: number) => oldestOf(entries as never, n).map((e) => e.id);
+    assert.deepEqual(ids(0), []);
+    assert.deepEqual(ids(3), ['e00', 'e20', 'e01']);
+    const sorted = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1)).map((e) => e.id);
+    assert.deepEqual(ids(3), sorted.slice(0, 3));
+    assert.deepEqual(ids(12), sorted.slice(0, 12));
+    assert.deepEqual(ids(40), sorted);
   });
 
   it('loses no line when two processes save at once', async () => {

@@ -48,12 +48,12 @@ describe('kept completions: the one store of log-probabilities', function () {
         file: 'story.prompt', fileName: 'story.prompt', text: '', messages, backend: 'local', model: 'stories260K',
         axes: [{ name: 'temperature', values: [0, 1] }], samples: 1, seeds: [4], settings: { maxOutputTokens: 6 },
       });
-      const rendered = { text: messages, config: {}, model: undefined } as unknown as ColumnRuns['runs'][number]['prompt']['rendered'];
+      const rendered = { text: messages, config: {}, ext: {}, model: undefined } as unknown as ColumnRuns['runs'][number]['prompt']['rendered'];
       const column = { target: { backendId: 'local', model: 'stories260K' }, prompt: { rendered } } as unknown as ColumnRuns['runs'][number];
       const columns: ColumnRuns = { runs: [column, column], targetOf: () => ({ backend: 'local', model: 'stories260K' }) };
       // Every token's text scrubbed: the store must hold what redact made of it.
       const host = { backends: { get: () => local } as unknown as BackendRegistry, redact: (text: string) => text.replace(/e/g, '*') };
-      const runCell = cellRunner(host, record, columns, async () => rendered, (comparison, cell, what, got) => store.keep({ kind: 'cell', comparison, cell }, what, got));
+      const runCell = cellRunner(host, record, columns, async () => ({ rendered }), (comparison, cell, what, got) => store.keep({ kind: 'cell', comparison, cell }, what, got));
       await new ComparisonRun(record, runCell, { limit: 1 }).run();
       record.cells.forEach((cell, index) => {
         assert.equal(cell.status, 'done');

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
-import { API_KEY_ENV_PATTERN, BACKEND_KINDS } from '../../src/backends/backendConfig';
+import { API_KEY_ENV_PATTERN, BACKEND_KINDS, DEFAULT_CONCURRENCY, DEFAULT_LOCAL_CONCURRENCY } from '../../src/backends/backendConfig';
 import { DOTPROMPT_LANGUAGE_ID } from '../../src/core/promptFiles';
 import { Commands } from '../../src/extension/commands';
 
@@ -61,6 +61,9 @@ describe('manifest', () => {
     for (const [name, property] of Object.entries<{ description?: string; markdownDescription?: string }>(items.properties)) {
       assert.ok(property.description ?? property.markdownDescription, `backends[].${name} has a description`);
     }
+    // The default concurrency the settings document is the one the engine uses (backendConfig.ts).
+    assert.equal(items.properties.concurrency.default, DEFAULT_CONCURRENCY);
+    assert.match(items.properties.concurrency.description, new RegExp(`Default ${DEFAULT_CONCURRENCY}; for \`local\`, ${DEFAULT_LOCAL_CONCURRENCY}\\b`));
     assert.equal(properties['promptLab.defaultBackend'].default, 'local');
     for (const key of ['promptLab.local.modelPath', 'promptLab.local.threads', 'promptLab.local.contextSize']) assert.ok(properties[key]?.markdownDescription, key);
     // Keys are never settings.

@@ -6,10 +6,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { TokenCountService } from '../../src/extension/tokens/tokenCountService';
+import { TokenCountService } from '../../src/engine/tokens/tokenCountService';
 
 const root = path.resolve(__dirname, '../../..');
-const compiledWorker = path.resolve(__dirname, '../../src/extension/tokens/tokenWorker.js');
+const compiledWorker = path.resolve(__dirname, '../../src/engine/tokens/tokenWorker.js');
 
 /** The files the bundled worker needs beside it (esbuild.mjs copies them into dist/). */
 const BUNDLED_FILES = ['tokenWorker.js', 'tiktoken_bg.wasm', 'encoders/o200k_base.json', 'encoders/cl100k_base.json'];
@@ -111,7 +111,7 @@ describe('tokens: the worker service', function () {
   it('keeps a process alive while a count is pending, and not once it is answered', async () => {
     // No dispose(): the process must still print the count, then exit by itself.
     const script = `
-      const { TokenCountService } = require(${JSON.stringify(require.resolve('../../src/extension/tokens/tokenCountService'))});
+      const { TokenCountService } = require(${JSON.stringify(require.resolve('../../src/engine/tokens/tokenCountService'))});
       new TokenCountService().count({ encoding: 'o200k_base', texts: ['hello world'] }).then((c) => console.log(JSON.stringify(c)));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 30000 });
     assert.equal(stdout, '[2]\n');

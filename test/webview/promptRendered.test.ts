@@ -57,6 +57,51 @@ describe('panel webview: the rendered prompt (Chromium, fake host)', () => {
     assert.deepEqual(await reloaded.page.locator('.prompt-parts li').allTextContents(), ['instruction 3', 'content 7', 'cue 2', 'message overhead 9']);
   });
 
+  it('shows the tokens as chips grouped by part with each part\'s count: whitespace visible, id on hover, text never markup, arrow keys between chips', async () => {
+    const tokens: NonNullable<RenderedPromptView['tokens']> = {
+      groups: [
+        { part: 'instruction', count: 2, tokens: [{ index: 1, id: 9723, text: 'Summ' }, { index: 2, id: 20223, text: 'arize.' }] },
+        { part: 'content', count: 4, tokens: [{ index: 4, id: 32, text: 'A:' }, { index: 5, id: 464, text: ' <b>' }, { index: 6, id: 5069, text: 'Chà' }, { index: 7, id: 0, text: '' }] },
+        { part: 'cue', count: 2, tokens: [{ index: 8, id: 198, text: '\n' }, { index: 9, id: 17671, text: 'Summary:' }] },
+        { part: 'overhead', count: 9, tokens: [{ index: 0, id: 17360, text: 'system' }, { index: 3, id: 1428, text: 'user' }] },
+      ],
+    };
+    const panel = await pages.open();
+    await panel.ready();
+    await panel.send({ type: 'panel/init', payload: { active: prompt } });
+    await panel.send({ type: 'prompt/rendered', payload: { uri: prompt.uri, rendered: { ...rendered, tokens } } });
+    await panel.page.locator('.token-chip').first().waitFor();
+    const groups = await panel.page.locator('.token-group').evaluateAll((sections) => sections.map((section) => [
+      section.getAttribute('data-part'), section.querySelector('.token-group-name')!.textContent,
+      [...section.querySelectorAll('.token-chip')].map((chip) => [chip.textContent, chip.getAttribute('title')]),
+    ]));
+    assert.deepEqual(groups, [
+      ['instruction', 'instruction 2', [['Summ', 'id 9723'], ['arize.', 'id 20223']]],
+      ['content', 'content 4', [['A:', 'id 32'], ['·<b>', 'id 464'], ['Chà', 'id 5069'], ['∅', 'id 0']]],
+      ['cue', 'cue 2', [['⏎', 'id 198'], ['Summary:', 'id 17671']]],
+      ['overhead', 'message overhead 9 (7 not listed: message wrapping and reply priming)', [['system', 'id 17360'], ['user', 'id 1428']]],
+    ]);
+    assert.equal(await panel.page.locator('.token-chip b').count(), 0, 'token text stays text');
+    assert.equal(await panel.page.locator('.token-group[data-part="content"]').getAttribute('aria-label'), 'content, 4 tokens');
+    // One tab stop; the arrow keys, Home and End move focus along the chips, and the id is read out.
+    assert.deepEqual(await panel.page.locator('.token-chip').evaluateAll((chips) => chips.map((chip) => chip.getAttribute('tabindex'))), ['0', '-1', '-1', '-1', '-1', '-1', '-1', '-1', '-1', '-1']);
+    await panel.page.locator('.token-chip').first().focus();
+    await panel.page.keyboard.press('ArrowRight');
+    await panel.page.keyboard.press('ArrowRight');
+    const focused = () => panel.page.evaluate(() => [document.activeElement?.textContent, document.activeElement?.getAttribute('aria-label'), document.activeElement?.getAttribute('tabindex')]);
+    assert.deepEqual(await focused(), ['A:', '"A:", id 32, content', '0']);
+    await panel.page.keyboard.press('End');
+    assert.deepEqual(await focused(), ['user', '"user", id 1428, message overhead', '0']);
+    await panel.page.keyboard.press('ArrowLeft');
+    assert.deepEqual((await focused()).slice(0, 1), ['system']);
+    await panel.page.keyboard.press('Home');
+    assert.deepEqual((await focused()).slice(0, 1), ['Summ']);
+    assert.equal(await panel.page.locator('.token-chip[tabindex="0"]').count(), 1);
+    // Hovering a chip shows its id (the title is the browser's tooltip).
+    await panel.page.locator('.token-chip', { hasText: 'Chà' }).hover();
+    assert.equal(await panel.page.locator('.token-chip:hover').getAttribute('title'), 'id 5069');
+  });
+
   it('keeps the source and says why when the prompt cannot be rendered', async () => {
     const panel = await pages.open();
     await panel.ready();

@@ -1,4 +1,7 @@
 import { checkPrompt, partialNameOf } from '../../core/check/checkPrompt';
+import { unmatchedGlobDiagnostics } from '../../core/patterns/retrieval/globDiagnostics';
+import { nodeRetrievalSource } from '../../core/patterns/retrieval/nodeSource';
+import type { RetrievalSource } from '../../core/patterns/retrieval/source';
 import { all, parseArgs, UsageError } from '../args';
 import type { CliCommand } from '../commands';
 import { formatDiagnostic, summary, toFileDiagnostic, type FileDiagnostic } from '../diagnosticsOutput';
@@ -19,10 +22,13 @@ Prints each problem as file:line:column: severity: message [code] and exits 1 if
     if (parsed.positionals.length === 0) throw new UsageError('check needs at least one file, folder or glob');
     const files = await expandPromptFiles(parsed.positionals);
     const diagnostics: FileDiagnostic[] = [];
+    let retrieval: RetrievalSource | undefined;
     for (const file of files) {
       const text = await readPromptFile(file);
       const checked = await checkPrompt(text, fileEnvironment(file, all(parsed, 'prompts-dir')), { partialName: partialNameOf(file) });
-      diagnostics.push(...checked.diagnostics.map((diagnostic) => toFileDiagnostic(file, diagnostic)));
+      // promptlab.retrieve's globs are read in the working folder, as `run` reads them.
+      const unmatched = await unmatchedGlobDiagnostics(checked, process.cwd(), async (glob) => (await (retrieval ??= nodeRetrievalSource(process.cwd())).list(glob)).length > 0);
+      diagnostics.push(...[...checked.diagnostics, ...unmatched].map((diagnostic) => toFileDiagnostic(file, diagnostic)));
     }
     if (parsed.flags.has('json')) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
     else {

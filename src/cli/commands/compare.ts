@@ -15,6 +15,7 @@ import { RENDER_USAGE } from '../renderOptions';
 import { comparisonHistoryRecord } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, reportPromptProblem, resolveCliTarget, RUN_OPTIONS, type CliTarget } from '../runTarget';
+import { traceNote } from '../patternLines';
 
 const DEFAULT_TEMPERATURES = [0, 0.5, 1, 1.5];
 
@@ -94,7 +95,7 @@ function progressLine(record: ComparisonRecord, cell: ComparisonCell, ended: num
   const result = cell.result!;
   const outcome = cell.status === 'failed' ? `error: ${result.error?.message ?? 'unknown error'}`
     : `${cell.status === 'stopped' ? 'stopped, ' : ''}${result.usage.completionTokens} tokens, ${Math.round(result.latencyMs)} ms`;
-  return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}\n`;
+  return `[${ended}/${record.cells.length}] ${record.columns[cell.column]!.label}, sample ${cell.sample + 1}: ${outcome}${traceNote(result.trace)}\n`;
 }
 
 interface Plan { axes: Axis[]; samples: number; seeds: number[]; fixed: GenerationConfig; concurrency: number | undefined }
@@ -120,13 +121,21 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
   // Every backend the columns run on is created now: one a config file may not send keys to is
   // refused here (ConfigError, exit 2) before any cell runs, not as a grid of failed cells.
   for (const column of columns.runs) host.backends.get(column.target.backendId);
-  const { record, runCell, limit: strictest } = await newEngineComparison(host, prepared, columns, {
-    axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed,
+  const { record, runCell, limit: strictest, countBudget } = await newEngineComparison(host, prepared, columns, {
+    axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed, budgetLater: true,
+  });
+  // The token view is counted (in a worker thread: runTarget's countTexts) once the first answer
+  // streams in, so the requests are on their way first: starting the worker and building the
+  // tokenizer take ~0.4 s of CPU (o200k), which before issue 15 every request waited for.
+  let budget: Promise<void> | undefined;
+  const countBesideRequests = () => budget ??= countBudget().then(() => {
+    if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
   });
   let ended = 0;
   const run = new ComparisonRun(record, runCell, {
     limit: plan.concurrency ?? strictest,
     onUpdate: (update) => {
+      if (update.append !== undefined || update.result) void countBesideRequests();
       if (update.result) io.stderr(progressLine(record, record.cells[update.index]!, ++ended));
     },
   });
@@ -140,9 +149,9 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
   const { backendId, model } = prepared.target;
   const on = plan.axes.some((axis) => axis.name === 'model') ? 'each column\'s model' : `${backendId}${model ? `/${model}` : ''}`;
   io.stderr(`prompt-lab compare: ${plural(record.columns.length, 'setting')} × ${plural(plan.samples, 'sample')} on ${on}, ${plan.seeds.length === 1 ? 'seed' : 'seeds'} ${plan.seeds.join(', ')}\n`);
-  if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);
   try {
     await run.run();
+    await countBesideRequests();
   } finally {
     process.off('SIGINT', onInterrupt);
   }
@@ -172,7 +181,8 @@ export const compareCommand: CliCommand = {
                            the file (default: the file itself), with the same inputs
   --samples <n>          Samples per setting (default 3)
   --seed <s>             Sample row i uses seed s + i in every column (default: fresh seeds, printed)
-  --concurrency <n>      Cells run at once (default: the smallest concurrency of the backends used, else 2)
+  --concurrency <n>      Cells run at once (default: the smallest concurrency of the backends used;
+                         a backend without one: 4, local 2)
   --json                 The comparison record    --markdown  A Markdown table
 ${SAVE_HISTORY_USAGE}
 ${RENDER_USAGE}

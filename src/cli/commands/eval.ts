@@ -22,6 +22,7 @@ import { RENDER_USAGE } from '../renderOptions';
 import { overridesOf, resolveCliTarget, RUN_OPTIONS, type CliRender } from '../runTarget';
 import { axisOf, checkedAxes, columnProblem } from './compare';
 import { FileError } from '../fileErrors';
+import { traceNote } from '../patternLines';
 
 const problemLine = (problem: DatasetProblem) =>
   `${problem.file}:${problem.position.line + 1}:${problem.position.character + 1}: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`;
@@ -53,7 +54,7 @@ function progressLine(record: EvalRecord, index: number, ended: number): string 
   const verdict = cellVerdict(cell);
   const what = verdict === undefined ? cell.status : verdict === 'pass' ? 'pass' : `${verdict}: ${cellReason(cell).replace(/\s+/g, ' ').slice(0, 160)}`;
   const sample = record.samplesPerTest > 1 ? `, sample ${cell.testSample + 1}` : '';
-  return `[${ended}/${record.cells.length}] ${testName(test).replace(/\s+/g, ' ').slice(0, 60)} · ${record.columns[cell.column]!.label}${sample}: ${what}${cell.cached ? ' (cached)' : ''}\n`;
+  return `[${ended}/${record.cells.length}] ${testName(test).replace(/\s+/g, ' ').slice(0, 60)} · ${record.columns[cell.column]!.label}${sample}: ${what}${traceNote(cell.result?.trace)}${cell.cached ? ' (cached)' : ''}\n`;
 }
 
 function axesOf(specs: string[]): Axis[] {
@@ -87,7 +88,8 @@ export const evalCommand: CliCommand = {
                          as a prompt's model: names it (openai/gpt-4o-mini). Its prompts are
                          prompts/judges/<type>.prompt; ./.promptlab/judges/<type>.prompt overrides one
   --filter <text>        Only the tests whose description or vars contain the text
-  --max-concurrency <n>  Cells at once (default: the smallest concurrency of the backends used, else 2)
+  --max-concurrency <n>  Cells at once (default: the smallest concurrency of the backends used;
+                         a backend without one: 4, local 2)
   --json                 The whole eval record on stdout instead of the table
   --junit <file>         Also write JUnit XML (a testcase per test × column)
   --markdown <file>      Also write a Markdown report

@@ -1,5 +1,7 @@
-import { runPrompt } from '../../backends/runPrompt';
 import { generationConfigOf, mergeGenerationConfig, unsupportedSettings } from '../../core/generationConfig';
+import { agentSpecOf } from '../../core/patterns/agentSpec';
+import { executeSpecOf } from '../../core/patterns/executeSpec';
+import { runPattern } from '../../engine/patternRun';
 import { parseArgs } from '../args';
 import type { CliCommand } from '../commands';
 import { ExitCode } from '../io';
@@ -7,6 +9,7 @@ import { RENDER_USAGE } from '../renderOptions';
 import { runRecordOf } from '../../core/history/records';
 import { SAVE_HISTORY_OPTIONS, SAVE_HISTORY_USAGE, saveToHistory } from '../history';
 import { defaultOutputCap, emptyPromptWarning, outputCapNote, overridesOf, resolveCliTarget, RUN_OPTIONS } from '../runTarget';
+import { eventText, retrievalLines } from '../patternLines';
 import { PROBABILITIES_LEGEND, tokenWithProbability, withProbabilities } from './runProbabilities';
 
 /** Exit code of a run stopped with Ctrl+C (128 + SIGINT), as shells report it. */
@@ -34,10 +37,13 @@ export const runCommand: CliCommand = {
   --logprobs <k>        Ask for log-probabilities with k alternatives per token (0–20)
   --show-probabilities  Print each token's probability after it, in % as subscript digits (the₆₄)
 ${RENDER_USAGE}
-  --json                Print the result record (text, finishReason, usage, timings, logprobs, parameters)
+  --json                Print the result record (text, finishReason, usage, timings, logprobs, parameters,
+                        and the trace of an agent, a program or retrieval)
 ${SAVE_HISTORY_USAGE}
 
-The completion streams to stdout; warnings and a summary go to stderr. Ctrl+C stops the run and
+The completion streams to stdout; warnings and a summary go to stderr. An agent (promptlab.agent) or
+a program (promptlab.execute) prints its final answer to stdout and its steps, code and retrieved
+passages to stderr as they happen. Ctrl+C stops the run and
 keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails.`,
   async run(args, io) {
     const parsed = parseArgs(args, { ...RUN_OPTIONS, ...SAVE_HISTORY_OPTIONS, 'show-probabilities': {} });
@@ -45,7 +51,7 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
     const flags = showProbabilities ? withProbabilities(overridesOf(parsed)) : overridesOf(parsed);
     const target = await resolveCliTarget(parsed, io, 'run');
     if (typeof target === 'number') return target;
-    const { prepared, prepared: { rendered, target: { backendId, model } }, host, registry } = target;
+    const { prepared, prepared: { rendered, retrieved, target: { backendId, model } }, host, registry } = target;
     const empty = emptyPromptWarning('run', rendered);
     if (empty) io.stderr(empty);
     const cap = defaultOutputCap(rendered.config, flags);
@@ -59,14 +65,22 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
     const early = unsupportedSettings(merged, backend.supports, backend.id);
     for (const warning of early) io.stderr(`prompt-lab run: warning: ${warning}\n`);
 
+    // An agent's steps and a program's completion are the way, not the answer: stdout gets the answer.
+    const pattern = agentSpecOf(rendered.ext) !== undefined || executeSpecOf(rendered.ext) !== undefined;
+    const events = (line: string) => { if (!json) io.stderr(line); };
+    if (retrieved?.retrieval) events(retrievalLines(retrieved.retrieval).map((line) => `prompt-lab run: ${line}\n`).join(''));
+
     const controller = new AbortController();
     const onInterrupt = () => controller.abort();
     process.once('SIGINT', onInterrupt);
     let endsWithNewline = true;
     try {
-      const result = await runPrompt(backend, { rendered, model, overrides }, {
+      const result = await runPattern(backend, { rendered, model, overrides, ...(retrieved?.retrieval ? { retrieval: retrieved.retrieval } : {}) }, {
         signal: controller.signal,
-        onToken: json ? undefined : (token) => {
+        allowCode: true,
+        ...(retrieved?.retriever ? { retrieve: retrieved.retriever } : {}),
+        onEvent: (event) => events(eventText('prompt-lab run: ', event)),
+        onToken: json || pattern ? undefined : (token) => {
           if (!token.text) return;
           const shown = showProbabilities ? tokenWithProbability(token) : token.text;
           io.stdout(shown);
@@ -76,6 +90,10 @@ keeps what was generated (exit 130). Exit 1 when the prompt or the backend fails
       for (const warning of result.warnings.filter((w) => !early.includes(w))) io.stderr(`prompt-lab run: warning: ${warning}\n`);
       if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       else if (result.text || !result.error) {
+        if (pattern && !result.error) {
+          io.stdout(result.text);
+          endsWithNewline = result.text.endsWith('\n');
+        }
         if (!endsWithNewline) io.stdout('\n');
         const speed = result.tokensPerSecond ? ` · ${result.tokensPerSecond.toFixed(0)} tokens/s` : '';
         io.stderr(`[${result.backend}/${result.model} · finish: ${result.finishReason} · ${result.usage.promptTokens} + ${result.usage.completionTokens} tokens${result.usage.estimated ? ' (estimated)' : ''} · ${Math.round(result.latencyMs)} ms${speed}]\n`);

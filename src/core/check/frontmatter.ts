@@ -3,13 +3,14 @@
 import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair } from 'yaml';
 import { parseYamlDocument } from '../yamlDocument';
 import type { InputField } from '../inputSchema';
-import { findField } from '../inputSchema';
+import { declaredInputs, findField } from '../inputSchema';
 import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '../frontmatterKeys';
 import type { Report } from './report';
 import { unsafeKeyMessage, unsafeKeyPart } from '../safeKeys';
 import { checkSchema } from './picoschema';
 import { checkAgentSpec, type AgentSpec } from '../patterns/agentSpec';
 import { checkExecuteSpec, type ExecuteLanguage } from '../patterns/executeSpec';
+import { checkRetrieveSpec, type GlobSpan, type RetrieveSpec } from '../patterns/retrieveSpec';
 import { describeNode, keyText, nodeSpan, pairsOf, type AnyNode } from './yamlNodes';
 
 /** What the rest of the checks and the editor need from the frontmatter. */
@@ -25,6 +26,10 @@ export interface FrontmatterInfo {
   /** `promptlab.agent` (ReAct) and `promptlab.execute` (PAL), when given and valid. */
   agent?: AgentSpec;
   execute?: ExecuteLanguage;
+  /** `promptlab.retrieve`, when given and valid, and where its globs are written (offsets in the
+   * frontmatter): hosts warn there about a glob that matches no file (they can list files). */
+  retrieve?: RetrieveSpec;
+  retrieveFrom?: GlobSpan[];
   /** True when the YAML could not be read: later checks must not trust the rest. */
   broken: boolean;
   /** The frontmatter as plain data, exactly what `yaml.parse` gives Dotprompt; set unless broken. */
@@ -58,6 +63,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   const info: FrontmatterInfo = { broken: false, data: data.value };
   let examplesPair: Pair<Node, Node | null> | undefined;
   let referencePair: Pair<Node, Node | null> | undefined;
+  let retrievePair: Pair<Node, Node | null> | undefined;
   const patternPairs: Pair<Node, Node | null>[] = [];
   for (const pair of pairsOf(root)) {
     const key = keyText(pair);
@@ -66,6 +72,7 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
     if (key.includes('.')) {
       if (key === 'promptlab.examples') examplesPair = pair;
       else if (key === 'promptlab.reference') referencePair = pair;
+      else if (key === 'promptlab.retrieve') retrievePair = pair;
       else if (key === 'promptlab.agent' || key === 'promptlab.execute') patternPairs.push(pair);
       else if (key.startsWith('promptlab.') && !PROMPTLAB_KEYS.has(key)) {
         report.warning('unknown-key', `Unknown Prompt Lab key '${key}'. Known: ${[...PROMPTLAB_KEYS].join(', ')}.`, keyStart, keyEnd);
@@ -107,6 +114,15 @@ export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo 
   info.examplesInput = checkInputReference(examplesPair, info, 'array', report);
   info.referenceInput = checkInputReference(referencePair, info, undefined, report);
   checkPatterns(patternPairs, info, report);
+  if (retrievePair) {
+    // After input: `query` and `into` name declared inputs.
+    const inputs = info.inputs || info.defaults ? declaredInputs(info) : undefined;
+    const { spec, fromSpans } = checkRetrieveSpec(retrievePair.value as AnyNode, inputs, report);
+    if (spec) {
+      info.retrieve = spec;
+      info.retrieveFrom = fromSpans;
+    }
+  }
   return info;
 }
 

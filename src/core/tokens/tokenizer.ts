@@ -1,6 +1,6 @@
 // Token counting with tiktoken. Loading an encoding costs up to a second of synchronous CPU (the
 // WASM parses 100k–200k ranks), so nothing loads at import: the first getTokenizer(encoding) pays,
-// later calls get the same instance. In the extension this runs in a worker thread (src/extension/tokens).
+// later calls get the same instance. In the extension and the CLI this runs in a worker thread (src/engine/tokens).
 import type { Tiktoken } from 'tiktoken/lite';
 import type { EncodingName } from './encodings';
 import { loadTiktokenClass, readRanks } from './tiktokenFiles';

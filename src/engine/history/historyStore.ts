@@ -7,8 +7,9 @@
 //
 // Index lines start with a newline rather than end with one: a line cut short by a crash is then
 // closed by the next append instead of swallowing it.
-import { open, readdir, readFile, stat, unlink, mkdir } from 'node:fs/promises';
+import { open, opendir, readFile, stat, unlink, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { entryOf, foldLine, isRecordId, newestFirst, parseIndexLine } from '../../core/history/summary';
 import { keptFeedback } from '../../core/history/records';
 import { sanitizedJson } from '../../core/history/sanitize';
@@ -39,6 +40,12 @@ export class HistoryError extends Error {
 /** Lines parsed between yields to the event loop while loading: keeps each slice of work short. */
 const LINES_PER_SLICE = 100;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Index bytes read and decoded at a time. */
+const INDEX_BYTES_PER_READ = 256 * 1024;
+/** Folder entries fetched per read while counting record files. */
+const DIR_ENTRIES_PER_READ = 64;
+/** Index lines serialised between yields while compacting. */
+const ENTRIES_PER_SLICE = 500;
 
 export class HistoryStore {
   readonly dir: string;
@@ -190,63 +197,92 @@ export class HistoryStore {
     this.loaded = true;
   }
 
+  /** Folds the index's bytes [from, to) into the entries. The bytes are read and decoded a slice at
+   * a time (a 4 MB index turned into one string and split at once held the loop ~10 ms), and lines
+   * are parsed LINES_PER_SLICE at a time between yields. */
   private async readIndex(from: number, to: number): Promise<void> {
     const handle = await open(this.indexFile, 'r');
-    let text: string;
+    const decoder = new StringDecoder('utf8');
+    // Text after the last newline read so far: a line still to be completed by the next slice.
+    let carry = '';
+    let consumed = 0;
+    let parsedSinceYield = 0;
     try {
-      const buffer = Buffer.alloc(to - from);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
-      text = buffer.subarray(0, bytesRead).toString('utf8');
+      const buffer = Buffer.alloc(Math.min(INDEX_BYTES_PER_READ, Math.max(1, to - from)));
+      for (let position = from; position < to;) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        const parts = (carry + decoder.write(buffer.subarray(0, bytesRead))).split('\n');
+        carry = parts.pop()!;
+        for (const line of parts) {
+          this.foldIndexLine(line, from + consumed, false);
+          consumed += Buffer.byteLength(line, 'utf8') + 1;
+          if (++parsedSinceYield === LINES_PER_SLICE) {
+            parsedSinceYield = 0;
+            await yieldToLoop();
+          }
+        }
+        await yieldToLoop();
+      }
     } finally {
       await handle.close();
     }
-    const parts = text.split('\n');
+    carry += decoder.end();
     // The last part has no newline after it yet: a whole line (lines start with a newline), or one
     // being written. If it does not parse it is kept for the next look.
-    let consumed = 0;
-    for (let i = 0; i < parts.length; i++) {
-      const line = parts[i]!;
-      const last = i === parts.length - 1;
-      const length = Buffer.byteLength(line, 'utf8') + (last ? 0 : 1);
-      if (line.trim() !== '') {
-        const parsed = parseIndexLine(line);
-        if ('problem' in parsed) {
-          this.warn(`line@${from + consumed}`, `${this.indexFile}: skipped a damaged line at byte ${from + consumed}: ${parsed.problem}`);
-          if (last) break;
-        } else {
-          foldLine(this.entries, parsed);
-          if (parsed.op === 'delete') this.deleted.add(parsed.id);
-          else if (parsed.op === 'record') this.deleted.delete(parsed.entry.id);
-          this.lines++;
-        }
-      }
-      consumed += length;
-      if (i % LINES_PER_SLICE === LINES_PER_SLICE - 1) await yieldToLoop();
-    }
+    if (this.foldIndexLine(carry, from + consumed, true)) consumed += Buffer.byteLength(carry, 'utf8');
     this.offset = from + consumed;
   }
 
-  /** Whether the folder holds more record files than `max` (or the index needs compacting). */
+  /** Folds one index line in; false when it is the last, unfinished, damaged one (read again later). */
+  private foldIndexLine(line: string, at: number, last: boolean): boolean {
+    if (line.trim() === '') return true;
+    const parsed = parseIndexLine(line);
+    if ('problem' in parsed) {
+      this.warn(`line@${at}`, `${this.indexFile}: skipped a damaged line at byte ${at}: ${parsed.problem}`);
+      return !last;
+    }
+    foldLine(this.entries, parsed);
+    if (parsed.op === 'delete') this.deleted.add(parsed.id);
+    else if (parsed.op === 'record') this.deleted.delete(parsed.entry.id);
+    this.lines++;
+    return true;
+  }
+
+  /** Whether the folder holds more record files than `max`. The folder is read a few dozen names
+   * at a time with turns of the loop between: a single readdir of 10,000 names makes its array of
+   * strings in one go and held the extension host up to 10 ms on every save. */
   private async mayExceed(max: number | undefined): Promise<boolean> {
     if (max === undefined) return false;
+    let count = 0;
     try {
-      return (await readdir(this.dir)).filter((name) => name.endsWith('.json')).length > max;
+      const folder = await opendir(this.dir, { bufferSize: DIR_ENTRIES_PER_READ });
+      for await (const item of folder) {
+        if (item.name.endsWith('.json') && !item.name.startsWith('.') && ++count > max) {
+          // Leaving the loop early closes the folder.
+          return true;
+        }
+      }
     } catch {
       return false;
     }
+    return false;
   }
 
   /** After a full read: the index is a cache of the record files. A record file the index does
    * not list (its line was lost) is listed from the file; an entry whose file is gone is dropped. */
   private async reconcile(): Promise<void> {
-    let names: string[];
+    const files = new Set<string>();
     try {
-      names = await readdir(this.dir);
+      // In batches, as mayExceed reads it: one readdir of 10,000 names blocks the loop for ms.
+      for await (const item of await opendir(this.dir, { bufferSize: DIR_ENTRIES_PER_READ })) {
+        if (item.name.endsWith('.json') && !item.name.startsWith('.')) files.add(item.name.slice(0, -'.json'.length));
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const files = new Set(names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).map((name) => name.slice(0, -'.json'.length)));
     for (const id of [...this.entries.keys()]) if (!files.has(id)) this.entries.delete(id);
     for (const id of files) {
       if (this.entries.has(id) || this.deleted.has(id) || !isRecordId(id)) continue;
@@ -268,8 +304,7 @@ export class HistoryStore {
     await this.refresh();
     const pruned: string[] = [];
     if (max !== undefined && this.entries.size > max) {
-      const oldest = [...this.entries.values()].sort(newestFirst).slice(Math.max(0, max));
-      for (const entry of oldest) {
+      for (const entry of oldestOf(this.entries.values(), this.entries.size - max)) {
         await this.append({ op: 'delete', id: entry.id, at: new Date().toISOString() });
         await unlink(this.recordFile(entry.id)).catch(() => undefined);
         this.entries.delete(entry.id);
@@ -286,7 +321,15 @@ export class HistoryStore {
    * record file is listed again on the next full read. */
   private async compact(): Promise<void> {
     await this.refresh();
-    const text = [...this.entries.values()].sort(newestFirst).reverse().map((entry) => `\n${JSON.stringify({ op: 'record', entry } satisfies IndexLine)}`).join('');
+    // Oldest first, as appends would have left them; serialised in slices (10,000 lines at once
+    // held the loop ~15 ms).
+    const live = [...this.entries.values()].sort(newestFirst).reverse();
+    const chunks: string[] = [];
+    for (let i = 0; i < live.length; i += ENTRIES_PER_SLICE) {
+      chunks.push(live.slice(i, i + ENTRIES_PER_SLICE).map((entry) => `\n${JSON.stringify({ op: 'record', entry } satisfies IndexLine)}`).join(''));
+      await yieldToLoop();
+    }
+    const text = chunks.join('');
     const readUpTo = this.offset;
     await writeFileAtomic(this.indexFile, text, {
       beforeRename: async (temp) => {
@@ -305,6 +348,28 @@ export class HistoryStore {
     this.loaded = false;
     await this.refresh();
   }
+}
+
+/** The `count` oldest entries, oldest first, in one pass: a save prunes one (or, on a window's first
+ * save into a full history, a few dozen), and sorting 10,000 entries to find them held the loop
+ * ~15 ms. The picked ones are kept sorted; an entry newer than all of them costs one comparison. */
+export function oldestOf(entries: Iterable<HistoryEntry>, count: number): HistoryEntry[] {
+  if (count <= 0) return [];
+  // Oldest first: newestFirst(a, b) > 0 when a is older than b.
+  const picked: HistoryEntry[] = [];
+  for (const entry of entries) {
+    if (picked.length === count && newestFirst(entry, picked[picked.length - 1]!) <= 0) continue;
+    let low = 0;
+    let high = picked.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (newestFirst(entry, picked[middle]!) > 0) high = middle;
+      else low = middle + 1;
+    }
+    picked.splice(low, 0, entry);
+    if (picked.length > count) picked.pop();
+  }
+  return picked;
 }
 
 /** A record file's record, or undefined when it is not a whole one. */

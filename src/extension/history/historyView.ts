@@ -1,15 +1,19 @@
 // The History view of the Prompt Lab sidebar: every kept run, comparison and eval, grouped by prompt
 // (the most recently used prompt first), newest first within a prompt. A record's row says what it
 // was, when, on what, what varied and how it did (done count, pass rate, 👍/👎): the label and the
-// description carry it all, and the accessibility label says it as a sentence.
+// description carry it all, and the accessibility label says it as a sentence. Only the most recent
+// prompt's group starts open, and a group lists a page of records at a time behind "older records"
+// nodes (core/history/viewGroups): 10,000 records never become 10,000 tree items at once.
 import * as vscode from 'vscode';
+import { historyGroups, historyPage } from '../../core/history/viewGroups';
 import { DisposableStore } from '../disposables';
 import type { HistoryService, ListedEntry } from './historyService';
 
 export const HISTORY_VIEW_ID = 'promptLab.history';
 
 export type HistoryElement =
-  | { type: 'prompt'; key: string; name: string; entries: ListedEntry[] }
+  | { type: 'prompt'; key: string; name: string; entries: ListedEntry[]; expanded: boolean }
+  | { type: 'older'; key: string; entries: ListedEntry[]; start: number; count: number }
   | { type: 'record'; entry: ListedEntry };
 
 const KIND_ICONS: Record<string, string> = { run: 'play', comparison: 'split-horizontal', eval: 'checklist' };
@@ -65,25 +69,34 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryElement>, vsc
 
   async getChildren(element?: HistoryElement): Promise<HistoryElement[]> {
     if (element?.type === 'record') return [];
-    if (element?.type === 'prompt') return element.entries.map((entry) => ({ type: 'record', entry }));
-    const groups = new Map<string, HistoryElement & { type: 'prompt' }>();
-    for (const entry of await this.history.list()) {
-      const key = entry.promptFile || '';
-      const group = groups.get(key) ?? { type: 'prompt', key, name: entry.promptName || '(no prompt file)', entries: [] };
-      group.entries.push(entry);
-      groups.set(key, group);
-    }
-    return [...groups.values()];
+    if (element) return this.pageOf(element.key, element.entries, element.type === 'older' ? element.start : 0);
+    return historyGroups(await this.history.list()).map((group) => ({ type: 'prompt', ...group }));
+  }
+
+  /** One page of a group's records, then the node that holds the older ones. */
+  private pageOf(key: string, entries: ListedEntry[], start: number): HistoryElement[] {
+    const page = historyPage(entries, start);
+    const children: HistoryElement[] = page.records.map((entry) => ({ type: 'record', entry }));
+    if (page.older) children.push({ type: 'older', key, entries, ...page.older });
+    return children;
   }
 
   getTreeItem(element: HistoryElement): vscode.TreeItem {
     if (element.type === 'prompt') {
-      const item = new vscode.TreeItem(element.name, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(element.name, element.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `prompt:${element.key}`;
       item.description = `${element.entries.length} record${element.entries.length === 1 ? '' : 's'}`;
       item.tooltip = element.key || 'Records without a prompt file';
       item.iconPath = new vscode.ThemeIcon('file-code');
       item.contextValue = 'historyPrompt';
+      return item;
+    }
+    if (element.type === 'older') {
+      const item = new vscode.TreeItem(`${element.count} older record${element.count === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `older:${element.key}:${element.start}`;
+      item.tooltip = `Records ${element.start + 1} to ${element.start + element.count} of this prompt, oldest last`;
+      item.iconPath = new vscode.ThemeIcon('history');
+      item.contextValue = 'historyOlder';
       return item;
     }
     const { entry } = element;

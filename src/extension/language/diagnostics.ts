@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { CheckedPrompt } from '../../core/check/checkPrompt';
 import type { PromptDiagnostic, Range, Severity } from '../../core/diagnostics';
 import { DisposableStore } from '../disposables';
+import { retrievalGlobDiagnostics } from '../retrieval/globDiagnostics';
 import { KeyedDebouncer } from './debouncer';
 import type { PromptChecks } from './promptChecks';
 import { isPromptDocument } from './promptDocuments';
@@ -68,7 +69,8 @@ export class PromptDiagnostics implements vscode.Disposable {
     let diagnostics: vscode.Diagnostic[];
     try {
       const checked = await this.checks.check(document);
-      diagnostics = [...checked.diagnostics.map(toVscodeDiagnostic), ...(this.extra?.(document, checked) ?? [])];
+      const unmatched = await retrievalGlobDiagnostics(document, checked);
+      diagnostics = [...checked.diagnostics, ...unmatched].map(toVscodeDiagnostic).concat(this.extra?.(document, checked) ?? []);
     } catch (error) {
       // checkPrompt turns bad files into diagnostics; an exception is a bug, not the user's.
       console.error(`Prompt Lab: checking ${key} failed`, error);

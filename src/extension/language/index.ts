@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../commands';
 import { DisposableStore } from '../disposables';
 import type { CountTexts } from '../../core/promptTokens';
+import type { PiecesOf } from '../../core/tokens/tokenGroups';
 import type { ModelLists } from '../backends/modelLists';
 import { PromptCodeLenses } from './codeLens';
 import { COMPLETION_TRIGGERS, PromptCompletions } from './completions';
@@ -20,9 +21,9 @@ import { TokenStatusBar } from './tokenStatusBar';
 
 /** `checks` is shared with the features outside this folder (Run Prompt, the backend status bar);
  * `extraDiagnostics` adds what needs the configured backends; `models` lists what they offer. */
-export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists): vscode.Disposable {
+export function registerLanguageFeatures(extensionUri: vscode.Uri, checks: PromptChecks, countTexts: CountTexts, extraDiagnostics?: ExtraDiagnostics, models?: ModelLists, piecesOf?: PiecesOf): vscode.Disposable {
   const store = new DisposableStore();
-  const counts = store.add(new PromptTokenCounts(checks, countTexts));
+  const counts = store.add(new PromptTokenCounts(checks, countTexts, piecesOf));
   PromptLabPanel.renderedPrompt = (document) => counts.rendered(document);
   store.add(watchPartials(checks));
   store.add(new PromptDiagnostics(checks, extraDiagnostics));

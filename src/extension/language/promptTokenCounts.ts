@@ -7,8 +7,10 @@ import type { InputField } from '../../core/inputSchema';
 import { cachedCountTexts, countPromptTokens, type CountTexts, type TokenReport } from '../../core/promptTokens';
 import { InputError, renderChecked, type RenderRequest } from '../../core/render';
 import { renderedPromptView, type RenderedPromptView } from '../../core/renderedPromptView';
+import type { TextMessage } from '../../core/render';
+import { chatTokenGroups, type PiecesOf } from '../../core/tokens/tokenGroups';
 import { promptParts, type PromptPart } from '../../core/structure';
-import type { TokenCountService } from '../tokens/tokenCountService';
+import type { TokenCountService } from '../../engine/tokens/tokenCountService';
 import type { PromptChecks } from './promptChecks';
 
 export type TokenCount =
@@ -21,6 +23,8 @@ export type TokenCount =
     emptyInputs: string[];
     /** The rendered messages with the parts marked and counted, for the panel. */
     rendered: RenderedPromptView;
+    /** The rendered messages themselves (for the token chips). */
+    messages: TextMessage[];
   }
   /** The prompt has errors: nothing to render. */
   | { kind: 'errors'; errors: number }
@@ -39,11 +43,17 @@ export function workerCounter(service: TokenCountService): CountTexts {
   return cachedCountTexts((encoding, texts) => service.count({ encoding, texts }));
 }
 
+/** Each text's tokens from the worker, for the panel's token chips. */
+export function workerPieces(service: TokenCountService): PiecesOf {
+  return (encoding, texts) => service.pieces({ encoding, texts });
+}
+
 export class PromptTokenCounts implements vscode.Disposable {
   private readonly cache = new Map<string, Entry>();
   private readonly closed = vscode.workspace.onDidCloseTextDocument((document) => this.cache.delete(document.uri.toString()));
 
-  constructor(private readonly checks: PromptChecks, private readonly countTexts: CountTexts) {}
+  /** `piecesOf`, when given, lists the tokens for the panel's token chips. */
+  constructor(private readonly checks: PromptChecks, private readonly countTexts: CountTexts, private readonly piecesOf?: PiecesOf) {}
 
   /** The count for the document as it is now (shared by every caller for this version). */
   count(document: vscode.TextDocument): Promise<TokenCount> {
@@ -60,7 +70,17 @@ export class PromptTokenCounts implements vscode.Disposable {
   /** The document rendered for the panel (parts marked and counted), or why it cannot be. */
   async rendered(document: vscode.TextDocument): Promise<RenderedPromptView | string> {
     const count = await this.count(document);
-    if (count.kind === 'counted') return count.rendered;
+    if (count.kind === 'counted') {
+      if (!this.piecesOf) return count.rendered;
+      try {
+        // Listed only for the panel (the status bar and hovers need counts alone); the same groups
+        // and counts as `prompt-lab tokens --show` (core/tokens/tokenGroups).
+        const grouped = await chatTokenGroups(this.piecesOf, count.report.tokenizer, count.messages, count.parts, count.report.total);
+        return renderedPromptView(count.messages, count.parts, count.report, undefined, grouped);
+      } catch {
+        return count.rendered; // no chips, the counts still show
+      }
+    }
     return count.kind === 'errors' ? `the prompt has ${count.errors === 1 ? 'an error' : `${count.errors} errors`}: fix ${count.errors === 1 ? 'it' : 'them'} to see it rendered` : count.reason;
   }
 
@@ -83,7 +103,7 @@ export class PromptTokenCounts implements vscode.Disposable {
       const result = await renderChecked(checked, request);
       const parts = await promptParts(checked, result, (shots) => renderChecked(checked, { ...request, shots }));
       const report = await countPromptTokens(result.model ?? checked.frontmatter.model, result.text, parts, this.countTexts);
-      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders), rendered: renderedPromptView(result.text, parts, report) };
+      return { kind: 'counted', report, parts, emptyInputs: Object.keys(placeholders), rendered: renderedPromptView(result.text, parts, report), messages: result.text };
     } catch (error) {
       const reason = error instanceof InputError
         ? error.message

@@ -11,6 +11,7 @@ import type { BackendService } from '../backends/backendService';
 import type { OutputLog } from '../backends/outputLog';
 import { baseName } from '../language/promptDocuments';
 import { partialFolders, workspaceEnvironment } from '../language/workspaceEnvironment';
+import type { WorkspaceRetrievalSources } from '../retrieval/workspaceSource';
 import { readSettings } from '../settings';
 import { localModelProblem } from './runReport';
 
@@ -37,11 +38,12 @@ async function readUri(ref: string): Promise<string | undefined> {
   }
 }
 
-export function extensionEngineHost(backends: BackendService, keys: ApiKeyStore, log: OutputLog, countTexts: CountTexts): EngineHost {
+export function extensionEngineHost(backends: BackendService, keys: ApiKeyStore, log: OutputLog, countTexts: CountTexts, retrieval?: WorkspaceRetrievalSources): EngineHost {
   const builtInJudge = judgePromptReader(judgePromptRoot(__dirname));
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   return {
     readText: readUri,
+    ...(retrieval ? { retrievalSource: (ref: string) => retrieval.sourceFor(ref) } : {}),
     // Restricted Mode: no code from the workspace runs.
     get allowCode() {
       return vscode.workspace.isTrusted;

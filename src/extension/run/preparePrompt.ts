@@ -84,7 +84,7 @@ export async function preparePrompt(deps: PrepareDependencies, uri: vscode.Uri |
   if ('problem' in loaded) return { notRun: showProblem(loaded.problem) };
   const input = await completeInputs(document.uri.toString(), loaded.checked, given);
   if (!input) return { notRun: 'cancelled' };
-  const rendered = await renderLoaded(loaded, { input });
+  const rendered = await renderLoaded(deps.engine, loaded, { input });
   if ('problem' in rendered) return { notRun: showProblem(rendered.problem) };
   const prepared = placePrompt(deps.engine, rendered);
   if ('problem' in prepared) return { notRun: showProblem(prepared.problem) };

@@ -1,15 +1,16 @@
 // "Prompt Lab: Run Prompt" (palette, editor title ▶, CodeLens): check the prompt, ask for missing
 // inputs, pick the backend (the file's `model: provider/name`, else promptLab.defaultBackend), run
-// through the one runPrompt with an AbortController, stream the completion into the panel, and log
-// one line. Invoked programmatically it returns the run's outcome (the result record, nothing secret).
+// through runPattern (a plain generation, a ReAct agent, a PAL program; retrieval before rendering)
+// with an AbortController, stream the completion (an agent: each step and its observation) into the
+// panel, where the final answer and the trace replace it when the run ends, and log one line. Invoked programmatically it returns the run's outcome (the result record, nothing secret).
 import * as vscode from 'vscode';
 import type { GenerationResult } from '../../backends/backend';
-import { chatMessagesOf, runPrompt, sentConfig, type RunRequest } from '../../backends/runPrompt';
+import { chatMessagesOf, sentConfig } from '../../backends/runPrompt';
 import { PANEL_LOGPROBS } from '../../engine/comparison';
 import { redactLogprobs } from '../../backends/redactLogprobs';
 import type { Completions } from '../probabilities/completions';
-import type { RenderResult } from '../../core/render';
 import type { EngineHost } from '../../engine/host';
+import { runPattern, type PatternRequest } from '../../engine/patternRun';
 import type { Target } from '../../engine/target';
 import type { RunResultView } from '../../shared/protocol';
 import type { ApiKeyStore } from '../backends/apiKeys';
@@ -73,12 +74,12 @@ const notRun = (reason: string): RunOutcome => ({ status: 'not-run', reason });
 async function runCommand(deps: RunDependencies, uri: vscode.Uri | undefined, options: RunOptions): Promise<RunOutcome> {
   const prepared = await preparePrompt(deps, uri, options.input);
   if ('notRun' in prepared) return notRun(prepared.notRun);
-  const outcome = await execute(deps, prepared.fileName, prepared.rendered, prepared.target);
+  const outcome = await execute(deps, prepared);
   if (outcome.status !== 'not-run') deps.onRunEnded?.(prepared, outcome);
   return outcome;
 }
 
-async function execute(deps: RunDependencies, fileName: string, rendered: RenderResult, target: Target): Promise<RunOutcome> {
+async function execute(deps: RunDependencies, { fileName, rendered, retrieved, target }: PreparedPrompt): Promise<RunOutcome> {
   const backend = deps.backends.registry.get(target.backendId);
   const { id, controller } = deps.runs.start();
   PromptLabPanel.show(deps.extensionUri);
@@ -93,7 +94,10 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
     PromptLabPanel.postRun('run/token', { id, text: deps.keys.redact(text) });
   });
   // The panel's probability view asks for alternatives per token unless the prompt sets its own.
-  const request: RunRequest = { rendered, model: target.model, ...(deps.completions && backend.supports.has('logprobs') ? { defaults: { logprobs: PANEL_LOGPROBS } } : {}) };
+  const request: PatternRequest = {
+    rendered, model: target.model, ...(deps.completions && backend.supports.has('logprobs') ? { defaults: { logprobs: PANEL_LOGPROBS } } : {}),
+    ...(retrieved?.retrieval ? { retrieval: retrieved.retrieval } : {}),
+  };
   let result: GenerationResult;
   try {
     result = await vscode.window.withProgress({
@@ -103,8 +107,12 @@ async function execute(deps: RunDependencies, fileName: string, rendered: Render
     }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => controller.abort());
       try {
-        return await runPrompt(backend, request, {
+        return await runPattern(backend, request, {
           signal: controller.signal,
+          // The sandbox (QuickJS) touches nothing outside itself: Restricted Mode included.
+          allowCode: true,
+          ...(retrieved?.retriever ? { retrieve: retrieved.retriever } : {}),
+          onEvent: (event) => { if (event.kind === 'step') progress.report({ message: `step ${event.index + 1}` }); },
           onToken: (streamed) => {
             tokens++;
             batcher.push(streamed.text);

@@ -84,6 +84,20 @@ describe('Prompt Lab diagnostics', () => {
     await eventually('the diagnostics to come back with the language', () => promptLab(document.uri).length === 2);
   });
 
+  it('warns at a promptlab.retrieve glob that matches no file in the workspace folder, and not once it matches', async () => {
+    // Untitled: retrieval searches the first workspace folder (test/fixtures/workspace), whose
+    // prompts/ folder holds .prompt files and which has no folder no-such-folder/.
+    const document = await untitledPrompt('---\npromptlab.retrieve:\n  from: ["prompts/*.prompt", "no-such-folder/**/*.md"]\n---\nHi');
+    await vscode.window.showTextDocument(document);
+    const [warning] = await eventually('retrieve-no-match', () => codes(document.uri).join() === 'retrieve-no-match' && promptLab(document.uri));
+    assert.equal(summary(warning!), 'retrieve-no-match Warning 2:29-2:53');
+    assert.equal(document.getText(warning!.range), '"no-such-folder/**/*.md"');
+    assert.match(warning!.message, /matches no file in the workspace folder 'workspace': a run would fail/);
+    await replaceText(document, 'no-such-folder/**/*.md', '*.prompt');
+    await eventually('the warning to go once the glob matches', () => promptLab(document.uri).length === 0);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('refuses a __proto__ key as an error where it is written, and the extension host stays unpolluted', async () => {
     // Opening a file is enough for the checks and the token count to parse it (Restricted Mode too).
     const document = await untitledPrompt('---\n__proto__.PROMPT_LAB_POLLUTED: "--import=data:text/javascript,1"\n---\nHi');

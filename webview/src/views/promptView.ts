@@ -1,6 +1,7 @@
 import type { PromptSnapshot, RenderedPromptView } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { number, plural } from '../format';
+import { tokenChipsView } from '../tokens/tokenChips';
 
 /** The prompt the panel is about: its name, then the prompt as it is sent (its messages, rendered
  * with the prompt's defaults, each part marked and counted); the .prompt source, which the editor
@@ -23,7 +24,8 @@ export function promptView(prompt: PromptSnapshot): HTMLElement {
   );
 }
 
-/** The messages with their parts marked, and a legend that counts each part and the overhead. */
+/** The messages with their parts marked, a legend that counts each part and the overhead, and (when
+ * the host listed them) the tokens as chips grouped by part. */
 function renderedView(rendered: RenderedPromptView): HTMLElement {
   const legend = el('ul', { className: 'prompt-parts', attributes: { 'aria-label': 'Tokens per part' } },
     ...rendered.parts.map((part) => el('li', { className: `part part-${part.name}`, attributes: { 'data-part': part.name } }, `${part.name} ${number(part.tokens)}`)),
@@ -39,6 +41,7 @@ function renderedView(rendered: RenderedPromptView): HTMLElement {
   return el('div', { className: 'prompt-rendered-view' },
     el('p', { className: 'note' }, 'As sent, with the prompt\'s defaults:'),
     legend, ...messages,
+    rendered.tokens && tokenChipsView(rendered.tokens),
     rendered.truncated && el('p', { className: 'note' }, 'The rendered prompt is cut here.'),
   );
 }

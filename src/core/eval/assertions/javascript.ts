@@ -1,36 +1,21 @@
 // javascript assertions, as promptfoo's (docs: expected-outputs/javascript): a one-line expression,
 // or a function body (several lines) over `output` and `context` ({ vars, prompt }), returning a
 // boolean, a number (a score: passes above 0, or at the threshold if given) or { pass, score, reason }.
-// The code runs ONLY inside a QuickJS sandbox (WebAssembly): it has no require, process, fetch or
-// any Node API, a memory limit and a deadline enforced by an interrupt. Where promptfoo runs the code
+// The code runs ONLY inside a QuickJS sandbox (WebAssembly, in the sandbox's worker thread): it has no
+// require, process, fetch or any Node API, a memory limit and a deadline enforced by an interrupt and,
+// for a native call that outlasts it, by ending the worker. Where promptfoo runs the code
 // in Node, Prompt Lab does not: a dataset is data another person may have written. When the host
 // does not allow code (VS Code's Restricted Mode) the assertion is an error that says so.
 import type { Assertion, AssertionContext } from '../types';
-import { errorText, limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, withSandbox, type SandboxLimits } from '../../sandbox/quickjs';
+import { limitReason, SANDBOX_MEMORY_LIMIT, SANDBOX_TIME_LIMIT_MS, type SandboxLimits } from '../../sandbox/limits';
+import { runSandboxed } from '../../sandbox/sandbox';
 import { failure, verdict, type Verdict } from './verdict';
 
-/** The code as promptfoo reads it: several lines are a function body, one line is an expression. */
-export function functionSource(code: string): string {
-  const body = code.includes('\n') ? code : `return ${code}`;
-  return `(function (output, context) {\n${body}\n})`;
-}
+export { functionSource } from '../../sandbox/assertionJob';
 
 /** Runs the assertion's code in a fresh QuickJS runtime; returns what it returned, as JSON text. */
 export async function runInSandbox(code: string, output: string, context: { vars: unknown; prompt?: string }, limits: SandboxLimits = {}): Promise<{ json?: string; error?: string }> {
-  return withSandbox(limits, (vm): { json?: string; error?: string } => {
-    // Data goes in as JSON text and is parsed inside: no host object is ever visible to the code.
-    const input = vm.newString(JSON.stringify({ output, context }));
-    vm.setProp(vm.global, '__input', input);
-    input.dispose();
-    const program = `(() => { const { output, context } = JSON.parse(__input); delete globalThis.__input;\n` +
-      `const result = ${functionSource(code)}(output, context);\n` +
-      `return result === undefined ? undefined : JSON.stringify(result); })()`;
-    const result = vm.evalCode(program, 'assertion.js');
-    if (result.error) return { error: errorText(vm, result.error) };
-    const value = vm.dump(result.value) as unknown;
-    result.value.dispose();
-    return typeof value === 'string' ? { json: value } : {};
-  });
+  return runSandboxed({ kind: 'assertion', code, input: JSON.stringify({ output, context }) }, limits);
 }
 
 export async function javascript(context: AssertionContext, assertion: Assertion): Promise<Verdict> {

@@ -6,7 +6,12 @@ import type { EncodingName } from '../../core/tokens';
 export interface TokenCountRequest {
   encoding: EncodingName;
   texts: string[];
+  /** Also each text's tokens (id and text), for showing them: the panel's token chips. */
+  pieces?: boolean;
 }
+
+/** One token of a text: the tokenizer's id and its text (see Tokenizer.pieces). */
+export interface WorkerPiece { id: number; text: string }
 
 /** host → worker */
 export interface WorkerRequest extends TokenCountRequest {
@@ -16,5 +21,5 @@ export interface WorkerRequest extends TokenCountRequest {
 
 /** worker → host: the counts, one per text and in the same order, or why there are none. */
 export type WorkerReply =
-  | { id: number; ok: true; counts: number[] }
+  | { id: number; ok: true; counts: number[]; pieces?: WorkerPiece[][] }
   | { id: number; ok: false; error: string };

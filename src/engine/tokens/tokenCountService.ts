@@ -1,27 +1,29 @@
-// Token counts for the extension, computed off the extension host thread: tokenizer work runs in a
-// worker_threads Worker (tokenWorker.ts), started on the first request, never on activation. If the
-// worker dies, what it owed is rejected and the next request starts a new one. Nothing here needs
-// VS Code at run time (only its Disposable type), so the unit tests run it in plain Node.
+// Token counts computed off the calling thread: tokenizer work runs in a worker_threads Worker
+// (tokenWorker.ts), started on the first request, never on activation. The extension counts here so
+// the extension host never stalls; the CLI so a comparison's streams are read while the tokenizer
+// is built (issue 15). If the worker dies, what it owed is rejected and the next request starts a
+// new one.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type * as vscode from 'vscode';
-import type { TokenCountRequest, WorkerReply, WorkerRequest } from './tokenWorkerProtocol';
+import type { TokenCountRequest, WorkerPiece, WorkerReply, WorkerRequest } from './tokenWorkerProtocol';
 
-export type { TokenCountRequest } from './tokenWorkerProtocol';
+export type { TokenCountRequest, WorkerPiece } from './tokenWorkerProtocol';
 
 export interface TokenCountServiceOptions {
   /** The worker script. Default: `tokenWorker.js` beside this file, which is dist/ when bundled
-   * (esbuild.mjs writes dist/tokenWorker.js next to dist/extension.js) and
-   * out/src/extension/tokens/ when compiled by tsc for the tests. */
+   * (esbuild.mjs writes dist/tokenWorker.js next to dist/extension.js and dist/cli.js) and
+   * out/src/engine/tokens/ when compiled by tsc for the tests. */
   workerPath?: string;
 }
 
+type Answer = { counts: number[]; pieces?: WorkerPiece[][] };
+
 interface Pending {
-  resolve(counts: number[]): void;
+  resolve(answer: Answer): void;
   reject(error: Error): void;
 }
 
-export class TokenCountService implements vscode.Disposable {
+export class TokenCountService {
   private readonly workerPath: string;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
@@ -35,9 +37,18 @@ export class TokenCountService implements vscode.Disposable {
   /** The token count of each text, in order. Rejects if the encoding is unknown, the worker dies
    * before answering, or the service is disposed. */
   count(request: TokenCountRequest): Promise<number[]> {
+    return this.ask({ encoding: request.encoding, texts: request.texts }).then((answer) => answer.counts);
+  }
+
+  /** Each text's tokens (id and text), in order: what the panel shows as token chips. */
+  pieces(request: TokenCountRequest): Promise<WorkerPiece[][]> {
+    return this.ask({ ...request, pieces: true }).then((answer) => answer.pieces ?? request.texts.map(() => []));
+  }
+
+  private ask(request: TokenCountRequest): Promise<Answer> {
     if (this.disposed) return Promise.reject(new Error('the token count service is disposed'));
-    if (request.texts.length === 0) return Promise.resolve([]);
-    return new Promise<number[]>((resolve, reject) => {
+    if (request.texts.length === 0) return Promise.resolve({ counts: [], pieces: [] });
+    return new Promise<Answer>((resolve, reject) => {
       const id = this.nextId++;
       try {
         const worker = this.worker ?? this.start();
@@ -45,7 +56,7 @@ export class TokenCountService implements vscode.Disposable {
         // Referenced only while it owes answers: an idle worker never keeps a process (the CLI, a
         // test run) alive, and a pending count is not dropped by a process that thinks it is done.
         if (this.pending.size === 1) worker.ref();
-        const message: WorkerRequest = { id, encoding: request.encoding, texts: request.texts };
+        const message: WorkerRequest = { id, encoding: request.encoding, texts: request.texts, ...(request.pieces ? { pieces: true } : {}) };
         worker.postMessage(message);
       } catch (error) {
         this.pending.delete(id);
@@ -80,7 +91,7 @@ export class TokenCountService implements vscode.Disposable {
     if (!pending) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0) worker.unref();
-    if (reply.ok) pending.resolve(reply.counts);
+    if (reply.ok) pending.resolve({ counts: reply.counts, ...(reply.pieces ? { pieces: reply.pieces } : {}) });
     else pending.reject(new Error(reply.error));
   }
 
