@@ -3,7 +3,7 @@
 // CSV through `csv-parse` (its raw records give each row's offset). Nothing here knows what a test is.
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
-import { parseYamlDocument } from '../yamlDocument';
+import { parseYamlDocument, yamlErrorText } from '../yamlDocument';
 import type { Position } from '../diagnostics';
 import { LineIndex } from '../lineIndex';
 
@@ -52,7 +52,7 @@ export function parseSource(text: string, file: string): ParsedSource {
 function parseYamlSource(text: string, lines: LineIndex, base: number, json: boolean): ParsedSource {
   const doc = parseYamlDocument(text, { prettyErrors: false });
   const locate = yamlLocator(doc, lines, base);
-  const problems: SourceProblem[] = doc.errors.map((error) => ({ position: lines.positionAt(base + error.pos[0]), message: error.message.split('\n')[0]! }));
+  const problems: SourceProblem[] = doc.errors.map((error) => ({ position: lines.positionAt(base + error.pos[0]), message: yamlErrorText(error.message) }));
   if (problems.length > 0) return { value: undefined, locate, problems };
   if (json) {
     try {
