@@ -28,3 +28,15 @@ export function summary(files: number, diagnostics: readonly FileDiagnostic[]): 
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(files, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}`;
 }
+
+/** Input problems printed before the rest are only counted: an input with 200,000 undeclared keys
+ * has 200,000 of them. */
+const MAX_INPUT_PROBLEMS = 20;
+
+/** `file: input (data.json): message` lines for inputs that do not fit the prompt's schema. */
+export function inputProblemLines(file: string, problems: readonly { message: string }[], inputFile?: string): string[] {
+  const label = inputFile === undefined ? 'input' : `input (${inputFile})`;
+  const lines = problems.slice(0, MAX_INPUT_PROBLEMS).map((problem) => `${file}: ${label}: ${problem.message}`);
+  if (problems.length > MAX_INPUT_PROBLEMS) lines.push(`${file}: ${label}: and ${problems.length - MAX_INPUT_PROBLEMS} more problems like these`);
+  return lines;
+}

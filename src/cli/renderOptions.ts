@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { partialNameOf } from '../core/check/checkPrompt';
 import { isVariantName, variantFileName } from '../core/promptFiles';
 import type { RenderRequest } from '../core/render';
-import { findUnsafeKey, unsafeKeyMessage, unsafeKeyPart } from '../core/safeKeys';
+import { findTooDeepData, findUnsafeKey, tooDeepDataMessage, unsafeKeyMessage, unsafeKeyPart } from '../core/safeKeys';
 import { all, single, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { readUserFile } from './fileErrors';
 
@@ -49,6 +49,9 @@ export async function renderRequest(parsed: ParsedArgs): Promise<RenderRequest> 
     } catch (error) {
       throw new UsageError(`--input-file ${inputFile}: not valid JSON: ${(error as Error).message}`);
     }
+    // JSON.parse reads any depth; what follows walks the input recursively (safeKeys.ts).
+    const tooDeep = findTooDeepData(data);
+    if (tooDeep !== undefined) throw new UsageError(`--input-file ${inputFile}: ${tooDeepDataMessage(tooDeep)}`);
     if (data === null || Array.isArray(data)) throw new UsageError(`--input-file ${inputFile} must hold a JSON object (or one value for a prompt whose input.schema is one)`);
     if (typeof data !== 'object') {
       // A scalar: the whole input of a prompt with a scalar schema (renderChecked refuses it otherwise).
@@ -71,6 +74,8 @@ export async function renderRequest(parsed: ParsedArgs): Promise<RenderRequest> 
       } catch {
         throw new UsageError(`--input ${pair}: the value after := must be JSON`);
       }
+      const tooDeep = findTooDeepData(input[json[1]!], undefined, json[1]!);
+      if (tooDeep !== undefined) throw new UsageError(`--input ${json[1]}: ${tooDeepDataMessage(tooDeep)}`);
     } else if (text) input[text[1]!] = text[2]!;
     else throw new UsageError(`--input ${pair}: write key=value (text) or key:=JSON`);
   }

@@ -5,8 +5,8 @@ import { checkPrompt } from '../core/check/checkPrompt';
 import type { DiagnosticCode } from '../core/diagnostics';
 import { InputError, PromptError, renderChecked } from '../core/render';
 import { promptParts } from '../core/structure';
-import { all, type ParsedArgs } from './args';
-import { formatDiagnostic, toFileDiagnostic } from './diagnosticsOutput';
+import { all, single, type ParsedArgs } from './args';
+import { formatDiagnostic, inputProblemLines, toFileDiagnostic } from './diagnosticsOutput';
 import { fileEnvironment } from './fileEnvironment';
 import { ExitCode, type CliIO } from './io';
 import { readPromptFile } from './promptFiles';
@@ -64,7 +64,7 @@ export async function analyzeFileForCli(file: string, parsed: ParsedArgs, io: Cl
       return ExitCode.findings;
     }
     if (error instanceof InputError) {
-      for (const problem of error.problems) io.stderr(`${file}: input: ${problem.message}\n`);
+      for (const line of inputProblemLines(file, error.problems, single(parsed, 'input-file'))) io.stderr(`${line}\n`);
       return ExitCode.findings;
     }
     io.stderr(`${file}: ${(error as Error).message}\n`);

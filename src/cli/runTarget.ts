@@ -20,7 +20,7 @@ import { cacheFolderOf, fileCacheStore } from '../engine/responseCache';
 import { TokenCountService } from '../engine/tokens/tokenCountService';
 import { resolveTarget, targetProblem } from '../engine/target';
 import { all, single, UsageError, type ParsedArgs } from './args';
-import { formatDiagnostic, toFileDiagnostic } from './diagnosticsOutput';
+import { formatDiagnostic, inputProblemLines, toFileDiagnostic } from './diagnosticsOutput';
 import { errnoWords, FileError, modelFileProblem } from './fileErrors';
 import { fileEnvironment } from './fileEnvironment';
 import { ExitCode, type CliIO } from './io';
@@ -194,11 +194,11 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
 }
 
 /** A prompt that cannot be checked or rendered, as `render` reports it: where, and exit 1. */
-export function reportPromptProblem(io: CliIO, file: string, problem: EngineProblem): number {
+export function reportPromptProblem(io: CliIO, file: string, problem: EngineProblem, inputFile?: string): number {
   if (problem.kind === 'prompt-broken') {
     for (const diagnostic of problem.diagnostics) io.stderr(`${formatDiagnostic(toFileDiagnostic(file, diagnostic))}\n`);
   } else if (problem.kind === 'input') {
-    for (const inputProblem of problem.problems) io.stderr(`${file}: input: ${inputProblem.message}\n`);
+    for (const line of inputProblemLines(file, problem.problems, inputFile)) io.stderr(`${line}\n`);
   } else {
     io.stderr(`${file}: ${problem.message}\n`);
   }
@@ -249,7 +249,7 @@ export async function resolveCliTarget(parsed: ParsedArgs, io: CliIO, command: s
   const file = promptPath(parsed);
   const rendered = await render(host, file, await renderRequest(parsed));
   if (typeof rendered === 'number') return rendered;
-  if ('problem' in rendered) return reportPromptProblem(io, file, rendered.problem);
+  if ('problem' in rendered) return reportPromptProblem(io, file, rendered.problem, single(parsed, 'input-file'));
   const model = single(parsed, 'model');
   const fileModel = rendered.rendered.model ?? rendered.checked.frontmatter.model;
   const target = resolveTarget(host, fileModel, rendered.fileName, {

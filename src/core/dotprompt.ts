@@ -11,11 +11,11 @@ import {
   type RenderedPrompt,
   type ToolDefinition,
 } from 'dotprompt';
-import { parse as parseYaml } from 'yaml';
 import { DOTPROMPT_RESERVED_KEYS } from './frontmatterKeys';
 import { FRONTMATTER_AND_BODY } from './promptSource';
 import { maskMarkers, newMask, unmaskMessages } from './markerMask';
 import { unsafeKeyPart } from './safeKeys';
+import { parseYamlData } from './yamlDocument';
 
 export interface DotpromptRegistry {
   /** Partials registered up front, by name. */
@@ -56,7 +56,7 @@ export function parsePrompt(source: string, frontmatterData?: { data: unknown })
   if (!match || !frontmatter) return { ...base(), template: source } as ParsedPrompt;
   let data: unknown;
   try {
-    data = frontmatterData ? frontmatterData.data : parseYaml(frontmatter);
+    data = frontmatterData ? frontmatterData.data : parseYamlData(frontmatter);
   } catch {
     // Dotprompt logs the error and renders the whole file as the template.
     return { ...base(), template: source.trim() } as ParsedPrompt;

@@ -6,7 +6,7 @@ import { metadataOf, parsePrompt, prepareDotprompt, renderPrepared, type Prepare
 import type { PromptDiagnostic } from './diagnostics';
 import { validateInput, type InputProblem, type JsonSchema } from './inputValidation';
 import type { PromptEnvironment } from './promptEnvironment';
-import { findUnsafeKey, unsafeKeyMessage } from './safeKeys';
+import { findTooDeepData, findUnsafeKey, tooDeepDataMessage, unsafeKeyMessage } from './safeKeys';
 
 export interface RenderRequest {
   /** Input values; they override `input.default`. */
@@ -55,7 +55,9 @@ export class PromptError extends Error {
 /** The inputs do not fit the prompt's schema: each problem names the field. */
 export class InputError extends Error {
   constructor(readonly problems: InputProblem[]) {
-    super(`Input does not match input.schema: ${problems.map((problem) => problem.message).join('; ')}.`);
+    // An input with 200,000 undeclared keys has as many problems: the message names the first few.
+    const named = problems.slice(0, 5).map((problem) => problem.message).join('; ');
+    super(`Input does not match input.schema: ${named}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}.`);
     this.name = 'InputError';
   }
 }
@@ -94,6 +96,9 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
   // __proto__ would be copied key by key into Dotprompt's and Handlebars' objects (safeKeys.ts).
   const unsafe = findUnsafeKey(request.input);
   if (unsafe !== undefined) throw new InputError([{ path: unsafe, message: unsafeKeyMessage(unsafe) }]);
+  // Rendering, masking and every copy of the input (history, the panel) walk it recursively.
+  const tooDeep = findTooDeepData(request.input) ?? findTooDeepData(request.value);
+  if (tooDeep !== undefined) throw new InputError([{ path: tooDeep, message: tooDeepDataMessage(tooDeep) }]);
   const input: Record<string, unknown> = { ...checked.frontmatter.defaults, ...request.input };
   let examples: RenderResult['examples'];
   const examplesInput = checked.frontmatter.examplesInput;
@@ -118,6 +123,10 @@ export async function renderChecked(checked: CheckedPrompt, request: RenderReque
   const problems = scalar && request.value === undefined ? [] : validateInput(data, schema);
   if (problems.length > 0) throw new InputError(problems);
   const rendered = await renderPrepared(prepared, { input: (data ?? input) as Record<string, unknown>, messages: request.history });
+  // Dotprompt passes `model:` on as the YAML gave it. The check rejects a model that is not text,
+  // but a loose render (`prompt-lab render`) gets here anyway, and every reader of the result takes
+  // the model for a name (the tokenizer is chosen by it): the check's findings say where it is.
+  if (rendered.model !== undefined && typeof rendered.model !== 'string') throw new PromptError(checked.diagnostics);
   return {
     model: rendered.model,
     config: (rendered.config ?? {}) as Record<string, unknown>,

@@ -1,6 +1,7 @@
 // Checks the YAML frontmatter: syntax, the shape Dotprompt expects, generation config ranges,
 // Prompt Lab's extension keys and the input schema. Everything is reported where it is written.
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair } from 'yaml';
+import { parseYamlDocument, yamlErrorText } from '../yamlDocument';
 import type { InputField } from '../inputSchema';
 import { declaredInputs, findField } from '../inputSchema';
 import { CONFIG_KEYS, DOTPROMPT_RESERVED_KEYS, fitsRule, TOP_LEVEL_KEYS } from '../frontmatterKeys';
@@ -40,12 +41,17 @@ const CONFIG_RULES = new Map(CONFIG_KEYS.map((key) => [key.key, key]));
 const CONFIG_KEY_NAMES = CONFIG_KEYS.map((key) => key.key);
 const PROMPTLAB_KEYS = new Set(TOP_LEVEL_KEYS.map((key) => key.key).filter((key) => key.startsWith('promptlab.')));
 
-const firstLine = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-
 export function checkFrontmatter(yaml: string, report: Report): FrontmatterInfo {
-  const document = parseDocument(yaml, { prettyErrors: false, uniqueKeys: true });
+  const document = parseYamlDocument(yaml, { prettyErrors: false });
   if (document.errors.length > 0) {
-    for (const error of document.errors) report.error('yaml-syntax', `YAML: ${firstLine(error.message)}`, error.pos[0], error.pos[1]);
+    // An unclosed flow collection 10,000 deep gets the same error at the same place once per level.
+    const said = new Set<string>();
+    for (const error of document.errors) {
+      const message = `YAML: ${yamlErrorText(error.message)}`;
+      if (said.has(`${error.pos[0]} ${message}`)) continue;
+      said.add(`${error.pos[0]} ${message}`);
+      report.error('yaml-syntax', message, error.pos[0], error.pos[1]);
+    }
     return { broken: true };
   }
   const root = document.contents as AnyNode;

@@ -1,6 +1,8 @@
 // Handlebars.parse with the position of a syntax error. Handlebars' Jison parser knows where it
 // stopped but throws a plain Error with only a text excerpt; its `parseError` hook gets the location.
 import Handlebars from 'handlebars';
+import { LineIndex } from '../lineIndex';
+import { findTooDeep } from './templateNesting';
 
 export interface SyntaxErrorAt {
   message: string;
@@ -31,6 +33,9 @@ function describeExpected(hash: JisonHash): string {
 
 /** Parses `template`; returns the AST or where and why it is not valid Handlebars. */
 export function parseHandlebars(template: string): { ast: hbs.AST.Program } | { error: SyntaxErrorAt } {
+  // Handlebars takes minutes over a template nested thousands deep: refused before it parses.
+  const tooDeep = findTooDeep(template);
+  if (tooDeep) return { error: tooDeepError(template, tooDeep.start, tooDeep.end, tooDeep.limit) };
   const original = parser.parseError;
   // Parsing is synchronous, so swapping the hook for this one call cannot affect another parse.
   parser.parseError = (message: string, hash: JisonHash) => { throw new LocatedParseError(message, hash); };
@@ -64,4 +69,14 @@ function locate(error: unknown, template: string): SyntaxErrorAt {
   const line = failure.lineNumber ?? 1;
   const column = failure.column ?? 0;
   return { message: message.replace(/^(\w+) doesn't match (\w+)$/, "{{/$2}} closes {{#$1}}: the names must match"), line, column, endLine: failure.endLineNumber ?? line, endColumn: failure.endColumn ?? column + 1 };
+}
+
+function tooDeepError(template: string, start: number, end: number, limit: number): SyntaxErrorAt {
+  const lines = new LineIndex(template);
+  const from = lines.positionAt(start);
+  const to = lines.positionAt(end);
+  return {
+    message: `Blocks and sub-expressions nest more than ${limit} deep here: Prompt Lab reads templates up to ${limit} levels deep (Handlebars takes minutes past that). Close some blocks or move the repetition into an {{#each}}.`,
+    line: from.line + 1, column: from.character, endLine: to.line + 1, endColumn: to.character,
+  };
 }

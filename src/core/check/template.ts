@@ -73,6 +73,7 @@ export function checkTemplate(body: string, report: Reporter, options: TemplateC
         report.error('unknown-helper', `Unknown helper '${name}'. Dotprompt runs only its own helpers (${DOTPROMPT_HELPERS.join(', ')}) and Handlebars' (${HANDLEBARS_HELPERS.join(', ')}).`, start, end);
       }
       if (name === 'role' || name === 'history') recordRole(node, name);
+      if (name === 'media') checkMedia(node);
     } else if (path.type === 'PathExpression') {
       usePath(path, frames);
     }
@@ -87,6 +88,13 @@ export function checkTemplate(body: string, report: Reporter, options: TemplateC
       return;
     }
     const param = node.params[0] as hbs.AST.StringLiteral | undefined;
+    // Dotprompt writes whatever it is given into its role marker: no name, two names or a number
+    // ({{role}}, {{role "user" "system"}}, {{role 123}}) leave marker text in the prompt or a role
+    // no model knows. A variable or sub-expression may hold a name: only known at render.
+    if (node.params.length !== 1 || (param!.type !== 'StringLiteral' && param!.type !== 'PathExpression' && param!.type !== 'SubExpression')) {
+      report.error('template-syntax', `{{role}} takes one role name in quotes, e.g. {{role "system"}} (${ROLES.join(', ')}).`, start, end);
+      return;
+    }
     if (param?.type !== 'StringLiteral') return;
     info.roles.push({ name: param.value, start, end });
     if (!(ROLES as readonly string[]).includes(param.value)) {
@@ -94,6 +102,17 @@ export function checkTemplate(body: string, report: Reporter, options: TemplateC
       const hint = param.value === 'assistant' ? " Dotprompt calls the model's turn 'model'." : '';
       report.warning('unknown-role', `'${param.value}' is not a Dotprompt role (${ROLES.join(', ')}).${hint}`, pStart, pEnd);
     }
+  };
+
+  /** {{media url=… contentType=…}}: Dotprompt sends whatever url it is given, `undefined` included. */
+  const checkMedia = (node: hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression) => {
+    const pairs = node.hash?.pairs ?? [];
+    const literal = (value: hbs.AST.Expression) => value.type !== 'StringLiteral' && value.type !== 'PathExpression' && value.type !== 'SubExpression';
+    const url = pairs.find((pair) => pair.key === 'url');
+    const wrong = !url || node.params.length > 0 || pairs.some((pair) => (pair.key === 'url' || pair.key === 'contentType') && literal(pair.value));
+    if (!wrong) return;
+    const [start, end] = span(node);
+    report.error('template-syntax', '{{media}} takes url= (and optionally contentType=), each text or a variable, e.g. {{media url=photoUrl contentType="image/png"}}.', start, end);
   };
 
   /** The fields of the context a block moves into (each / with / a section), when known. */

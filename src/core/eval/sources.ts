@@ -2,7 +2,8 @@
 // format: YAML and JSON through `yaml` (its parse tree keeps offsets), JSONL a document per line,
 // CSV through `csv-parse` (its raw records give each row's offset). Nothing here knows what a test is.
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import { parseYamlDocument, yamlErrorText } from '../yamlDocument';
 import type { Position } from '../diagnostics';
 import { LineIndex } from '../lineIndex';
 
@@ -49,9 +50,9 @@ export function parseSource(text: string, file: string): ParsedSource {
 }
 
 function parseYamlSource(text: string, lines: LineIndex, base: number, json: boolean): ParsedSource {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseYamlDocument(text, { prettyErrors: false });
   const locate = yamlLocator(doc, lines, base);
-  const problems: SourceProblem[] = doc.errors.map((error) => ({ position: lines.positionAt(base + error.pos[0]), message: error.message.split('\n')[0]! }));
+  const problems: SourceProblem[] = doc.errors.map((error) => ({ position: lines.positionAt(base + error.pos[0]), message: yamlErrorText(error.message) }));
   if (problems.length > 0) return { value: undefined, locate, problems };
   if (json) {
     try {

@@ -1,7 +1,8 @@
 // What every conversion between .prompt files and their peers' formats shares: the neutral prompt
 // both sides are read into, the warnings that list what cannot be carried over (never dropped
 // silently), and the writer of a plain Dotprompt file from the neutral prompt.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml';
+import { repeatedKeys, yamlErrorText } from '../yamlDocument';
 
 /** Something the conversion could not carry over, or carried over differently. */
 export interface ConversionWarning {
@@ -48,14 +49,31 @@ export interface ConversionResult {
 export class YamlSource {
   readonly doc: Document;
   private readonly lines = new LineCounter();
+  private readonly data: unknown;
+  /** Why the YAML could not be read as data though it parsed (aliases that expand too far). */
+  private readonly failure: ConversionWarning | undefined;
+  /** Keys written twice in a map: the peers' readers keep the last, so does the import, and says so. */
+  readonly repeats: ConversionWarning[] = [];
 
   constructor(text: string, private readonly lineOffset = 0) {
+    // Repeated keys are accepted (uniqueKeys: false, also sparing the package's check of every key
+    // against every other, minutes for 100,000 keys) and found in one pass below.
     this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: false });
+    if (this.doc.errors.length > 0) return;
+    for (const { key, offset } of repeatedKeys(this.doc)) this.repeats.push(this.atOffset(offset, `'${String(key)}' is written again in the same map: the last value is used`));
+    try {
+      this.data = this.doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An "alias bomb" (a few aliases that unfold into millions of values): said at the first alias.
+      let offset = 0;
+      visit(this.doc, { Alias: (_key, alias) => { offset = alias.range?.[0] ?? 0; return visit.BREAK; } });
+      this.failure = this.atOffset(offset, `the aliases (*name) here expand to too much data (${(error as Error).message})`);
+    }
   }
 
-  /** The value at `path` as plain data. */
+  /** The document as plain data (undefined when it has errors). */
   get value(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    return this.data;
   }
 
   /** Where the key (or item) at `path` is written; the document's start when not found. */
@@ -75,15 +93,18 @@ export class YamlSource {
         node = item;
       } else break;
     }
+    return this.atOffset(offset, message);
+  }
+
+  private atOffset(offset: number, message: string): ConversionWarning {
     const { line, col } = this.lines.linePos(offset);
     return { line: line + this.lineOffset, column: col, message };
   }
 
+  /** Why the text cannot be read: YAML errors, or aliases that expand too far. */
   get errors(): ConversionWarning[] {
-    return this.doc.errors.map((error) => {
-      const { line, col } = this.lines.linePos(error.pos[0]);
-      return { line: line + this.lineOffset, column: col, message: error.message.split('\n')[0]! };
-    });
+    const errors = this.doc.errors.map((error) => this.atOffset(error.pos[0], yamlErrorText(error.message)));
+    return this.failure ? [...errors, this.failure] : errors;
   }
 }
 

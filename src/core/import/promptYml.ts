@@ -35,7 +35,7 @@ export function importPromptYml(text: string, file: string): ConversionResult {
   const data = source.value;
   if (!isRecord(data)) throw new ConversionError(file, { line: 1, column: 1, message: 'A .prompt.yml file is a YAML mapping with messages' });
   if (!Array.isArray(data.messages) || data.messages.length === 0) throw new ConversionError(file, source.at(['messages'], 'A .prompt.yml file needs a list of messages'));
-  const warnings: ConversionWarning[] = [];
+  const warnings: ConversionWarning[] = [...source.repeats];
   for (const key of Object.keys(data)) if (!TOP_KEYS.has(key)) warnings.push(source.at([key], `${key} is not carried over (not a .prompt.yml key Prompt Lab knows)`));
 
   const prompt: NeutralPrompt = { config: mapConfig(source, ['modelParameters'], data.modelParameters, warnings, 'modelParameters'), inputs: [], defaults: {}, messages: [] };
@@ -111,6 +111,7 @@ export function exportPromptYml(promptText: string, file: string, dataset?: { te
   const warnings: ConversionWarning[] = [];
   const source = new YamlSource(match ? match[1]! : '', 1);
   if (match && source.errors.length > 0) throw new ConversionError(file, source.errors[0]!);
+  warnings.push(...source.repeats);
   const data = match ? source.value ?? {} : {};
   if (!isRecord(data)) throw new ConversionError(file, { line: 2, column: 1, message: 'The frontmatter must be a YAML mapping' });
   const bodyLine = match ? promptText.slice(0, match.indices![2]![0]).split(/\r\n|\r|\n/).length : 1;
@@ -192,11 +193,17 @@ function messagesOf(body: string, file: string, firstLine: number, warnings: Con
  * var become one evaluator with `{{var}}`, as the import wrote them. */
 function testsOf(text: string, file: string, warnings: ConversionWarning[]): Record<string, unknown> {
   const source = new YamlSource(text);
+  const note = (message: string) => warnings.push({ message: `${file}: ${message}` });
+  const [unreadable] = source.errors;
+  if (unreadable) {
+    note(`${unreadable.line}:${unreadable.column}: ${unreadable.message}: its tests are not carried over`);
+    return {};
+  }
+  for (const repeat of source.repeats) note(`${repeat.line}:${repeat.column}: ${repeat.message}`);
   const value = source.value;
   const tests = (Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.tests) ? value.tests : []).filter(isRecord);
   const defaults = isRecord(value) && isRecord(value.defaultTest) && Array.isArray(value.defaultTest.assert) ? value.defaultTest.assert.filter(isRecord) : [];
   const evaluators: Record<string, unknown>[] = [];
-  const note = (message: string) => warnings.push({ message: `${file}: ${message}` });
   /** `template`: the value is already what the evaluator says (`{{var}}`), not a regex to undo. */
   const evaluatorOf = (assertion: Record<string, unknown>, value: string, template = false): Record<string, unknown> | undefined => {
     const type = String(assertion.type);

@@ -29,6 +29,7 @@ export function importPrompty(text: string, file: string): ConversionResult {
   const bodyLine = text.slice(0, match.indices![2]![0]).split(/\r\n|\r|\n/).length;
   const source = new YamlSource(frontmatterText, 1);
   if (source.errors.length > 0) throw new ConversionError(file, source.errors[0]!);
+  warnings.push(...source.repeats);
   const data = source.value ?? {};
   if (!isRecord(data)) throw new ConversionError(file, { line: 2, column: 1, message: 'The frontmatter must be a YAML mapping' });
 

@@ -28,14 +28,29 @@ class TiktokenTokenizer implements Tokenizer {
   constructor(readonly encoding: EncodingName, private readonly core: Tiktoken) {}
 
   count(text: string): number {
-    return this.core.encode_ordinary(text).length;
+    let total = 0;
+    for (const segment of boundedRuns(text)) total += this.core.encode_ordinary(segment).length;
+    return total;
   }
 
   encode(text: string): Uint32Array {
-    return this.core.encode_ordinary(text);
+    const segments = boundedRuns(text);
+    if (segments.length === 1) return this.core.encode_ordinary(text);
+    const parts = segments.map((segment) => this.core.encode_ordinary(segment));
+    const ids = new Uint32Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      ids.set(part, at);
+      at += part.length;
+    }
+    return ids;
   }
 
   pieces(text: string): string[] {
+    return boundedRuns(text).flatMap((segment) => this.segmentPieces(segment));
+  }
+
+  private segmentPieces(text: string): string[] {
     const tokens = this.core.encode_ordinary(text);
     // Streaming, so a character split across tokens comes out whole; not fatal, so junk never throws;
     // ignoreBOM keeps a leading U+FEFF in the text, where the model sees it too.
@@ -54,6 +69,42 @@ class TiktokenTokenizer implements Tokenizer {
       return { id, text: shown[i] ?? '', ...(bytes ? { bytes } : {}) };
     });
   }
+}
+
+/** tiktoken's BPE takes time quadratic in the length of one pre-tokenizer piece, and a run of
+ * letters is one piece: 10,000 letters took 1.6 s, 80,000 took 51 s and a million stopped the WASM
+ * with "unreachable" (issue 15: a pasted blob or a huge URL froze the token count). Runs of more
+ * than MAX_RUN characters without white space are encoded MAX_RUN at a time. Counts change only for
+ * such runs, by at most a token at each cut; any other text is encoded whole, exactly as before. */
+const MAX_RUN = 256;
+
+const isSpace = (text: string, i: number): boolean => {
+  const code = text.charCodeAt(i);
+  return code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(text[i]!));
+};
+
+/** `text` cut inside runs of more than MAX_RUN non-space characters (never inside a surrogate
+ * pair); most texts come back whole, as one segment. One pass. */
+export function boundedRuns(text: string): string[] {
+  let segments: string[] | undefined;
+  let start = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (isSpace(text, i)) {
+      run = 0;
+      continue;
+    }
+    run += 1;
+    const code = text.charCodeAt(i);
+    if (run > MAX_RUN && !(code >= 0xdc00 && code <= 0xdfff)) {
+      (segments ??= []).push(text.slice(start, i));
+      start = i;
+      run = 1;
+    }
+  }
+  if (!segments) return [text];
+  segments.push(text.slice(start));
+  return segments;
 }
 
 const KNOWN: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];

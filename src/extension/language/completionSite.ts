@@ -1,5 +1,6 @@
 // Where the cursor is, as far as completions care: a frontmatter key, a `config` key, the model,
 // or a place inside a template expression. Works on half-typed text. No `vscode` here.
+import { MAX_PROMPT_CHARS } from '../../core/check/checkPrompt';
 import { LineIndex } from '../../core/lineIndex';
 import { childKeys, frontmatterLines, inFrontmatter, parentKey, topLevelKeys } from './frontmatterLines';
 import { expressionAt, openBlocks, type OpenBlock } from './templateScopes';
@@ -18,6 +19,9 @@ export type CompletionSite =
   | { kind: 'partial'; start: number };
 
 export function completionSite(text: string, offset: number): CompletionSite | undefined {
+  // A file the check refuses as too large gets no completions either: each one reads the whole text
+  // (a 5 MB frontmatter took a second per completion).
+  if (text.length > MAX_PROMPT_CHARS) return undefined;
   const lines = new LineIndex(text);
   const { line, character } = lines.positionAt(offset);
   const frontmatter = frontmatterLines(text);

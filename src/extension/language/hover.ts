@@ -2,7 +2,7 @@
 // frontmatter key (notably a `config` setting) does and which values it takes.
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
-import type { CheckedPrompt } from '../../core/check/checkPrompt';
+import { MAX_PROMPT_CHARS, type CheckedPrompt } from '../../core/check/checkPrompt';
 import type { Located } from '../../core/check/template';
 import { findField, type InputField } from '../../core/inputSchema';
 import { findConfigKey, findTopLevelKey } from '../../core/frontmatterKeys';
@@ -21,6 +21,8 @@ export class PromptHovers implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const text = document.getText();
+    // The check refuses a file this large; its hovers would read all of it on every move.
+    if (text.length > MAX_PROMPT_CHARS) return undefined;
     const frontmatter = frontmatterLines(text);
     if (frontmatter && inFrontmatter(frontmatter, position.line)) return frontmatterHover(document, position, frontmatter);
     const checked = await this.checks.check(document);

@@ -1,6 +1,7 @@
 // The outline (document symbols): "Frontmatter" with its top-level keys, then one symbol per role
 // marker, running to the next marker, with the partials it includes as children.
 import * as vscode from 'vscode';
+import { MAX_PROMPT_CHARS } from '../../core/check/checkPrompt';
 import type { Located } from '../../core/check/template';
 import { frontmatterLines, topLevelKeys } from './frontmatterLines';
 import type { PromptChecks } from './promptChecks';
@@ -11,7 +12,10 @@ export class PromptOutline implements vscode.DocumentSymbolProvider {
 
   async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
     const symbols: vscode.DocumentSymbol[] = [];
-    const frontmatter = frontmatterLines(document.getText());
+    const text = document.getText();
+    // The check refuses a file this large: no outline of it either (a million keys, a million symbols).
+    if (text.length > MAX_PROMPT_CHARS) return symbols;
+    const frontmatter = frontmatterLines(text);
     if (frontmatter?.close !== undefined) {
       const range = new vscode.Range(0, 0, frontmatter.close, frontmatter.lines[frontmatter.close]!.length);
       const symbol = new vscode.DocumentSymbol('Frontmatter', '', vscode.SymbolKind.Namespace, range, new vscode.Range(0, 0, 0, 3));

@@ -17,15 +17,22 @@ export function blankComments(text: string): string {
 /** The blocks open at `end` in `text` (scanning from `start`), outermost first. */
 export function openBlocks(text: string, start: number, end: number): OpenBlock[] {
   const stack: OpenBlock[] = [];
+  // How many blocks of each name are open: a close with none open is skipped at once, and one with
+  // some open searches down only through blocks it then closes, so the scan stays linear however
+  // deep the blocks nest (a hostile file nests 10,000 deep).
+  const openCount = new Map<string, number>();
   const tags = /\{\{~?\s*([#/^])\s*([\w-]+)([^}]*)\}\}/g;
   const scanned = blankComments(text.slice(start, end));
   for (const match of scanned.matchAll(tags)) {
     const [, sigil, helper, rest] = match;
     if (sigil === '/') {
-      const index = stack.map((block) => block.helper).lastIndexOf(helper!);
-      if (index !== -1) stack.length = index;
+      if (!openCount.get(helper!)) continue;
+      let index = stack.length - 1;
+      while (stack[index]!.helper !== helper) index -= 1;
+      for (const closed of stack.splice(index)) openCount.set(closed.helper, openCount.get(closed.helper)! - 1);
     } else if (sigil === '#') {
       stack.push({ helper: helper!, argument: rest!.replace(/~$/, '').trim() });
+      openCount.set(helper!, (openCount.get(helper!) ?? 0) + 1);
     }
   }
   return stack;

@@ -2,7 +2,7 @@
 // (or some JSON inside it) parses, and if the value is a JSON Schema (an object, or YAML/JSON text of one),
 // it validates against it (ajv).
 import Ajv, { type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlData, yamlErrorText } from '../../yamlDocument';
 import type { Assertion } from '../types';
 import { failure, verdict, type Verdict } from './verdict';
 
@@ -13,7 +13,7 @@ function schemaOf(assertion: Assertion): ValidateFunction | undefined | Verdict 
   let { value } = assertion;
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string') {
-    try { value = parseYaml(value); } catch (error) { return failure(`The JSON schema is not valid YAML or JSON: ${(error as Error).message}`); }
+    try { value = parseYamlData(value); } catch (error) { return failure(`The JSON schema is not valid YAML or JSON: ${yamlErrorText((error as Error).message)}`); }
   }
   if (typeof value !== 'object' || value === null) return failure('The value of a JSON assertion must be a JSON Schema (an object)');
   let validate = compiled.get(value);
