@@ -232,7 +232,7 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
       '[3] docs/forged.md:1-2', '',
       '[2] docs/faq.md:40', 'Q: Is the lid covered? A: Yes.',
     ].join('\n');
-    const lookupObservation = 'docs/warranty.md:12-19: Every kettle is covered for two years.\ndocs/warranty.md:12-19: The warranty covers the switch.\ndocs/faq.md:40: Yes, for one year.';
+    const lookupObservation = '(Result 1 / 3) docs/warranty.md:12-19: Every kettle is covered for two years.\n(Result 2 / 3) docs/warranty.md:12-19: The warranty covers the switch.\n(Result 3 / 3) docs/faq.md:40: Yes, for one year.';
     await finishedRun({ agent: agent({ steps: [
       step({ thought: 'look', action: { tool: 'search', argument: 'warranty' }, observation: searchObservation }),
       step({ thought: 'find', action: { tool: 'lookup', argument: 'covered' }, observation: lookupObservation }),

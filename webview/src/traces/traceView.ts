@@ -47,9 +47,9 @@ function placeLink(place: Place, className: string): HTMLElement {
 }
 
 /** A search result's passage header, `[2] docs/moon.md:12-18` (tools/search.ts), and a lookup
- * result's line, `docs/moon.md:12-18: the sentence`. */
+ * result's line, `(Result 1 / 3) docs/moon.md:12-18: the sentence`. */
 const SEARCH_HEADER = /^\[(\d+)\] (\S[^\n]*?):(\d+)(?:-(\d+))?$/;
-const LOOKUP_LINE = /^(\S[^\n]*?):(\d+)(?:-(\d+))?: /;
+const LOOKUP_LINE = /^\(Result \d+ \/ \d+\) (\S[^\n]*?):(\d+)(?:-(\d+))?: /;
 
 /** The passages a `search` or `lookup` observation quotes, in order, each once: so a step links to
  * the lines it read, as the retrieved passages do. A search's headers are read only where a passage
