@@ -208,8 +208,16 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
   });
 
   it('says in Restricted Mode what read the workspace or ran in the sandbox, and that it was allowed', async () => {
-    const note = async (trace: PatternTrace) => {
-      await finishedRun(trace, { restricted: true });
+    // One page, one run after another (each replaces the last), as a user running prompts would.
+    panel = await pages.open();
+    await panel.ready();
+    let runs = 0;
+    const note = async (trace: PatternTrace, restricted = true) => {
+      const id = `run-${++runs}`;
+      await panel.send({ type: 'run/started', payload: { ...header, id, ...(restricted ? { restricted: true } : {}) } });
+      await panel.send({ type: 'run/finished', payload: { id, result: result(trace) } });
+      await panel.flush();
+      assert.equal(await panel.page.locator('.trace').count(), 1);
       return await panel.page.locator('.trace-restricted').count() === 0 ? undefined : panel.text('.trace-restricted');
     };
     assert.equal(await note(fullTrace()), 'Restricted Mode: retrieval read files of this workspace, the agent\'s search read files of this workspace and the code ran in the sandbox. All three are allowed in an untrusted workspace: they touch nothing outside it.');
@@ -221,8 +229,7 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
     assert.equal(await note({ agent: calculateOnly }), undefined, 'an agent that read no file and ran no code: nothing to say');
     const failedSearch = agent({ steps: [step({ thought: 'search', action: { tool: 'search', argument: 'x' }, observation: 'Error: no files', error: 'search has no files to search' })], stop: 'max-steps', answer: undefined });
     assert.equal(await note({ agent: failedSearch }), undefined, 'a search that failed read nothing');
-    await finishedRun(fullTrace());
-    assert.equal(await panel.page.locator('.trace-restricted').count(), 0, 'a trusted workspace: no note');
+    assert.equal(await note(fullTrace(), false), undefined, 'a trusted workspace: no note');
   });
 
   it('links the passages a search or lookup step quoted to their lines, and only those', async () => {
