@@ -16,6 +16,7 @@ import { corpusIndex } from '../../src/core/patterns/retrieval/index';
 import { nodeRetrievalSource } from '../../src/core/patterns/retrieval/nodeSource';
 import { retrieverOver } from '../../src/core/patterns/retrieval/retriever';
 import { DEFAULT_CHUNK } from '../../src/core/patterns/retrieveSpec';
+import type { Locator } from 'playwright-core';
 import type { Passage } from '../../src/core/patterns/trace';
 import { AA_TEXT, textContrast } from '../support/contrast';
 import { startFaultServer, type Fault, type FaultServer } from '../support/faultServer';
@@ -84,11 +85,11 @@ const AGENT_TEXT = [...TRACE_TEXT, '.trace-stop', '.trace-stop strong', '.trace-
   '.trace-thought-text', '.trace-tool', '.trace-action-call', '.trace-observation-text', '.trace-answer-label', '.trace-answer-text'];
 const CODE_TEXT = [...TRACE_TEXT, '.trace-code', '.trace-console .trace-label', '.trace-console-text', '.trace-answer-label', '.trace-answer-text', '.trace-execution .trace-about'];
 
-/** Every selector's first element in the run view has text that meets WCAG AA against its background. */
-async function assertReadable(panel: ReturnType<Workbench['webview']>, selectors: string[]): Promise<void> {
+/** Every selector's first element in `run` (the run view) has text that meets WCAG AA against its background. */
+async function assertReadable(run: Locator, selectors: string[]): Promise<void> {
   const poor: string[] = [];
   for (const selector of selectors) {
-    const element = panel.locator(`.run ${selector}`).first();
+    const element = run.locator(selector).first();
     assert.equal(await element.count(), 1, `${selector} is shown`);
     const contrast = await element.evaluate(textContrast);
     if (contrast.ratio < AA_TEXT) poor.push(`${selector}: ${contrast.foreground} on ${contrast.background} = ${contrast.ratio}:1`);
@@ -98,7 +99,10 @@ async function assertReadable(panel: ReturnType<Workbench['webview']>, selectors
 
 const lines = (passage: Passage) => passage.startLine === passage.endLine ? `${passage.startLine}` : `${passage.startLine}–${passage.endLine}`;
 
-describe('e2e: the pattern samples\' traces in the packaged extension', () => {
+describe('e2e: the pattern samples\' traces in the packaged extension', function () {
+  // Runs take seconds on a quiet machine; on two cores shared with other test runs a test of three
+  // runs took over two minutes. Every wait is for a state, so a longer limit only gives load room.
+  this.timeout(300_000);
   let workbench: Workbench;
   let server: FaultServer;
   let fixture: string;
@@ -122,12 +126,15 @@ describe('e2e: the pattern samples\' traces in the packaged extension', () => {
   /** Opens `fileName` in the first editor group, as a user clicking there first would: Quick Open
    * opens a file in the active group, and after a click in the panel that is the panel's own. */
   async function openInFirstGroup(fileName: string): Promise<void> {
-    await workbench.runCommand('View: Focus First Editor Group');
+    await focusWorkbench();
+    await workbench.page.keyboard.press('Control+1'); // View: Focus First Editor Group
+    await workbench.page.locator('.editor-group-container').first().and(workbench.page.locator('.active')).waitFor();
     await workbench.quickOpen(fileName);
   }
 
   /** Runs the open sample from the palette and waits until the panel says it is done. */
-  async function runSample(fileName: string): Promise<ReturnType<Workbench['webview']>> {
+  /** The run view (not a comparison's cells, also in the page once one ran). */
+  async function runSample(fileName: string): Promise<Locator> {
     await openInFirstGroup(fileName);
     await workbench.runCommand('Prompt Lab: Run Prompt');
     const panel = workbench.webview();
@@ -135,14 +142,14 @@ describe('e2e: the pattern samples\' traces in the packaged extension', () => {
     await panel.locator('.run-status', { hasText: /^(done|failed)$/ }).waitFor({ timeout: 60_000 });
     const error = await panel.locator('.run-error').allInnerTexts();
     assert.equal(await panel.locator('.run-status').innerText(), 'done', `the run failed: ${error.join(' ')}`);
-    return panel;
+    return panel.locator('section.run');
   }
 
   it('RAG: shows the retrieved passages with file:lines and scores under the answer; a link opens the file at those lines', async () => {
     server.reset();
     const panel = await runSample('answer-from-context.prompt');
     assert.equal(await panel.locator('.run-text').innerText(), RAG_ANSWER);
-    assert.deepEqual(await panel.locator('.run .trace-section-title').allInnerTexts(), ['Retrieved passages']);
+    assert.deepEqual(await panel.locator('.trace-section-title').allInnerTexts(), ['Retrieved passages']);
 
     const source = readFileSync(path.join(fixture, 'prompts/answer-from-context.prompt'), 'utf8');
     const question = /^ {2}default:\n {4}question: (.+)$/m.exec(source)![1]!;
@@ -180,7 +187,7 @@ describe('e2e: the pattern samples\' traces in the packaged extension', () => {
     server.reset();
     const panel = await runSample('react-agent.prompt');
     assert.equal(await panel.locator('.run-text').innerText(), '21 years');
-    assert.deepEqual(await panel.locator('.run .trace-section-title').allInnerTexts(), ['Agent steps']);
+    assert.deepEqual(await panel.locator('.trace-section-title').allInnerTexts(), ['Agent steps']);
     const steps = panel.locator('.trace-step');
     assert.equal(await steps.count(), 4);
     assert.equal(server.requests.length, 4, 'one request per step');
@@ -223,7 +230,7 @@ describe('e2e: the pattern samples\' traces in the packaged extension', () => {
     server.reset();
     const panel = await runSample('pal-word-problem.prompt');
     assert.equal(await panel.locator('.run-text').innerText(), '42');
-    assert.deepEqual(await panel.locator('.run .trace-section-title').allInnerTexts(), ['Code']);
+    assert.deepEqual(await panel.locator('.trace-section-title').allInnerTexts(), ['Code']);
     assert.equal((await panel.locator('.trace-execution .trace-code').textContent())!.trim(), PAL_CODE);
     assert.equal(await panel.locator('.trace-console-text').textContent(), 'eggs sold per week 84 cartons 14');
     assert.equal(await panel.locator('.trace-execution .trace-answer-text').innerText(), '42');
@@ -256,8 +263,7 @@ describe('e2e: the pattern samples\' traces in the packaged extension', () => {
     console.log(`    screenshot: ${await workbench.screenshot('trace-compare.png')}`);
   });
 
-  it('the traces read in the dark theme too (Dark Modern)', async function () {
-    this.timeout(300_000); // three runs
+  it('the traces read in the dark theme too (Dark Modern)', async () => {
 
     await colorTheme('Dark Modern');
     await workbench.page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
@@ -276,11 +282,16 @@ describe('e2e: the pattern samples\' traces in the packaged extension', () => {
     console.log(`    screenshot: ${await workbench.screenshot('trace-pal-dark.png')}`);
   });
 
+  /** Keys pressed while the panel's webview has the focus go to its frame: focus the workbench, as
+   * a user clicking outside the panel would. */
+  async function focusWorkbench(): Promise<void> {
+    if (await workbench.page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await workbench.page.locator('.part.sidebar .composite.title').click();
+  }
+
   /** Picks a colour theme as a user does: Ctrl+K Ctrl+T, its name, Enter. */
   async function colorTheme(name: string): Promise<void> {
     const page = workbench.page;
-    // Keys pressed while the panel's webview has the focus go to its frame: focus the workbench.
-    if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await page.locator('.part.sidebar .composite.title').click();
+    await focusWorkbench();
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+T');
     await page.locator('.quick-input-widget input').waitFor();
