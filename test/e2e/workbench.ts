@@ -57,14 +57,23 @@ export class Workbench {
     if (path.resolve(fixture) === FIXTURE_WORKSPACE) clearFixtureHistory();
     cpSync(fixture, folder, { recursive: true, filter: notHistory });
     const server = await startCodeServer([], dirs);
-    const browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-    // The workbench's page is large (its scripts come from code-server): on a busy machine the
-    // default 30 s for the load event was seen to run out (CI at load 20).
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
-    const workbench = new Workbench(server, browser, page, folder);
-    await workbench.waitUntilLoaded();
-    return workbench;
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+      // The workbench's page loads in 5–15 s on a quiet machine; on two shared cores under load it
+      // took over 30 s (Playwright's default): wait as long as for the workbench itself.
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { timeout: 120_000 });
+      const workbench = new Workbench(server, browser, page, folder);
+      await workbench.waitUntilLoaded();
+      return workbench;
+    } catch (error) {
+      // No Workbench to stop in the suite's `after`: stop what was started here, or code-server
+      // and its extension host outlive the test run.
+      await browser?.close().catch(() => undefined);
+      await server.stop();
+      throw error;
+    }
   }
 
   async waitUntilLoaded(): Promise<void> {

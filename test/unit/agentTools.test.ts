@@ -99,5 +99,9 @@ describe('search and lookup', () => {
 
   it('splits sentences on . ! ? and blank lines', () => {
     assert.deepEqual(sentencesOf('A b. C d? E!\n\nF g\nh'), ['A b.', 'C d?', 'E!', 'F g h']);
+    // A point inside a number (or an abbreviation) does not end the sentence, nor drop the text
+    // before it (prompts/docs/hubble-mirror.md: lookup[1990] found nothing).
+    assert.deepEqual(sentencesOf("Hubble's mirror is 2.4 metres across. Soon after launch in 1990, it was\ntoo flat by about 2.2\nmicrometres (an aberration). See v1.2, e.g.,here!"),
+      ["Hubble's mirror is 2.4 metres across.", 'Soon after launch in 1990, it was too flat by about 2.2 micrometres (an aberration).', 'See v1.2, e.g.,here!']);
   });
 });

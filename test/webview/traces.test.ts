@@ -1,14 +1,17 @@
 // The trace views (issue 12), driven by a fake host: a run's result with a retrieval, an agent's
 // steps and a PAL program under the completion; the passage links' `trace/openPassage`; keyboard
-// folding; hostile, very long and very many texts; Restricted Mode; the compact summaries of
-// comparison and eval cells that open the same view.
+// folding; hostile, very long and very many texts; Restricted Mode; the passages a search or lookup
+// step read, as links; a narrow panel; contrast in a light and a dark theme; the compact summaries
+// of comparison and eval cells that open the same view.
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EvalRecord, PatternTrace, RunHeader, RunResultView, WebviewMessage } from '../../src/shared/protocol';
 import { cellResult, comparisonRecord } from './comparisonFixture';
+import { AA_TEXT, textContrast } from '../support/contrast';
 import { useDarkTheme } from './darkTheme';
 import { panelPages, type FakeHostPage } from './fakeHost';
+import { useLightTheme } from './lightTheme';
 import { agent, execution, fullTrace, retrieval, step } from './traceFixture';
 
 const header: RunHeader = { id: 'run-1', fileName: 'kettle.prompt', backend: 'openai', model: 'gpt-4o-mini' };
@@ -204,14 +207,104 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
     assert.equal(await panel.page.locator('.trace').count(), 0);
   });
 
-  it('says in Restricted Mode that retrieval and the sandbox were allowed', async () => {
-    await finishedRun(fullTrace(), { restricted: true });
-    assert.equal(await panel.text('.trace-restricted'), 'Restricted Mode: retrieval read files of this workspace and the code ran in the sandbox. Both are allowed in an untrusted workspace: they touch nothing outside it.');
-    await finishedRun({ agent: agent() }, { restricted: true });
-    assert.equal(await panel.page.locator('.trace-restricted').count(), 0, 'an agent without retrieval or code: nothing to say');
-    await finishedRun(fullTrace());
-    assert.equal(await panel.page.locator('.trace-restricted').count(), 0, 'a trusted workspace: no note');
+  it('says in Restricted Mode what read the workspace or ran in the sandbox, and that it was allowed', async () => {
+    // One page, one run after another (each replaces the last), as a user running prompts would.
+    panel = await pages.open();
+    await panel.ready();
+    let runs = 0;
+    const note = async (trace: PatternTrace, restricted = true) => {
+      const id = `run-${++runs}`;
+      await panel.send({ type: 'run/started', payload: { ...header, id, ...(restricted ? { restricted: true } : {}) } });
+      await panel.send({ type: 'run/finished', payload: { id, result: result(trace) } });
+      await panel.flush();
+      assert.equal(await panel.page.locator('.trace').count(), 1);
+      return await panel.page.locator('.trace-restricted').count() === 0 ? undefined : panel.text('.trace-restricted');
+    };
+    assert.equal(await note(fullTrace()), 'Restricted Mode: retrieval read files of this workspace, the agent\'s search read files of this workspace and the code ran in the sandbox. All three are allowed in an untrusted workspace: they touch nothing outside it.');
+    // One thing: "it", not "both".
+    assert.equal(await note({ retrieval: retrieval() }), 'Restricted Mode: retrieval read files of this workspace. It is allowed in an untrusted workspace: it touches nothing outside it.');
+    // An agent whose search read the workspace's files (the ReAct sample: no retrieval before rendering).
+    assert.equal(await note({ agent: agent(), execution: execution() }), 'Restricted Mode: the agent\'s search read files of this workspace and the code ran in the sandbox. Both are allowed in an untrusted workspace: they touch nothing outside it.');
+    const calculateOnly = agent({ steps: agent().steps.filter((each) => each.action?.tool !== 'search') });
+    assert.equal(await note({ agent: calculateOnly }), undefined, 'an agent that read no file and ran no code: nothing to say');
+    const failedSearch = agent({ steps: [step({ thought: 'search', action: { tool: 'search', argument: 'x' }, observation: 'Error: no files', error: 'search has no files to search' })], stop: 'max-steps', answer: undefined });
+    assert.equal(await note({ agent: failedSearch }), undefined, 'a search that failed read nothing');
+    assert.equal(await note(fullTrace(), false), undefined, 'a trusted workspace: no note');
   });
+
+  it('links the passages a search or lookup step quoted to their lines, and only those', async () => {
+    const searchObservation = [
+      '[1] docs/warranty.md:12-19', '## Warranty', 'Every kettle is covered for two years.', '',
+      // A passage's own text that looks like a header, inside the passage: not a passage of the result.
+      '[3] docs/forged.md:1-2', '',
+      '[2] docs/faq.md:40', 'Q: Is the lid covered? A: Yes.',
+    ].join('\n');
+    const lookupObservation = '(Result 1 / 3) docs/warranty.md:12-19: Every kettle is covered for two years.\n(Result 2 / 3) docs/warranty.md:12-19: The warranty covers the switch.\n(Result 3 / 3) docs/faq.md:40: Yes, for one year.';
+    await finishedRun({ agent: agent({ steps: [
+      step({ thought: 'look', action: { tool: 'search', argument: 'warranty' }, observation: searchObservation }),
+      step({ thought: 'find', action: { tool: 'lookup', argument: 'covered' }, observation: lookupObservation }),
+      step({ thought: 'add', action: { tool: 'calculate', argument: '2 + 1' }, observation: '3' }),
+      step({ action: { tool: 'finish', argument: '3 years' } }),
+    ] }) });
+    const steps = panel.page.locator('.trace-step');
+    assert.deepEqual(await steps.nth(0).locator('.trace-source-link').allTextContents(), ['docs/warranty.md:12–19', 'docs/faq.md:40']);
+    assert.deepEqual(await steps.nth(0).locator('dt').allTextContents(), ['Thought', 'Action', 'Observation', 'Passages']);
+    // A lookup quotes a passage once per sentence: linked once.
+    assert.deepEqual(await steps.nth(1).locator('.trace-source-link').allTextContents(), ['docs/warranty.md:12–19', 'docs/faq.md:40']);
+    assert.equal(await steps.nth(2).locator('.trace-sources').count(), 0);
+    assert.equal(await steps.nth(0).locator('.trace-source-link').first().getAttribute('title'), 'Open docs/warranty.md at lines 12–19');
+    await steps.nth(0).locator('.trace-source-link').nth(1).click();
+    await steps.nth(1).locator('.trace-source-link').first().focus();
+    await panel.page.keyboard.press('Enter');
+    assert.deepEqual(await posted('trace/openPassage'), [
+      { file: 'docs/faq.md', startLine: 40, endLine: 40 },
+      { file: 'docs/warranty.md', startLine: 12, endLine: 19 },
+    ]);
+  });
+
+  it('stacks a step\'s labels above their text in a narrow panel, and keeps them beside it in a wide one', async () => {
+    const labelBeside = async () => panel.page.locator('.trace-step').first().evaluate((item) => {
+      const dt = item.querySelector('dt.trace-action')!.getBoundingClientRect();
+      const dd = item.querySelector('dd.trace-action')!.getBoundingClientRect();
+      return dd.left > dt.right;
+    });
+    await finishedRun(fullTrace());
+    await panel.page.setViewportSize({ width: 700, height: 600 });
+    assert.equal(await labelBeside(), true);
+    await panel.page.setViewportSize({ width: 380, height: 600 });
+    assert.equal(await labelBeside(), false);
+    // The observation gets the panel's width, not what a label column leaves of it.
+    const widths = await panel.page.locator('.trace-step').first().evaluate((item) => ({
+      step: item.getBoundingClientRect().width, observation: item.querySelector('.trace-observation-text')!.getBoundingClientRect().width,
+    }));
+    assert.ok(widths.observation > widths.step * 0.85, JSON.stringify(widths));
+    assert.ok(await panel.page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'nothing sticks out sideways');
+  });
+
+  for (const [theme, useTheme] of [['Light Modern', useLightTheme], ['Dark Modern', useDarkTheme]] as const) {
+    it(`reads in ${theme}: every part of the trace's text at WCAG AA contrast`, async () => {
+      panel = await pages.open();
+      await panel.ready();
+      await useTheme(panel.page);
+      await panel.send({ type: 'run/started', payload: { ...header, restricted: true } });
+      // A program that failed too: its error is text to read.
+      const trace = { ...fullTrace(), execution: execution({ error: 'ReferenceError: cartons is not defined' }) };
+      await panel.send({ type: 'run/finished', payload: { id: header.id, result: result(trace) } });
+      await panel.flush();
+      const poor: string[] = [];
+      for (const selector of ['.trace-title', '.trace-restricted', '.trace-section-title', '.trace-section-detail', '.trace-about', '.trace-passage-link', '.trace-score',
+        '.trace-text.collapsed', '.trace-expand', '.trace-step-title', '.trace-step-figures', '.trace-step-parts dt', '.trace-thought-text', '.trace-tool',
+        '.trace-observation-text', '.trace-step-flag', 'dd.trace-step-error', '.trace-exec-error', '.trace-stop', '.trace-stop strong', '.trace-answer-label', '.trace-answer-text',
+        '.trace-code', '.trace-console-text']) {
+        const contrast = await panel.page.locator(`.run ${selector}`).first().evaluate(textContrast);
+        if (contrast.ratio < AA_TEXT) poor.push(`${selector}: ${contrast.foreground} on ${contrast.background} = ${contrast.ratio}:1`);
+      }
+      assert.deepEqual(poor, []);
+      // The stop reason's colour is on its mark, not its words.
+      const mark = await panel.page.locator('.trace-stop strong').evaluate((node) => getComputedStyle(node, '::before').content);
+      assert.match(mark, /✓/);
+    });
+  }
 
   it('lays a run with all three sections out inside the panel in a dark theme (PROMPT_LAB_SHOTS: a screenshot)', async () => {
     panel = await pages.open();

@@ -2,9 +2,9 @@
 // and in a comparison or eval cell opened on it. Up to three sections, each a heading that folds it:
 // - Retrieved passages: file and lines as a button that opens them in the editor (the host checks
 //   the file is in the workspace), the BM25 score, the text collapsed to a few lines;
-// - Agent steps: numbered, each with its thought, action `tool[argument]`, observation, tokens and
-//   latency, a step whose action could not be read or run marked as such; the stop reason and the
-//   final answer;
+// - Agent steps: numbered, each with its thought, action `tool[argument]`, observation (a search's
+//   or lookup's passages also as links to their lines), tokens and latency, a step whose action
+//   could not be read or run marked as such; the stop reason and the final answer;
 // - Code: the program in a monospace block, its console output, the answer or the error, the time.
 // Every string in a trace came from a model or a workspace file: text nodes only, never markup.
 import type { AgentStep, AgentTrace, ExecutionTrace, Passage, PatternTrace, RetrievalTrace } from '../../../src/shared/protocol';
@@ -28,21 +28,64 @@ const CODE_PREVIEW = { lines: 30, characters: 3_000 };
 
 const ms = (value: number): string => (value >= 10_000 ? `${number(value / 1000, 1)} s` : `${number(value)} ms`);
 
-function openPassage(passage: Passage): void {
-  post('trace/openPassage', { file: passage.file, startLine: passage.startLine, endLine: passage.endLine });
+/** Where a passage is: its file and lines (the host opens it; it checks the file is in the workspace). */
+type Place = Pick<Passage, 'file' | 'startLine' | 'endLine'>;
+
+function openPassage(place: Place): void {
+  post('trace/openPassage', { file: place.file, startLine: place.startLine, endLine: place.endLine });
 }
 
-const lineRange = (passage: Passage): string =>
-  passage.startLine === passage.endLine ? `${passage.startLine}` : `${passage.startLine}–${passage.endLine}`;
+const lineRange = (place: Place): string =>
+  place.startLine === place.endLine ? `${place.startLine}` : `${place.startLine}–${place.endLine}`;
+
+/** A link that opens `place` in the editor: `file:lines`. */
+function placeLink(place: Place, className: string): HTMLElement {
+  const where = `${place.file}:${lineRange(place)}`;
+  const link = el('button', { className, attributes: { type: 'button', title: `Open ${place.file} at line${place.startLine === place.endLine ? '' : 's'} ${lineRange(place)}` } }, where);
+  link.addEventListener('click', () => openPassage(place));
+  return link;
+}
+
+/** A search result's passage header, `[2] docs/moon.md:12-18` (tools/search.ts), and a lookup
+ * result's line, `(Result 1 / 3) docs/moon.md:12-18: the sentence`. */
+const SEARCH_HEADER = /^\[(\d+)\] (\S[^\n]*?):(\d+)(?:-(\d+))?$/;
+const LOOKUP_LINE = /^\(Result \d+ \/ \d+\) (\S[^\n]*?):(\d+)(?:-(\d+))?: /;
+
+/** The passages a `search` or `lookup` observation quotes, in order, each once: so a step links to
+ * the lines it read, as the retrieved passages do. A search's headers are read only where a passage
+ * starts (the first line, or after a blank line) and numbered 1, 2, 3…: a passage's own text that
+ * looks like a header is not taken for one. */
+export function observedPlaces(tool: string, observation: string): Place[] {
+  const places: Place[] = [];
+  const add = (file: string, start: string, end: string | undefined) => {
+    const place = { file, startLine: Number(start), endLine: Number(end ?? start) };
+    if (!places.some((known) => known.file === place.file && known.startLine === place.startLine && known.endLine === place.endLine)) places.push(place);
+  };
+  const lines = observation.split('\n');
+  if (tool === 'search') {
+    let next = 1;
+    lines.forEach((line, index) => {
+      const header = SEARCH_HEADER.exec(line);
+      if (header && Number(header[1]) === next && (index === 0 || lines[index - 1]!.trim() === '')) {
+        next++;
+        add(header[2]!, header[3]!, header[4]);
+      }
+    });
+  } else if (tool === 'lookup') {
+    for (const line of lines) {
+      const found = LOOKUP_LINE.exec(line);
+      if (found) add(found[1]!, found[2]!, found[3]);
+    }
+  }
+  return places;
+}
 
 function passageItem(passage: Passage, rank: number): HTMLElement {
   const where = `${passage.file}:${lineRange(passage)}`;
-  const link = el('button', { className: 'trace-passage-link', attributes: { type: 'button', title: `Open ${passage.file} at line${passage.startLine === passage.endLine ? '' : 's'} ${lineRange(passage)}` } }, where);
-  link.addEventListener('click', () => openPassage(passage));
   return el('li', { className: 'trace-passage' },
     el('div', { className: 'trace-passage-head' },
       el('span', { className: 'trace-rank', attributes: { 'aria-hidden': 'true' } }, `${rank}.`),
-      link,
+      placeLink(passage, 'trace-passage-link'),
       el('span', { className: 'trace-score', attributes: { title: 'BM25 score: comparable within this query only' } }, `score ${number(passage.score, 2)}`)),
     collapsibleText(passage.text, 'trace-passage-text', `passage ${rank}, ${where}`, TEXT_PREVIEW));
 }
@@ -71,6 +114,11 @@ function stepItem(step: AgentStep, index: number, level: number): HTMLElement {
   if (!parsed) parts.push(...part('Model text', 'trace-model-text', collapsibleText(step.text, 'trace-raw-text', `model text of step ${n}`, TEXT_PREVIEW)));
   if (step.action) parts.push(...part('Action', 'trace-action', el('code', { className: 'trace-action-call' }, el('span', { className: 'trace-tool' }, step.action.tool), `[${step.action.argument}]`)));
   if (step.observation !== undefined) parts.push(...part('Observation', 'trace-observation', collapsibleText(step.observation, 'trace-observation-text', `observation of step ${n}`, TEXT_PREVIEW)));
+  const places = step.action && step.observation !== undefined && step.error === undefined ? observedPlaces(step.action.tool, step.observation) : [];
+  if (places.length > 0) {
+    parts.push(...part('Passages', 'trace-sources', el('ul', { className: 'trace-source-list', attributes: { 'aria-label': `Passages step ${n} read` } },
+      ...places.map((place) => el('li', {}, placeLink(place, 'trace-passage-link trace-source-link'))))));
+  }
   if (step.error !== undefined) parts.push(...part('Problem', 'trace-step-error', step.error));
   return el('li', { className: `trace-step${step.error !== undefined ? ' has-error' : ''}` },
     el('div', { className: 'trace-step-head' },
@@ -111,14 +159,21 @@ function executionSection(execution: ExecutionTrace, level: number): HTMLElement
     el('p', { className: 'note trace-about' }, `Ran in ${ms(execution.durationMs)} in a QuickJS sandbox: no file system, no network, limited memory and time.`));
 }
 
-/** What ran under Restricted Mode, and why it was allowed to. */
+/** What ran under Restricted Mode, and why it was allowed to: retrieval and an agent's `search`
+ * read files of this workspace, a PAL program ran in the sandbox. */
 function restrictedNote(trace: PatternTrace): HTMLElement | undefined {
-  const ran = [trace.retrieval && 'retrieval read files of this workspace', trace.execution && 'the code ran in the sandbox']
-    .filter((part): part is string => Boolean(part));
+  const searched = trace.agent?.steps.some((step) => step.action?.tool === 'search' && step.error === undefined) === true;
+  const ran = [
+    trace.retrieval && 'retrieval read files of this workspace',
+    searched && 'the agent\'s search read files of this workspace',
+    trace.execution && 'the code ran in the sandbox',
+  ].filter((part): part is string => Boolean(part));
   if (ran.length === 0) return undefined;
-  return el('p', { className: 'note trace-restricted' },
-    el('strong', {}, 'Restricted Mode: '),
-    `${ran.join(' and ')}. Both are allowed in an untrusted workspace: they touch nothing outside it.`);
+  const list = ran.length === 1 ? ran[0]! : `${ran.slice(0, -1).join(', ')} and ${ran.at(-1)!}`;
+  const allowed = ran.length === 1
+    ? 'It is allowed in an untrusted workspace: it touches nothing outside it.'
+    : `${ran.length === 2 ? 'Both' : 'All three'} are allowed in an untrusted workspace: they touch nothing outside it.`;
+  return el('p', { className: 'note trace-restricted' }, el('strong', {}, 'Restricted Mode: '), `${list}. ${allowed}`);
 }
 
 /** The trace view of `trace`. */

@@ -22,8 +22,9 @@ export async function search(retriever: Retriever | undefined, query: string, si
   return { text, passages };
 }
 
-/** Sentence ends: a period, question or exclamation mark followed by space, or a blank line. */
-const SENTENCE = /[^.!?\n]+(?:[.!?]+(?=\s|$)|\n\s*\n|$)/g;
+/** Sentence ends: a period, question or exclamation mark followed by space, or a blank line. A
+ * mark followed by anything else is inside the sentence: "2.4 metres", "e.g.,", "v1.2". */
+const SENTENCE = /(?:[^.!?\n]|[.!?](?!\s|$))+(?:[.!?]+(?=\s|$)|\n\s*\n|$)/g;
 
 export function sentencesOf(text: string): string[] {
   return text.split(/\n\s*\n/).flatMap((paragraph) => paragraph.replace(/\s+/g, ' ').match(SENTENCE) ?? []).map((s) => s.trim()).filter(Boolean);
