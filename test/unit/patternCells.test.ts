@@ -12,15 +12,8 @@ import { columnRunsOf } from '../../src/engine/columns';
 import { newEngineComparison } from '../../src/engine/comparison';
 import type { EngineHost } from '../../src/engine/host';
 import { preparePrompt } from '../../src/engine/prompt';
-import { startFaultServer, type Fault, type FaultServer } from '../support/faultServer';
-
-const STEPS = [' I subtract 1969 from 1990.\nAction: calculate[1990 - 1969]\n', 'Thought: That is 21 years.\nAction: finish[21 years]'];
-
-function respondTo(body: Record<string, unknown>): Fault {
-  const last = ((body.messages ?? []) as { role: string; content: string }[]).at(-1)!;
-  const observations = last.role === 'assistant' ? (last.content.match(/Observation:/g) ?? []).length : 0;
-  return { kind: 'ok', tokens: (STEPS[observations] ?? 'Action: finish[out of script]').split(/(?<= )/) };
-}
+import { startFaultServer, type FaultServer } from '../support/faultServer';
+import { respondAsAgent } from '../support/scriptedAgent';
 
 const PROMPT = `---
 model: scripted/m
@@ -36,7 +29,7 @@ describe('engine: a comparison cell of a ReAct prompt', function () {
   let host: EngineHost;
 
   before(async () => {
-    server = await startFaultServer({ chunkDelayMs: 1, respondTo });
+    server = await startFaultServer({ chunkDelayMs: 1, respondTo: respondAsAgent });
     const files: Record<string, string> = { '/p/agent.prompt': PROMPT };
     host = {
       backends: new BackendRegistry([{ id: 'scripted', kind: 'openai', baseURL: server.url, maxRetries: 0 }], { openai: createOpenAIBackend }, { apiKey: async () => 'sk-test-0123456789abcdefghij' }),

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResultView } from '../../../src/shared/protocol';
-import { startFaultServer, type Fault, type FaultServer } from '../../support/faultServer';
+import { startFaultServer, type FaultServer } from '../../support/faultServer';
+import { AGENT_STEPS, respondAsAgent } from '../../support/scriptedAgent';
 import { eventually, untitledPrompt } from '../language/helpers';
 
 const KEY = 'sk-it-agent-0123456789abcdef';
@@ -13,15 +14,6 @@ const promptLab = () => vscode.workspace.getConfiguration('promptLab');
 const setGlobal = (key: string, value: unknown) => promptLab().update(key, value, vscode.ConfigurationTarget.Global);
 
 interface Outcome { status: string; result?: RunResultView; streamed?: { batches: number; characters: number } }
-
-const STEPS = [' I subtract 1969 from 1990.\nAction: calculate[1990 - 1969]\n', 'Thought: That is 21 years.\nAction: finish[21 years]'];
-
-/** The step that answers a trajectory with i Observations so far. */
-function respondTo(body: Record<string, unknown>): Fault {
-  const last = ((body.messages ?? []) as { role: string; content: string }[]).at(-1)!;
-  const observations = last.role === 'assistant' ? (last.content.match(/Observation:/g) ?? []).length : 0;
-  return { kind: 'ok', tokens: (STEPS[observations] ?? 'Action: finish[out of script]').split(/(?<= )/) };
-}
 
 const PROMPT = `---
 model: it-agent/scripted
@@ -37,7 +29,7 @@ describe('Run Prompt on a ReAct agent in VS Code', function () {
   const opened: vscode.TextDocument[] = [];
 
   before(async () => {
-    server = await startFaultServer({ chunkDelayMs: 1, respondTo });
+    server = await startFaultServer({ chunkDelayMs: 1, respondTo: respondAsAgent });
     await setGlobal('backends', [{ id: 'it-agent', kind: 'openai', baseURL: server.url, defaultModel: 'scripted', maxRetries: 0 }]);
     await eventually('the backend from settings', async () =>
       (await vscode.commands.executeCommand<{ origin?: string }>('promptLab.apiKey.check', 'it-agent'))?.origin === server.origin);
@@ -66,7 +58,7 @@ describe('Run Prompt on a ReAct agent in VS Code', function () {
     assert.deepEqual(agent.steps.map((step) => [step.action?.tool, step.observation]), [['calculate', '21'], ['finish', undefined]]);
     assert.equal(server.requests.length, 2, 'one request per step');
     // The panel got both steps' text and the observation between them while the run went on.
-    const streamedText = STEPS.join('') + 'Observation: 21\n';
+    const streamedText = AGENT_STEPS.join('') + 'Observation: 21\n';
     assert.equal(outcome.streamed!.characters, streamedText.length);
     const panelOpen = vscode.window.tabGroups.all.flatMap((group) => group.tabs)
       .some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('promptLab.panel'));
