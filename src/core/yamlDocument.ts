@@ -4,12 +4,29 @@
 // set per map, and a repeated key gets the package's own error, at the same place.
 import { isScalar, parseDocument, visit, YAMLParseError, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 
-export function parseYamlDocument(text: string, options: ParseOptions & DocumentOptions & SchemaOptions = {}): Document.Parsed {
-  const document = parseDocument(text, { ...options, uniqueKeys: false });
+type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+export function parseYamlDocument(text: string, options: YamlOptions = {}): Document.Parsed {
+  const document = parseYamlWithShortStacks(text, { ...options, uniqueKeys: false });
   // A document that does not parse already says why; the duplicates would only add noise.
   if (document.errors.length > 0) return document;
   for (const { offset } of repeatedKeys(document)) document.errors.push(new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
   return document;
+}
+
+/** `parseDocument`, with the stack traces of its errors kept short. Each error the parser makes
+ * captures the call stack, and an unclosed flow collection nested hundreds deep makes one error per
+ * level at that depth: under a host that keeps whole stacks (mocha sets Error.stackTraceLimit to
+ * Infinity) that is quadratic, seconds of processor time for 40 KB. The errors are read for their
+ * position and message only. */
+export function parseYamlWithShortStacks(text: string, options: YamlOptions = {}): Document.Parsed {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.min(limit, 10);
+  try {
+    return parseDocument(text, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Keys written again in the same map (after the first), with where each is written: one pass, a

@@ -106,7 +106,7 @@ describe('prompt-lab with bad input', function () {
   it('ends paths the user gave that cannot be written or listed as exit 2 in words, never 70', async () => {
     const history = await cli('history', 'list', '--history-dir', at('bad.json'));
     assert.equal(history.code, 2);
-    assert.match(history.stderr, /cannot find '.*bad\.json\/index\.jsonl': a part of its path is a file, not a folder/);
+    assert.match(history.stderr, /cannot open '.*bad\.json\/index\.jsonl': a part of its path is a file, not a folder/);
     const exported = await cli('export', STORY, '--to', 'prompt.yml', '--out', at('no/such/folder/x.prompt.yml'));
     assert.equal(exported.code, 2);
     assert.match(exported.stderr, /cannot open '.*x\.prompt\.yml': no such file or folder/);

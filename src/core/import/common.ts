@@ -1,8 +1,8 @@
 // What every conversion between .prompt files and their peers' formats shares: the neutral prompt
 // both sides are read into, the warnings that list what cannot be carried over (never dropped
 // silently), and the writer of a plain Dotprompt file from the neutral prompt.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml';
-import { repeatedKeys, yamlErrorText } from '../yamlDocument';
+import { isMap, isScalar, isSeq, LineCounter, stringify, visit, type Document } from 'yaml';
+import { parseYamlWithShortStacks, repeatedKeys, yamlErrorText } from '../yamlDocument';
 
 /** Something the conversion could not carry over, or carried over differently. */
 export interface ConversionWarning {
@@ -58,7 +58,7 @@ export class YamlSource {
   constructor(text: string, private readonly lineOffset = 0) {
     // Repeated keys are accepted (uniqueKeys: false, also sparing the package's check of every key
     // against every other, minutes for 100,000 keys) and found in one pass below.
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: false });
+    this.doc = parseYamlWithShortStacks(text, { lineCounter: this.lines, uniqueKeys: false });
     if (this.doc.errors.length > 0) return;
     for (const { key, offset } of repeatedKeys(this.doc)) this.repeats.push(this.atOffset(offset, `'${String(key)}' is written again in the same map: the last value is used`));
     try {
