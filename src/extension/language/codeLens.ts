@@ -8,6 +8,7 @@ import { Commands } from '../commands';
 import { DisposableStore } from '../disposables';
 import type { PromptChecks } from './promptChecks';
 import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
+import { shownCount } from './tokenCountText';
 
 export const RUN_TITLE = '▶ Run';
 export const COMPARE_TITLE = '⇆ Compare Temperatures';
@@ -22,6 +23,8 @@ export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
   constructor(private readonly checks: PromptChecks, private readonly counts: PromptTokenCounts) {
     // Partials or settings changed: the count shown may be out of date.
     this.store.add(checks.onDidInvalidate(() => this.changed.fire()));
+    // A local model counted a prompt in the panel: its lens shows the model's own count now.
+    this.store.add(counts.onDidCountLocally(() => this.changed.fire()));
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -41,13 +44,30 @@ export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
 
   private countLens(document: vscode.TextDocument): { title: string; tooltip: string } {
     const count = this.counts.peek(document);
-    if (count) return describeCount(count);
+    if (count) return this.describe(document, count);
     // Not counted yet: ask, and show the lenses again once the answer is in (if still current).
     const version = document.version;
     void this.counts.count(document).then(() => {
       if (!document.isClosed && document.version === version) this.changed.fire();
     }, () => undefined);
     return { title: NO_COUNT_TITLE, tooltip: 'Counting…' };
+  }
+
+  /** The lens says what the status bar says (tokenCountText.ts): a local prompt's count names its
+   * tokenizer, the model's own once the panel has had it counted, tiktoken's estimate until then. */
+  private describe(document: vscode.TextDocument, count: TokenCount): { title: string; tooltip: string } {
+    switch (count.kind) {
+      case 'counted': {
+        const runsLocally = this.counts.localTokenizer(count) !== undefined;
+        const shown = shownCount(count.report, count.emptyInputs, runsLocally, runsLocally ? this.counts.localCount(document) : undefined);
+        // The status bar's icon is its own; a lens is text.
+        return { title: shown.text.replace(/^\$\([\w-]+\)\s*/, ''), tooltip: shown.tooltip };
+      }
+      case 'errors':
+        return { title: NO_COUNT_TITLE, tooltip: `The prompt has ${count.errors === 1 ? 'an error' : `${count.errors} errors`}: see the Problems panel.` };
+      case 'unavailable':
+        return { title: NO_COUNT_TITLE, tooltip: count.reason };
+    }
   }
 
   dispose(): void {
@@ -66,15 +86,3 @@ async function hasDataset(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-export function describeCount(count: TokenCount): { title: string; tooltip: string } {
-  switch (count.kind) {
-    case 'counted': {
-      const empty = count.emptyInputs.length ? ` Required inputs without a default (${count.emptyInputs.join(', ')}) are counted as empty.` : '';
-      return { title: `${count.report.total} tokens`, tooltip: `${count.report.note}${empty} Click to open the Prompt Lab panel.` };
-    }
-    case 'errors':
-      return { title: NO_COUNT_TITLE, tooltip: `The prompt has ${count.errors === 1 ? 'an error' : `${count.errors} errors`}: see the Problems panel.` };
-    case 'unavailable':
-      return { title: NO_COUNT_TITLE, tooltip: count.reason };
-  }
-}

@@ -32,7 +32,9 @@ export class PromptHovers implements vscode.HoverProvider {
     const role = roles.find((marker) => bodyStart + marker.start <= offset && offset < bodyStart + marker.end);
     if (role) {
       const range = new vscode.Range(document.positionAt(bodyStart + role.start), document.positionAt(bodyStart + role.end));
-      return new vscode.Hover(roleMarkdown(role, roles, await this.counts.count(document)), range);
+      const count = await this.counts.count(document);
+      const runsLocally = this.counts.localTokenizer(count) !== undefined;
+      return new vscode.Hover(roleMarkdown(role, roles, count, runsLocally ? { local: this.counts.localCount(document) } : undefined), range);
     }
     return variableHover(document, position, text, checked);
   }
@@ -97,7 +99,9 @@ function variableHover(document: vscode.TextDocument, position: vscode.Position,
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function roleMarkdown(role: Located, roles: readonly Located[], count: TokenCount): vscode.MarkdownString {
+/** `localModel` is set for a prompt that runs on a local model: tiktoken's counts are then estimates
+ * (named as such), and the whole prompt's count is the model's own once the panel has had it counted. */
+function roleMarkdown(role: Located, roles: readonly Located[], count: TokenCount, localModel?: { local?: { total: number; tokenizer: string } }): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString();
   const name = role.name;
   markdown.appendMarkdown(name === 'history'
@@ -107,20 +111,25 @@ function roleMarkdown(role: Located, roles: readonly Located[], count: TokenCoun
   if (count.kind === 'unavailable') return markdown.appendMarkdown(`\n\nTokens: – (${count.reason})`);
   const { report, parts } = count;
   const messages = report.messages;
+  const about = localModel ? '~' : '';
   const markers = roles.filter((marker) => marker.name !== 'history');
   const oneToOne = !roles.some((marker) => marker.name === 'history')
     && markers.length === messages.length && markers.every((marker, index) => marker.name === messages[index]!.role);
   if (oneToOne && name !== 'history') {
     const index = markers.indexOf(role);
     const partNames = parts.filter((part) => part.spans.some((span) => span.message === index)).map((part) => part.name);
-    markdown.appendMarkdown(`\n\nMessage ${index + 1} of ${messages.length}${partNames.length ? ` (${partNames.join(', ')})` : ''}: **${messages[index]!.tokens} tokens**`);
+    markdown.appendMarkdown(`\n\nMessage ${index + 1} of ${messages.length}${partNames.length ? ` (${partNames.join(', ')})` : ''}: **${about}${messages[index]!.tokens} tokens**`);
   } else {
     // Markers inside {{#each}} start several messages, or none: show them all.
-    const same = messages.flatMap((message, index) => (message.role === name ? [`${index + 1}: ${message.tokens}`] : []));
+    const same = messages.flatMap((message, index) => (message.role === name ? [`${index + 1}: ${about}${message.tokens}`] : []));
     markdown.appendMarkdown(same.length
       ? `\n\nRendered \`${name}\` messages (number: tokens): ${same.join(', ')}`
       : `\n\nNo \`${name}\` message is rendered with the default inputs.`);
   }
-  markdown.appendMarkdown(`\n\nWhole prompt: ${report.total} tokens. ${report.note}`);
-  return markdown;
+  if (!localModel) return markdown.appendMarkdown(`\n\nWhole prompt: ${report.total} tokens. ${report.note}`);
+  // The status bar and CodeLens say the same (tokenCountText.ts).
+  const estimate = `Counts marked ~ are ${report.tokenizer}'s, an estimate: this prompt runs on a local model, which has its own tokenizer.`;
+  return markdown.appendMarkdown(localModel.local
+    ? `\n\nWhole prompt: ${localModel.local.total} tokens, counted by the local model (${localModel.local.tokenizer}). ${estimate}`
+    : `\n\nWhole prompt: ~${report.total} tokens (${report.tokenizer}). ${estimate} Open the Prompt Lab panel for the model's own count.`);
 }

@@ -38,3 +38,20 @@ export function localCountText(total: number, tokenizer: string, emptyInputs: re
     tooltip: `Prompt Lab: ${total} prompt tokens, counted by the local model (the ${tokenizer}, its own prompt wrapping included), as the panel shows them.${empty}\nClick to open the Prompt Lab panel.`,
   };
 }
+
+/** A count as shown, with what it is: the total, the tokenizer that made it and whether it is exact. */
+export interface ShownCount extends TokenCountText {
+  total: number;
+  tokenizer: string;
+  exact: boolean;
+}
+
+/** What a counted prompt shows wherever its count appears (the status bar, the CodeLens), so the two
+ * never disagree with each other or, silently, with the panel: a prompt that runs on a local model
+ * shows that model's own count once the panel has had it counted, and until then tiktoken's as an
+ * estimate that names its tokenizer; any other prompt, tiktoken's count for its model. */
+export function shownCount(report: Pick<TokenReport, 'total' | 'overhead' | 'tokenizer' | 'exact' | 'note'>, emptyInputs: readonly string[], runsLocally: boolean, local?: { total: number; tokenizer: string }): ShownCount {
+  if (runsLocally && local) return { ...localCountText(local.total, local.tokenizer, emptyInputs), total: local.total, tokenizer: local.tokenizer, exact: true };
+  const estimate = runsLocally ? { ...report, exact: false } : report;
+  return { ...tokenCountText(estimate, emptyInputs), total: report.total, tokenizer: report.tokenizer, exact: estimate.exact };
+}

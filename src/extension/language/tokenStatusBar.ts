@@ -7,7 +7,7 @@ import { KeyedDebouncer } from './debouncer';
 import type { PromptChecks } from './promptChecks';
 import { isPromptDocument } from './promptDocuments';
 import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
-import { localCountText, tokenCountText } from './tokenCountText';
+import { shownCount } from './tokenCountText';
 
 /** Typing pauses this long before the count is redone. */
 export const STATUS_BAR_DELAY_MS = 300;
@@ -82,18 +82,9 @@ export class TokenStatusBar implements vscode.Disposable {
     const uri = document.uri.toString();
     switch (count.kind) {
       case 'counted': {
-        const { report } = count;
-        // A prompt that runs on a local model: its own count once the panel has had it counted;
-        // until then tiktoken's, as an estimate that names its tokenizer (never silently another number).
-        const local = this.counts.localTokenizer(count) && this.counts.localCount(document);
-        if (local) {
-          const { text, tooltip } = localCountText(local.total, local.tokenizer, count.emptyInputs);
-          this.show({ uri, version, state: 'counted', total: local.total, tokenizer: local.tokenizer, exact: true }, text, tooltip, Commands.openPanel);
-          break;
-        }
-        const estimate = this.counts.localTokenizer(count) ? { ...report, exact: false } : report;
-        const { text, tooltip } = tokenCountText(estimate, count.emptyInputs);
-        this.show({ uri, version, state: 'counted', total: report.total, tokenizer: report.tokenizer, exact: estimate.exact }, text, tooltip, Commands.openPanel);
+        const runsLocally = this.counts.localTokenizer(count) !== undefined;
+        const shown = shownCount(count.report, count.emptyInputs, runsLocally, runsLocally ? this.counts.localCount(document) : undefined);
+        this.show({ uri, version, state: 'counted', total: shown.total, tokenizer: shown.tokenizer, exact: shown.exact }, shown.text, shown.tooltip, Commands.openPanel);
         break;
       }
       case 'errors':

@@ -14,6 +14,7 @@ import { eventually, openPrompt } from './helpers';
 const EXTENSION_ID = 'promptlab.prompt-lab';
 const setGlobal = (key: string, value: unknown) => vscode.workspace.getConfiguration('promptLab').update(key, value, vscode.ConfigurationTarget.Global);
 const posted = () => vscode.commands.executeCommand<HostToWebview['prompt/rendered'][]>('promptLab.renderedPrompt.posted');
+const lensTitles = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).map((lens) => lens.command?.title ?? '');
 const tokenCount = () => vscode.commands.executeCommand<TokenCountState>('promptLab.tokenCount.current');
 
 /** The panel's last rendering of `uri` once it has the local tokenizer's chips. */
@@ -80,6 +81,8 @@ describe('token chips of a local prompt, in VS Code', function () {
     });
     assert.equal(counted.total, view.total, 'the status bar and the panel agree');
     assert.equal(counted.exact, true);
+    const lens = await eventually('the lens\'s local count', async () => (await lensTitles(document.uri)).find((title) => title.includes('stories260K')));
+    assert.equal(lens, `${view.total} tokens (stories260K tokenizer)`, 'the CodeLens says what the status bar says');
   });
 
   it('shows Vietnamese as the model\'s byte-level tokens, each with its bytes', async () => {
@@ -100,7 +103,7 @@ describe('token chips of a local prompt, in VS Code', function () {
     const missing = path.join(path.dirname(model), 'missing-model.gguf');
     await setGlobal('local.modelPath', missing);
     await eventually('the model path setting', () => vscode.workspace.getConfiguration('promptLab').get('local.modelPath') === missing);
-    const document = await vscode.workspace.openTextDocument({ language: 'dotprompt', content: '---\nmodel: local\n---\nOnce upon a time' });
+    const document = await vscode.workspace.openTextDocument({ language: 'dotprompt', content: '---\nmodel: local\n---\n{{role "user"}}Once upon a time' });
     await vscode.window.showTextDocument(document);
     const view = await eventually('the fallback chips', async () => {
       const last = (await posted()).filter((payload) => payload.uri === document.uri.toString()).at(-1)?.rendered;
@@ -115,6 +118,11 @@ describe('token chips of a local prompt, in VS Code', function () {
       return current.uri === document.uri.toString() && current.state === 'counted' && current;
     });
     assert.deepEqual([state.tokenizer, state.exact, state.total], ['o200k_base', false, view.total], 'the status bar names the tokenizer of its estimate');
+    assert.ok((await lensTitles(document.uri)).includes(`~${view.total} tokens (o200k_base)`), 'so does the CodeLens');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(3, 4));
+    const hover = hovers.flatMap((one) => one.contents.map((part) => (typeof part === 'string' ? part : part.value))).join('\n');
+    assert.match(hover, new RegExp(`Whole prompt: ~${view.total} tokens \\(o200k_base\\)\\. Counts marked ~ are o200k_base's, an estimate`), 'and the role marker\'s hover');
+    assert.match(hover, /Message 1 of 1: \*\*~\d+ tokens\*\*/);
     await setGlobal('local.modelPath', model);
   });
 });
