@@ -84,6 +84,17 @@ describe('Prompt Lab in VS Code', () => {
     await vscode.commands.executeCommand('promptLab.openPanel');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(panelTabs().length, 1, 'a second command reveals the same panel');
+
+    // With the panel's own group active (the user clicked into the panel), opening it again keeps it
+    // where it is: "beside the active group" would move it to a new group on every run.
+    const groups = vscode.window.tabGroups.all.length;
+    const column = panelTabs()[0]!.group.viewColumn;
+    assert.equal(column, vscode.ViewColumn.Two);
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await until('the panel\'s group to be active', () => vscode.window.tabGroups.activeTabGroup.viewColumn === column);
+    for (let time = 0; time < 2; time++) await vscode.commands.executeCommand('promptLab.openPanel');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual([vscode.window.tabGroups.all.length, panelTabs().map((one) => one.group.viewColumn)], [groups, [column]], 'no new group, the panel in its own');
   });
 
   it('opens a new panel after the old one was closed', async () => {

@@ -99,7 +99,12 @@ export class PromptLabPanel implements vscode.Disposable {
   /** Opens the panel beside the active editor, or reveals it if it is already open. */
   static show(extensionUri: vscode.Uri): PromptLabPanel {
     if (PromptLabPanel.current) {
-      PromptLabPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      // Shown again in its own group: "beside" is relative to the active group, and when that is the
+      // panel's own (the user clicked into it), every run moved the panel to a new group. Only when it
+      // shares the prompt editor's group, where it would cover the prompt, does it move beside.
+      const { panel } = PromptLabPanel.current;
+      const sharesEditorGroup = panel.viewColumn !== undefined && panel.viewColumn === vscode.window.activeTextEditor?.viewColumn;
+      panel.reveal(sharesEditorGroup ? vscode.ViewColumn.Beside : panel.viewColumn, true);
       return PromptLabPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(
