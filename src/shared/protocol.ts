@@ -92,8 +92,12 @@ export interface PanelState {
   run?: RunSnapshot;
   /** The last comparison, as far as it got. */
   comparison?: ComparisonRecord;
+  /** `comparison` started in Restricted Mode (its `compare/started` said so). */
+  comparisonRestricted?: true;
   /** The last eval, as far as it got. */
   evaluation?: EvalRecord;
+  /** `evaluation` started in Restricted Mode (its `eval/started` said so). */
+  evaluationRestricted?: true;
   /** What the eval view shows of it: its filters and the cell opened. */
   evalView?: EvalViewState;
   /** Which one the panel shows: the one started last, until the user switches. */
@@ -172,8 +176,10 @@ export interface HostToWebview extends ProbabilityHostMessages {
   'run/finished': { id: string; result: RunResultView };
   /** A comparison started (every cell queued) and the panel shows it; or, with `resumed`, the
    * comparison as it stands after the webview was reloaded: it replaces the saved copy, and the
-   * panel keeps showing what the user chose. */
-  'compare/started': { comparison: ComparisonRecord; resumed?: boolean };
+   * panel keeps showing what the user chose. `restricted`: it started in VS Code's Restricted Mode,
+   * and its cells' trace views say so as a run's does (RunHeader); a record reopened from History
+   * never has it (history does not record trust). */
+  'compare/started': { comparison: ComparisonRecord; resumed?: boolean; restricted?: true };
   /** Cells of comparison `id` changed: streamed text, status, results, and the metrics of columns
    * whose samples all ended. Batched by the host across all cells: a few dozen messages a second. */
   'compare/update': { id: string; cells: CellUpdate[]; columns?: { index: number; metrics: ColumnMetrics }[] };
@@ -185,8 +191,9 @@ export interface HostToWebview extends ProbabilityHostMessages {
   /** Saving feedback on `completion` of `recordId` failed: why, in words for the user. */
   'feedback/failed': { recordId: string; completion: string; message: string };
   /** An eval started (every cell queued) and the panel shows it; with `resumed`, the eval as it
-   * stands after the webview was reloaded (it replaces the saved copy, the view stays as chosen). */
-  'eval/started': { evaluation: EvalRecord; resumed?: boolean };
+   * stands after the webview was reloaded (it replaces the saved copy, the view stays as chosen).
+   * `restricted`: it started in Restricted Mode, as `compare/started`'s. */
+  'eval/started': { evaluation: EvalRecord; resumed?: boolean; restricted?: true };
   /** Cells of eval `id` changed: streamed text, status, results and gradings. Batched by the host. */
   'eval/update': { id: string; cells: EvalCellUpdate[] };
 }

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { EvalRecord, PatternTrace, RunHeader, RunResultView, WebviewMessage } from '../../src/shared/protocol';
+import type { ComparisonRecord, EvalRecord, PatternTrace, RunHeader, RunResultView, WebviewMessage } from '../../src/shared/protocol';
 import { cellResult, comparisonRecord } from './comparisonFixture';
 import { AA_TEXT, textContrast } from '../support/contrast';
 import { useDarkTheme } from './darkTheme';
@@ -15,6 +15,19 @@ import { useLightTheme } from './lightTheme';
 import { agent, execution, fullTrace, retrieval, step } from './traceFixture';
 
 const header: RunHeader = { id: 'run-1', fileName: 'kettle.prompt', backend: 'openai', model: 'gpt-4o-mini' };
+/** The run view's Restricted Mode note for a trace with all three sections. */
+const RESTRICTED_NOTE = 'Restricted Mode: retrieval read files of this workspace, the agent\'s search read files of this workspace and the code ran in the sandbox. All three are allowed in an untrusted workspace: they touch nothing outside it.';
+/** An eval of one test, one column and `samples` samples, every cell queued. */
+function evalRecord(id: string, samples = 2): EvalRecord {
+  const comparison = comparisonRecord({ id }, [0], 1);
+  return {
+    ...comparison, kind: 'eval', dataset: 'file:///ws/kettle.tests.yaml', samplesPerTest: samples,
+    tests: [{ index: 0, file: 'kettle.tests.yaml', position: { line: 0, character: 2 }, vars: { question: 'warranty?' }, problems: [] }],
+    problems: [],
+    cells: Array.from({ length: samples }, (_, sample) => ({ ...comparison.cells[0]!, sample, test: 0, testSample: sample })),
+  };
+}
+const passed = { pass: true, score: 1, reason: 'ok', namedScores: {}, error: false };
 const result = (trace: PatternTrace | undefined, text = '3 years when registered'): RunResultView => ({
   ...cellResult(text, { usage: { promptTokens: 310, completionTokens: 67, estimated: false }, latencyMs: 1560 }),
   ...(trace ? { trace } : {}),
@@ -220,7 +233,7 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
       assert.equal(await panel.page.locator('.trace').count(), 1);
       return await panel.page.locator('.trace-restricted').count() === 0 ? undefined : panel.text('.trace-restricted');
     };
-    assert.equal(await note(fullTrace()), 'Restricted Mode: retrieval read files of this workspace, the agent\'s search read files of this workspace and the code ran in the sandbox. All three are allowed in an untrusted workspace: they touch nothing outside it.');
+    assert.equal(await note(fullTrace()), RESTRICTED_NOTE);
     // One thing: "it", not "both".
     assert.equal(await note({ retrieval: retrieval() }), 'Restricted Mode: retrieval read files of this workspace. It is allowed in an untrusted workspace: it touches nothing outside it.');
     // An agent whose search read the workspace's files (the ReAct sample: no retrieval before rendering).
@@ -359,17 +372,9 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
   it('summarises an eval cell\'s samples in its detail and opens their trace views there', async () => {
     panel = await pages.open();
     await panel.ready();
-    const comparison = comparisonRecord({ id: 'eval-1' }, [0], 1);
-    const record: EvalRecord = {
-      ...comparison, kind: 'eval', dataset: 'file:///ws/kettle.tests.yaml', samplesPerTest: 2,
-      tests: [{ index: 0, file: 'kettle.tests.yaml', position: { line: 0, character: 2 }, vars: { question: 'warranty?' }, problems: [] }],
-      problems: [],
-      cells: [0, 1].map((sample) => ({ ...comparison.cells[0]!, sample, test: 0, testSample: sample })),
-    };
-    await panel.send({ type: 'eval/started', payload: { evaluation: record } });
-    const outcome = { pass: true, score: 1, reason: 'ok', namedScores: {}, error: false };
+    await panel.send({ type: 'eval/started', payload: { evaluation: evalRecord('eval-1') } });
     await panel.send({ type: 'eval/update', payload: { id: 'eval-1', cells: [
-      { index: 0, status: 'done', result: cellResult('3', { trace: { execution: execution() } }), assertions: [], outcome },
+      { index: 0, status: 'done', result: cellResult('3', { trace: { execution: execution() } }), assertions: [], outcome: passed },
       { index: 1, status: 'running', append: 'Thought: ' },
     ] } });
     await panel.flush();
@@ -385,5 +390,87 @@ describe('panel webview: trace views (Chromium, fake host)', () => {
     assert.equal(await panel.page.locator('.eval-detail .trace-toggle').getAttribute('aria-expanded'), 'true');
     assert.equal(await panel.page.locator('.eval-detail .trace-code').count(), 1);
   });
-});
+  // A comparison's or an eval's cell opened on its trace, and that trace's Restricted Mode note (none: undefined).
+  async function cellNote(cell: string, toggleIn: string): Promise<string | undefined> {
+    const toggle = panel.page.locator(`${toggleIn} .trace-toggle`).first();
+    if (await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+    assert.equal(await panel.page.locator(`${cell} .trace`).count(), 1, 'the trace view is open');
+    return await panel.page.locator(`${cell} .trace-restricted`).count() === 0 ? undefined : panel.text(`${cell} .trace-restricted`);
+  }
 
+  it('says in a comparison cell\'s trace that it started in Restricted Mode when compare/started says so, after a reload too, and only then', async () => {
+    const cell = '.cell[data-cell="0"]';
+    const ended = (record: ComparisonRecord): ComparisonRecord => ({ ...record, cells: [{ ...record.cells[0]!, status: 'done', text: '3 years', result: cellResult('3 years', { trace: fullTrace() }) }] });
+    const start = async (id: string, restricted: boolean) => {
+      const record = comparisonRecord({ id }, [0], 1);
+      await panel.send({ type: 'compare/started', payload: { comparison: record, ...(restricted ? { restricted: true } : {}) } });
+      await panel.send({ type: 'compare/update', payload: { id, cells: [{ index: 0, status: 'done', result: cellResult('3 years', { trace: fullTrace() }) }] } });
+      await panel.flush();
+      return record;
+    };
+    panel = await pages.open();
+    await panel.ready();
+    const restricted = await start('cmp-restricted', true);
+    // The run view's note, in the same place: first under the trace's heading.
+    assert.equal(await cellNote(cell, cell), RESTRICTED_NOTE);
+    assert.equal(await panel.page.locator(`${cell} .trace-title + .trace-restricted`).count(), 1);
+
+    // A reload restores it from the saved state, before the host says anything.
+    const saved = (await panel.recorded()).states.at(-1)!;
+    assert.equal(saved.comparisonRestricted, true);
+    panel = await pages.open(saved);
+    await panel.ready();
+    assert.equal(await cellNote(cell, cell), RESTRICTED_NOTE);
+    // The host's own copy after the reload says it again.
+    await panel.send({ type: 'compare/started', payload: { comparison: ended(restricted), resumed: true, restricted: true } });
+    await panel.flush();
+    assert.equal(await cellNote(cell, cell), RESTRICTED_NOTE);
+
+    // The next comparison started in a trusted window: no note, and the last one's flag is gone.
+    await start('cmp-trusted', false);
+    assert.equal(await cellNote(cell, cell), undefined);
+    const trusted = (await panel.recorded()).states.at(-1)!;
+    assert.equal(trusted.comparison?.id, 'cmp-trusted');
+    assert.equal('comparisonRestricted' in trusted, false);
+    panel = await pages.open(trusted);
+    await panel.ready();
+    assert.equal(await cellNote(cell, cell), undefined);
+    // A comparison reopened from History (the host sends no flag): no note either.
+    await panel.send({ type: 'compare/started', payload: { comparison: ended(comparisonRecord({ id: 'cmp-history' }, [0], 1)) } });
+    await panel.flush();
+    assert.equal(await cellNote(cell, cell), undefined);
+  });
+
+  it('says in an eval sample\'s trace that it started in Restricted Mode when eval/started says so, after a reload too, and only then', async () => {
+    const sample = '.eval-detail .eval-sample[data-cell="0"]';
+    const start = async (id: string, restricted: boolean) => {
+      await panel.send({ type: 'eval/started', payload: { evaluation: evalRecord(id, 1), ...(restricted ? { restricted: true } : {}) } });
+      await panel.send({ type: 'eval/update', payload: { id, cells: [{ index: 0, status: 'done', result: cellResult('3', { trace: fullTrace() }), assertions: [], outcome: passed }] } });
+      await panel.flush();
+      await panel.page.locator('.eval-cell').first().click();
+    };
+    panel = await pages.open();
+    await panel.ready();
+    await start('eval-restricted', true);
+    assert.equal(await cellNote(sample, sample), RESTRICTED_NOTE);
+    assert.equal(await panel.page.locator(`${sample} .trace-title + .trace-restricted`).count(), 1);
+    // A batch for the eval redraws the opened detail: the note stays.
+    await panel.send({ type: 'eval/update', payload: { id: 'eval-restricted', cells: [{ index: 0, status: 'done', result: cellResult('3', { trace: fullTrace() }), assertions: [], outcome: passed }] } });
+    await panel.flush();
+    assert.equal(await cellNote(sample, sample), RESTRICTED_NOTE);
+
+    // A reload restores it from the saved state (the detail stays open).
+    const saved = (await panel.recorded()).states.at(-1)!;
+    assert.equal(saved.evaluationRestricted, true);
+    panel = await pages.open(saved);
+    await panel.ready();
+    assert.equal(await cellNote(sample, sample), RESTRICTED_NOTE);
+
+    // The next eval started in a trusted window: no note, and the last one's flag is gone.
+    await start('eval-trusted', false);
+    assert.equal(await cellNote(sample, sample), undefined);
+    const trusted = (await panel.recorded()).states.at(-1)!;
+    assert.equal(trusted.evaluation?.id, 'eval-trusted');
+    assert.equal('evaluationRestricted' in trusted, false);
+  });
+});

@@ -98,6 +98,14 @@ function withoutRecords(from: PanelState): PanelState {
   return next;
 }
 
+/** `from` with `key` set when the comparison or eval it goes with started in Restricted Mode (the
+ * key left out otherwise): a new one's flag never carries over from the last. */
+function withRestricted(from: PanelState, key: 'comparisonRestricted' | 'evaluationRestricted', restricted: true | undefined): PanelState {
+  const next = { ...from };
+  delete next[key];
+  return restricted === true ? { ...next, [key]: true } : next;
+}
+
 /** The saved baseline cell, when it belongs to the comparison shown. */
 const baselineCell = (from: PanelState): number | undefined =>
   from.baseline && from.baseline.comparison === from.comparison?.id ? from.baseline.cell : undefined;
@@ -169,18 +177,20 @@ const handlers: Handlers<HostToWebview> = {
     runView.finish(result);
     feedback.load([id]);
   },
-  'compare/started': ({ comparison, resumed }) => {
+  'compare/started': ({ comparison, resumed, restricted }) => {
     hostComparison = comparison.id;
+    // Restricted Mode as the host says now (it knows how the comparison started; a record reopened
+    // from History never says).
     if (resumed && state.comparison?.id === comparison.id) {
       // The host's copy after this document was reloaded: newer than the saved one, same baseline
       // and the same view as the user left them.
-      save({ ...state, comparison });
-      comparisonView.show(comparison, baselineCell(state));
+      save(withRestricted({ ...state, comparison }, 'comparisonRestricted', restricted));
+      comparisonView.show(comparison, baselineCell(state), state.comparisonRestricted);
     } else {
       // A comparison this page has not seen (also one that started while the panel was hidden or
       // loading): it is shown, and the last one's baseline means nothing in it.
-      save({ ...withoutRecords(withBaseline(state, undefined)), comparison, view: 'comparison' });
-      comparisonView.show(comparison);
+      save(withRestricted({ ...withoutRecords(withBaseline(state, undefined)), comparison, view: 'comparison' }, 'comparisonRestricted', restricted));
+      comparisonView.show(comparison, undefined, state.comparisonRestricted);
     }
     showChosenView();
     if (isSettled(comparison)) feedback.load([comparison.id]);
@@ -200,14 +210,14 @@ const handlers: Handlers<HostToWebview> = {
   },
   'feedback/show': ({ recordId, feedback: saved }) => feedback.show(recordId, saved),
   'feedback/failed': ({ recordId, completion, message }) => feedback.failed(recordId, completion, message),
-  'eval/started': ({ evaluation, resumed }) => {
+  'eval/started': ({ evaluation, resumed, restricted }) => {
     if (resumed && state.evaluation?.id === evaluation.id) {
       // The host's copy after a reload: newer than the saved one; filters and view stay as they were.
-      save({ ...state, evaluation });
+      save(withRestricted({ ...state, evaluation }, 'evaluationRestricted', restricted));
     } else {
-      save({ ...state, evaluation, view: 'eval', evalView: { evaluation: evaluation.id, failuresOnly: false } });
+      save(withRestricted({ ...state, evaluation, view: 'eval', evalView: { evaluation: evaluation.id, failuresOnly: false } }, 'evaluationRestricted', restricted));
     }
-    evalView.show(evaluation, state.evalView);
+    evalView.show(evaluation, state.evalView, state.evaluationRestricted);
     showChosenView();
     if (isSettled(evaluation)) feedback.load([evaluation.id]);
   },
@@ -243,9 +253,9 @@ app.replaceChildren(
 );
 renderPrompt();
 runView.show(state.run);
-comparisonView.show(state.comparison, baselineCell(state));
+comparisonView.show(state.comparison, baselineCell(state), state.comparisonRestricted);
 recordsView.show(state.records);
-evalView.show(state.evaluation, state.evalView);
+evalView.show(state.evaluation, state.evalView, state.evaluationRestricted);
 showChosenView();
 post('webview/ready', { protocolVersion: PROTOCOL_VERSION });
 feedback.load(shownRecordIds());

@@ -120,7 +120,7 @@ async function compare(deps: CompareDependencies, uri: vscode.Uri | undefined, o
   PromptLabPanel.show(deps.extensionUri);
   const acrossModels = plan.axes.some((axis) => axis.name === 'model');
   const total = record.cells.length;
-  const streamed = await withCellProgress(`Prompt Lab: comparing ${prepared.fileName} on ${acrossModels ? 'each column\'s model' : describeTarget(prepared.target)}`, record.cells, () => deps.sessions.stop(record.id), () => deps.sessions.start(record, runCell, limit));
+  const streamed = await withCellProgress(`Prompt Lab: comparing ${prepared.fileName} on ${acrossModels ? 'each column\'s model' : describeTarget(prepared.target)}`, record.cells, () => deps.sessions.stop(record.id), () => deps.sessions.start(record, runCell, limit, !vscode.workspace.isTrusted));
   const failed = record.cells.filter((cell) => cell.status === 'failed');
   const ranOn = [...new Set(record.columns.map((_, column) => columnTarget(record, column)).map(({ backend: id, model }) => `${id}/${model || 'default'}`))];
   deps.log.line(`comparison ${record.id.slice(0, 8)} ${prepared.fileName} on ${ranOn.join(', ')}: ${record.columns.length} settings × ${record.samples} samples, seeds ${record.seeds.join(', ')}; ${failed.length} failed`);

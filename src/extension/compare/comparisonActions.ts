@@ -76,7 +76,7 @@ export function comparisonPanelActions(sessions: ComparisonSessions): Comparison
       if (text === undefined) return;
       void vscode.env.clipboard.writeText(text).then(() => vscode.window.setStatusBarMessage('Prompt Lab: copied the completion', 2000));
     },
-    currentComparison: () => sessions.current(),
+    currentComparison: () => sessions.currentStarted(),
   };
 }
 

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { isSettled, type ComparisonRecord } from '../../core/comparison';
 import { ComparisonRun, type RunCell } from '../../core/comparisonRun';
+import type { HostToWebview } from '../../shared/protocol';
 import { PromptLabPanel } from '../panel/promptLabPanel';
 import { UpdateBatcher } from './updateBatcher';
 
@@ -20,6 +21,8 @@ export interface StreamedUpdates { messages: number; characters: number }
 interface Session {
   run: ComparisonRun;
   batcher: UpdateBatcher;
+  /** Started in VS Code's Restricted Mode: the panel's trace views say so. */
+  restricted: boolean;
 }
 
 export class ComparisonSessions implements vscode.Disposable {
@@ -44,8 +47,9 @@ export class ComparisonSessions implements vscode.Disposable {
   }
 
   /** Starts `record` (every cell queued): the panel shows it and its cells stream in. Resolves when
-   * every cell ended (stopped or not), with what was posted to the panel. */
-  async start(record: ComparisonRecord, runCell: RunCell, limit: number): Promise<StreamedUpdates> {
+   * every cell ended (stopped or not), with what was posted to the panel. `restricted`: the window
+   * is in Restricted Mode now (kept in memory only, not in the record nor in history). */
+  async start(record: ComparisonRecord, runCell: RunCell, limit: number, restricted = false): Promise<StreamedUpdates> {
     const streamed: StreamedUpdates = { messages: 0, characters: 0 };
     const batcher = new UpdateBatcher(({ cells, columns }) => {
       streamed.messages++;
@@ -57,12 +61,12 @@ export class ComparisonSessions implements vscode.Disposable {
       onUpdate: (update) => batcher.cell(update),
       onColumnMetrics: (column, metrics) => batcher.column(column, metrics),
     });
-    this.sessions.set(record.id, { run, batcher });
+    this.sessions.set(record.id, { run, batcher, restricted });
     this.latest = record.id;
     this.forgetOld();
     // A copy: the record changes as soon as cells start, and the panel must get it as it was now
     // (the updates that follow describe every change after this).
-    PromptLabPanel.postRun('compare/started', { comparison: structuredClone(record) });
+    PromptLabPanel.postRun('compare/started', { comparison: structuredClone(record), ...(restricted ? { restricted: true } : {}) });
     await run.run();
     await this.settled(record.id);
     return streamed;
@@ -101,6 +105,14 @@ export class ComparisonSessions implements vscode.Disposable {
     if (!session) return this.opened?.id === this.latest ? structuredClone(this.opened) : undefined;
     session.batcher.flush();
     return structuredClone(session.run.record);
+  }
+
+  /** `compare/started` for the latest comparison as it stands now (current()), for a panel whose
+   * document was reloaded. */
+  currentStarted(): HostToWebview['compare/started'] | undefined {
+    const comparison = this.current();
+    if (!comparison) return undefined;
+    return { comparison, ...(this.sessions.get(comparison.id)?.restricted === true ? { restricted: true } : {}) };
   }
 
   stopAll(): void {

@@ -62,7 +62,7 @@ export function evalPanelActions(sessions: EvalSessions): Pick<PanelActions, 'st
       });
     },
     exportEval: (id, format) => void exportEval(sessions.find(id), format),
-    currentEval: () => sessions.current(),
+    currentEval: () => sessions.currentStarted(),
   };
 }
 

@@ -8,7 +8,7 @@ import type * as vscode from 'vscode';
 import { isSettled } from '../../core/comparison';
 import { ComparisonRun, type RunCell } from '../../core/comparisonRun';
 import { cellVerdict, summarizeEval, type EvalRecord } from '../../core/eval';
-import type { EvalCellUpdate } from '../../shared/protocol';
+import type { EvalCellUpdate, HostToWebview } from '../../shared/protocol';
 import { mergeCellUpdate, UpdateBatcher } from '../compare/updateBatcher';
 import { PromptLabPanel } from '../panel/promptLabPanel';
 
@@ -33,6 +33,8 @@ interface Session {
   record: EvalRecord;
   run: ComparisonRun;
   batcher: UpdateBatcher<EvalCellUpdate>;
+  /** Started in VS Code's Restricted Mode: the panel's trace views say so. */
+  restricted: boolean;
 }
 
 export class EvalSessions implements vscode.Disposable {
@@ -54,8 +56,9 @@ export class EvalSessions implements vscode.Disposable {
     PromptLabPanel.postRun('eval/started', { evaluation: structuredClone(record) });
   }
 
-  /** Starts `record` (every cell queued) into the panel; resolves when every cell ended. */
-  async start(record: EvalRecord, runCell: RunCell, limit: number): Promise<EvalStreamed> {
+  /** Starts `record` (every cell queued) into the panel; resolves when every cell ended.
+   * `restricted`: as a comparison's (ComparisonSessions.start). */
+  async start(record: EvalRecord, runCell: RunCell, limit: number, restricted = false): Promise<EvalStreamed> {
     const streamed: EvalStreamed = { messages: 0, cellUpdates: 0 };
     const batcher = new UpdateBatcher<EvalCellUpdate>(({ cells }) => {
       streamed.messages++;
@@ -74,10 +77,10 @@ export class EvalSessions implements vscode.Disposable {
         batcher.cell(graded);
       },
     });
-    this.sessions.set(record.id, { record, run, batcher });
+    this.sessions.set(record.id, { record, run, batcher, restricted });
     this.latest = record.id;
     this.forgetOld();
-    PromptLabPanel.postRun('eval/started', { evaluation: structuredClone(record) });
+    PromptLabPanel.postRun('eval/started', { evaluation: structuredClone(record), ...(restricted ? { restricted: true } : {}) });
     await run.run();
     await this.settled(record.id);
     return streamed;
@@ -120,6 +123,13 @@ export class EvalSessions implements vscode.Disposable {
     if (!session) return this.opened !== undefined && this.opened.id === this.latest ? structuredClone(this.opened) : undefined;
     session.batcher.flush();
     return structuredClone(session.record);
+  }
+
+  /** `eval/started` for the latest eval as it stands now (current()), for a reloaded panel. */
+  currentStarted(): HostToWebview['eval/started'] | undefined {
+    const evaluation = this.current();
+    if (!evaluation) return undefined;
+    return { evaluation, ...(this.sessions.get(evaluation.id)?.restricted === true ? { restricted: true } : {}) };
   }
 
   dispose(): void {

@@ -178,7 +178,7 @@ async function evaluate(deps: EvaluateDependencies, uri: vscode.Uri | undefined,
   }
   if (skipped.length > 0) void vscode.window.showWarningMessage(`Prompt Lab: ${skipped.length} of ${data.tests.length} tests have problems and are skipped; see the eval view.`);
   PromptLabPanel.show(deps.extensionUri);
-  const streamed = await withCellProgress(`Prompt Lab: evaluating ${prepared.fileName} on ${describeTarget(prepared.target)}`, record.cells, () => deps.sessions.stop(record.id), () => deps.sessions.start(record, runCell, limit));
+  const streamed = await withCellProgress(`Prompt Lab: evaluating ${prepared.fileName} on ${describeTarget(prepared.target)}`, record.cells, () => deps.sessions.stop(record.id), () => deps.sessions.start(record, runCell, limit, !vscode.workspace.isTrusted));
   const evaluation = structuredClone(record);
   const summary = summarizeEval(evaluation);
   deps.log.line(`eval ${record.id.slice(0, 8)} ${prepared.fileName} × ${baseName(files.dataset)}: ${summary.passed}/${summary.graded} passed, ${summary.skipped} tests skipped`);

@@ -4,11 +4,9 @@ import {
   dispatch,
   EVAL_EXPORT_FORMATS,
   EXPORT_FORMATS,
-  type ComparisonRecord,
   type CompletionFeedback,
   FEEDBACK_TEXT_LIMIT,
   type EvalExportFormat,
-  type EvalRecord,
   type ExportFormat,
   isWebviewMessage,
   PROTOCOL_VERSION,
@@ -35,13 +33,14 @@ export interface PanelActions {
   rerunColumn(id: string, column: number): void;
   exportComparison(id: string, format: ExportFormat): void;
   copyCell(id: string, cell: number): void;
-  /** The comparison the panel should show after its document was (re)loaded, as it is now. */
-  currentComparison(): ComparisonRecord | undefined;
+  /** The comparison the panel should show after its document was (re)loaded, as it is now, and
+   * whether it started in Restricted Mode. */
+  currentComparison(): Omit<HostToWebview['compare/started'], 'resumed'> | undefined;
   stopEval(id: string, cell?: number): void;
   rerunFailed(id: string): void;
   exportEval(id: string, format: EvalExportFormat): void;
-  /** The eval the panel should show after its document was (re)loaded, as it is now. */
-  currentEval(): EvalRecord | undefined;
+  /** The eval the panel should show after its document was (re)loaded, as it is now (and how it started). */
+  currentEval(): Omit<HostToWebview['eval/started'], 'resumed'> | undefined;
   /** What answers the probability views' requests (absent: they say so). */
   probabilities?: ProbabilityDependencies;
 }
@@ -198,9 +197,9 @@ export class PromptLabPanel implements vscode.Disposable {
       this.post('panel/init', { active: active && snapshotOf(active) });
       if (active) this.sendRendered(active);
       for (const message of this.queued.splice(0)) void this.panel.webview.postMessage(message);
-      if (comparison) this.post('compare/started', { comparison, resumed: true });
+      if (comparison) this.post('compare/started', { ...comparison, resumed: true });
       const evaluation = PromptLabPanel.actions.currentEval();
-      if (evaluation) this.post('eval/started', { evaluation, resumed: true });
+      if (evaluation) this.post('eval/started', { ...evaluation, resumed: true });
     },
     'run/abort': ({ id }) => {
       if (typeof id === 'string') PromptLabPanel.actions.abortRun(id);

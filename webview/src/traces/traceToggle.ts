@@ -5,16 +5,17 @@ import type { PatternTrace } from '../../../src/shared/protocol';
 import { el } from '../dom';
 import { uniqueId } from './disclosure';
 import { traceSummary } from './traceSummary';
-import { traceView } from './traceView';
+import { traceView, type TraceViewOptions } from './traceView';
 
 export interface TraceToggle {
   button: HTMLButtonElement;
   readonly expanded: boolean;
 }
 
-/** A toggle for `trace` whose view goes into `slot`; `level` is its "Trace" heading's level;
- * `where` names the cell ("t=0.4, sample 2"); `onChange` hears when it opens or closes. */
-export function traceToggle(trace: PatternTrace, slot: HTMLElement, level: number, where: string, expanded = false, onChange?: (expanded: boolean) => void): TraceToggle {
+/** A toggle for `trace` whose view goes into `slot`, drawn with `view` (its "Trace" heading's level,
+ * and whether the cell ran in Restricted Mode); `where` names the cell ("t=0.4, sample 2");
+ * `onChange` hears when it opens or closes. */
+export function traceToggle(trace: PatternTrace, slot: HTMLElement, view: TraceViewOptions, where: string, expanded = false, onChange?: (expanded: boolean) => void): TraceToggle {
   const summary = traceSummary(trace);
   slot.id ||= uniqueId('trace-slot');
   const button = el('button', {
@@ -26,7 +27,7 @@ export function traceToggle(trace: PatternTrace, slot: HTMLElement, level: numbe
   el('span', { className: 'trace-toggle-summary' }, summary.text)) as HTMLButtonElement;
   const set = (open: boolean) => {
     button.setAttribute('aria-expanded', String(open));
-    slot.replaceChildren(...(open ? [traceView(trace, { level })] : []));
+    slot.replaceChildren(...(open ? [traceView(trace, view)] : []));
     slot.hidden = !open;
   };
   button.addEventListener('click', () => {

@@ -17,7 +17,7 @@ import { STOP_LONG } from './traceSummary';
 export interface TraceViewOptions {
   /** The level of the "Trace" heading (the run view: 3); sections and steps are one and two below. */
   level: number;
-  /** The run started in Restricted Mode: say that retrieval and the sandbox were allowed. */
+  /** The run (comparison, eval) started in Restricted Mode: say that retrieval and the sandbox were allowed. */
   restricted?: boolean;
 }
 

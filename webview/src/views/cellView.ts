@@ -55,7 +55,13 @@ export class CellView {
   /** The cell in words: "t=0.4, sample 2". */
   private readonly where: string;
 
-  constructor(private readonly record: ComparisonRecord, readonly index: number, actions: CellActions) {
+  constructor(
+    private readonly record: ComparisonRecord,
+    readonly index: number,
+    actions: CellActions,
+    /** The comparison started in Restricted Mode: the cell's trace view says so. */
+    private readonly restricted: boolean,
+  ) {
     const cell = record.cells[index]!;
     const where = `${record.columns[cell.column]?.label ?? `column ${cell.column + 1}`}, sample ${cell.sample + 1}`;
     this.where = where;
@@ -157,7 +163,7 @@ export class CellView {
       this.traceSlot.hidden = true;
       return details;
     }
-    const toggle = traceToggle(trace, this.traceSlot, 3, this.where, this.traceOpen, (open) => { this.traceOpen = open; });
+    const toggle = traceToggle(trace, this.traceSlot, { level: 3, restricted: this.restricted }, this.where, this.traceOpen, (open) => { this.traceOpen = open; });
     return [el('div', { className: 'cell-trace-bar' }, toggle.button), ...details];
   }
 }

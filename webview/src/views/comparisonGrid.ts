@@ -20,8 +20,9 @@ export class ComparisonGrid {
 
   constructor(private readonly actions: GridActions) {}
 
-  show(record: ComparisonRecord): void {
-    this.cells = record.cells.map((_, index) => new CellView(record, index, this.actions));
+  /** `restricted`: the comparison started in Restricted Mode (its cells' traces say so). */
+  show(record: ComparisonRecord, restricted: boolean): void {
+    this.cells = record.cells.map((_, index) => new CellView(record, index, this.actions, restricted));
     this.rerunButtons = record.columns.map((column, index) => {
       const rerun = el('button', { className: 'action column-rerun', attributes: { type: 'button', title: `Run ${column.label} again` } }, 'Rerun') as HTMLButtonElement;
       rerun.addEventListener('click', () => {

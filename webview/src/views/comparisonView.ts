@@ -50,8 +50,9 @@ export class ComparisonView {
     });
   }
 
-  /** Shows `record` as it is (new, or restored with its texts and baseline). */
-  show(record: ComparisonRecord | undefined, baseline?: number): void {
+  /** Shows `record` as it is (new, or restored with its texts and baseline); `restricted`: it
+   * started in Restricted Mode. */
+  show(record: ComparisonRecord | undefined, baseline?: number, restricted = false): void {
     this.record = record;
     if (!record) {
       this.element.replaceChildren();
@@ -61,7 +62,7 @@ export class ComparisonView {
     this.lastBaseline = this.baseline ?? 0;
     this.header.show(record);
     this.tokens.show(record);
-    this.grid.show(record);
+    this.grid.show(record, restricted);
     this.renderChart();
     this.element.replaceChildren(this.header.element, this.tokens.element, this.chartSlot, this.grid.element);
     this.renderDiffs();

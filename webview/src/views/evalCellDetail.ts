@@ -29,19 +29,20 @@ function varsList(vars: Record<string, unknown>): HTMLElement {
   ]));
 }
 
-/** A sample's trace button and the slot its view opens in (none when the sample has no trace). */
-function sampleTrace(cell: EvalCell, index: number, where: string, openTraces: OpenTraces): [HTMLElement, HTMLElement] | [] {
+/** A sample's trace button and the slot its view opens in (none when the sample has no trace);
+ * `restricted`: the eval started in Restricted Mode. */
+function sampleTrace(cell: EvalCell, index: number, where: string, openTraces: OpenTraces, restricted: boolean): [HTMLElement, HTMLElement] | [] {
   const trace = cell.result?.trace;
   if (!hasTrace(trace)) return [];
   const slot = el('div', { className: 'eval-trace' });
-  const toggle = traceToggle(trace, slot, 5, where, openTraces.has(index), (open) => {
+  const toggle = traceToggle(trace, slot, { level: 5, restricted }, where, openTraces.has(index), (open) => {
     if (open) openTraces.add(index);
     else openTraces.delete(index);
   });
   return [el('div', { className: 'eval-trace-bar' }, toggle.button), slot];
 }
 
-function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions, rate: string | undefined, openTraces: OpenTraces): HTMLElement {
+function sampleView(cell: EvalCell, index: number, expected: string | undefined, actions: DetailActions, rate: string | undefined, openTraces: OpenTraces, restricted: boolean): HTMLElement {
   const verdict = cell.status === 'failed' ? 'error' : cell.outcome ? (cell.outcome.error ? 'error' : cell.outcome.pass ? 'pass' : 'fail') : cell.status;
   const heading = `Sample ${cell.testSample + 1}${cell.seed !== undefined ? ` · seed ${cell.seed}` : ''} · ${verdict}${cell.outcome ? ` · score ${ratio(cell.outcome.score)}` : ''}`;
   const stop = cell.status === 'queued' || cell.status === 'running'
@@ -73,7 +74,7 @@ function sampleView(cell: EvalCell, index: number, expected: string | undefined,
     diffNote, output,
     // Rated once the whole eval ended: its record is saved in history then.
     rate !== undefined && cell.status === 'done' && actions.feedback ? actions.feedback(index, rate, () => cell.text) : undefined,
-    ...sampleTrace(cell, index, `sample ${cell.testSample + 1}`, openTraces),
+    ...sampleTrace(cell, index, `sample ${cell.testSample + 1}`, openTraces, restricted),
     ...(cell.result ? resultDetails(cell.result, 'cell') : []));
 }
 
@@ -89,7 +90,8 @@ export class EvalCellDetail {
     });
   }
 
-  show(index: EvalIndex, open: { test: number; column: number } | undefined): void {
+  /** `restricted`: the eval started in Restricted Mode (its samples' traces say so). */
+  show(index: EvalIndex, open: { test: number; column: number } | undefined, restricted: boolean): void {
     // Another cell (or none): its samples' traces start closed.
     if (open?.test !== this.open?.test || open?.column !== this.open?.column) this.openTraces.clear();
     this.open = open;
@@ -115,7 +117,7 @@ export class EvalCellDetail {
       ...cells.map((cellIndex) => {
         const cell = index.record.cells[cellIndex]!;
         const what = `${testName(test)} · ${column.label}${cells.length > 1 ? `, sample ${cell.testSample + 1}` : ''}`;
-        return sampleView(cell, cellIndex, expected, this.actions, isSettled(index.record) ? what : undefined, this.openTraces);
+        return sampleView(cell, cellIndex, expected, this.actions, isSettled(index.record) ? what : undefined, this.openTraces, restricted);
       }),
     );
   }

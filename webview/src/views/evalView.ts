@@ -39,6 +39,8 @@ export class EvalView {
   private readonly detail: EvalCellDetail;
   private index: EvalIndex | undefined;
   private view: EvalViewState = { evaluation: '', failuresOnly: false };
+  /** The eval shown started in Restricted Mode: its samples' traces say so. */
+  private restricted = false;
 
   constructor(private readonly actions: EvalActions) {
     const id = () => this.index?.record.id ?? '';
@@ -80,8 +82,10 @@ export class EvalView {
     return this.matrix.renders;
   }
 
-  /** Shows `record` (new, or restored) with the saved view when it belongs to it. */
-  show(record: EvalRecord | undefined, saved?: EvalViewState): void {
+  /** Shows `record` (new, or restored) with the saved view when it belongs to it; `restricted`: it
+   * started in Restricted Mode. */
+  show(record: EvalRecord | undefined, saved?: EvalViewState, restricted = false): void {
+    this.restricted = restricted;
     if (!record) {
       this.index = undefined;
       this.element.replaceChildren();
@@ -104,7 +108,7 @@ export class EvalView {
     const skipped = record.tests.filter((test) => test.problems.length > 0);
     this.matrix.show(this.index, this.view);
     this.matrix.markSelected(this.view.open && matrixKey(this.view.open.test, this.view.open.column));
-    this.detail.show(this.index, this.view.open);
+    this.detail.show(this.index, this.view.open, this.restricted);
     this.element.replaceChildren(
       el('header', { className: 'compare-header eval-header' },
         el('div', { className: 'compare-summary' },
@@ -139,7 +143,7 @@ export class EvalView {
     const openKey = open && matrixKey(open.test, open.column);
     // The eval ending also redraws the opened cell: its outputs can be rated from then on.
     const ended = changes.statusChanged && isSettled(index.record);
-    if (open && openKey && (ended || changes.matrix.has(openKey) || changes.streamed.has(openKey))) this.detail.show(index, open);
+    if (open && openKey && (ended || changes.matrix.has(openKey) || changes.streamed.has(openKey))) this.detail.show(index, open, this.restricted);
     if (changes.statusChanged) this.updateHeader();
     if (this.view.failuresOnly) this.updateEmptyNote();
   }
@@ -160,7 +164,7 @@ export class EvalView {
     if (!index) return;
     this.matrix.applyFilter(view);
     this.matrix.markSelected(view.open && matrixKey(view.open.test, view.open.column));
-    this.detail.show(index, view.open);
+    this.detail.show(index, view.open, this.restricted);
     this.updateEmptyNote();
     this.actions.viewChanged(view);
   }
