@@ -86,15 +86,20 @@ describe('Prompt Lab in VS Code', () => {
     assert.equal(panelTabs().length, 1, 'a second command reveals the same panel');
 
     // With the panel's own group active (the user clicked into the panel), opening it again keeps it
-    // where it is: "beside the active group" would move it to a new group on every run.
-    const groups = vscode.window.tabGroups.all.length;
+    // where it is: "beside the active group" would move it to a new group on every run, leaving the
+    // group's other editors (here a file opened beside the prompt) behind.
     const column = panelTabs()[0]!.group.viewColumn;
     assert.equal(column, vscode.ViewColumn.Two);
+    const beside = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(editor!.document.uri, '..', 'story.prompt')), { viewColumn: column, preserveFocus: true, preview: false });
+    await vscode.commands.executeCommand('promptLab.openPanel');
+    await until('the panel in front of its group', () => vscode.window.tabGroups.all.find((group) => group.viewColumn === column)?.activeTab?.label === 'Prompt Lab');
+    const groups = vscode.window.tabGroups.all.length;
     await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
     await until('the panel\'s group to be active', () => vscode.window.tabGroups.activeTabGroup.viewColumn === column);
     for (let time = 0; time < 2; time++) await vscode.commands.executeCommand('promptLab.openPanel');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual([vscode.window.tabGroups.all.length, panelTabs().map((one) => one.group.viewColumn)], [groups, [column]], 'no new group, the panel in its own');
+    await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === beside.document.uri.toString() && tab.group.viewColumn !== editor!.viewColumn));
   });
 
   it('opens a new panel after the old one was closed', async () => {

@@ -122,7 +122,7 @@ describe('token chips of a local prompt, in VS Code', function () {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(3, 4));
     const hover = hovers.flatMap((one) => one.contents.map((part) => (typeof part === 'string' ? part : part.value))).join('\n');
     assert.match(hover, new RegExp(`Whole prompt: ~${view.total} tokens \\(o200k_base\\)\\. Counts marked ~ are o200k_base's, an estimate`), 'and the role marker\'s hover');
-    assert.match(hover, /Message 1 of 1: \*\*~\d+ tokens\*\*/);
+    assert.match(hover, /Message 1 of 1 \(cue\): \*\*~\d+ tokens\*\*/);
     await setGlobal('local.modelPath', model);
   });
 });
