@@ -11,3 +11,14 @@ export function respondAsAgent(body: Record<string, unknown>): Fault {
   const observations = last.role === 'assistant' ? (last.content.match(/Observation:/g) ?? []).length : 0;
   return { kind: 'ok', tokens: (AGENT_STEPS[observations] ?? 'Action: finish[out of script]').split(/(?<= )/) };
 }
+
+/** The ReAct prompt these steps answer, on `model` (a backend id / model the host knows). */
+export function agentPrompt(model: string): string {
+  return `---
+model: ${model}
+config: { temperature: 0, maxOutputTokens: 60 }
+promptlab.agent: { tools: [calculate], maxSteps: 4 }
+---
+{{role "user"}}Question: How many years after 1969 was Hubble launched?
+Thought:`;
+}

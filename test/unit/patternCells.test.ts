@@ -13,15 +13,9 @@ import { newEngineComparison } from '../../src/engine/comparison';
 import type { EngineHost } from '../../src/engine/host';
 import { preparePrompt } from '../../src/engine/prompt';
 import { startFaultServer, type FaultServer } from '../support/faultServer';
-import { respondAsAgent } from '../support/scriptedAgent';
+import { agentPrompt, respondAsAgent } from '../support/scriptedAgent';
 
-const PROMPT = `---
-model: scripted/m
-config: { temperature: 0, maxOutputTokens: 60 }
-promptlab.agent: { tools: [calculate], maxSteps: 4 }
----
-{{role "user"}}Question: How many years after 1969 was Hubble launched?
-Thought:`;
+const PROMPT = agentPrompt('scripted/m');
 
 describe('engine: a comparison cell of a ReAct prompt', function () {
   this.timeout(20_000);

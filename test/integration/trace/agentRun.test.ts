@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunResultView } from '../../../src/shared/protocol';
 import { startFaultServer, type FaultServer } from '../../support/faultServer';
-import { AGENT_STEPS, respondAsAgent } from '../../support/scriptedAgent';
+import { AGENT_STEPS, agentPrompt, respondAsAgent } from '../../support/scriptedAgent';
 import { eventually, untitledPrompt } from '../language/helpers';
 
 const KEY = 'sk-it-agent-0123456789abcdef';
@@ -15,13 +15,7 @@ const setGlobal = (key: string, value: unknown) => promptLab().update(key, value
 
 interface Outcome { status: string; result?: RunResultView; streamed?: { batches: number; characters: number } }
 
-const PROMPT = `---
-model: it-agent/scripted
-config: { temperature: 0, maxOutputTokens: 60 }
-promptlab.agent: { tools: [calculate], maxSteps: 4 }
----
-{{role "user"}}Question: How many years after 1969 was Hubble launched?
-Thought:`;
+const PROMPT = agentPrompt('it-agent/scripted');
 
 describe('Run Prompt on a ReAct agent in VS Code', function () {
   this.timeout(60_000);
