@@ -2,6 +2,8 @@
 // (aria-pressed toggles, keyboard), a note and an edited better answer, the host's saved feedback
 // and its failures shown, the record comparison view, and what survives a reload.
 import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import type { PanelState, RecordComparisonView, RunHeader, RunResultView, WebviewMessage } from '../../src/shared/protocol';
 import { panelPages, type FakeHostPage } from './fakeHost';
 
@@ -32,6 +34,19 @@ describe('panel webview: feedback on completions (Chromium, fake host)', () => {
     const up = panel.page.getByRole('button', { name: 'Good completion: the run of story.prompt' });
     const down = panel.page.getByRole('button', { name: 'Bad completion: the run of story.prompt' });
     assert.equal(await up.getAttribute('aria-pressed'), 'false');
+    // The thumbs are drawn, not emoji (an emoji font is not on every machine): in the button's own
+    // colour, whatever the theme, and silent for a screen reader (the label says it).
+    for (const button of [up, down]) {
+      const icon = button.locator('svg.feedback-icon');
+      assert.equal(await icon.getAttribute('aria-hidden'), 'true');
+      assert.equal(await icon.evaluate((svg) => getComputedStyle(svg).fill), await button.evaluate((node) => getComputedStyle(node).color));
+    }
+    assert.deepEqual([await up.textContent(), await down.textContent()], ['Good', 'Bad']);
+    const shots = process.env.PROMPT_LAB_SHOTS;
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await panel.page.locator('.run .feedback').screenshot({ path: path.join(shots, 'feedback.png') });
+    }
     await up.focus();
     await panel.page.keyboard.press('Enter');
     assert.equal(await up.getAttribute('aria-pressed'), 'true', 'pressed at once');

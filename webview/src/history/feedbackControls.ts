@@ -5,6 +5,7 @@
 // buttons show the saved rating, and a failure is said under the buttons (role=alert).
 import type { CompletionFeedback, Rating } from '../../../src/shared/protocol';
 import { el } from '../dom';
+import { thumbIcon } from './thumbIcon';
 
 export interface FeedbackSink {
   rate(recordId: string, completion: string, rating: Rating | null): void;
@@ -31,8 +32,9 @@ export class FeedbackControls {
     private readonly completionText: () => string,
     private readonly sink: FeedbackSink,
   ) {
-    const toggle = (rating: Rating, symbol: string, label: string) => {
-      const button = el('button', { className: `action feedback-${rating}`, attributes: { type: 'button', 'aria-pressed': 'false', 'aria-label': `${label}: ${what}`, title: `${label} (saved in the history record)` } }, symbol) as HTMLButtonElement;
+    const toggle = (rating: Rating, word: string, label: string) => {
+      const button = el('button', { className: `action feedback-${rating}`, attributes: { type: 'button', 'aria-pressed': 'false', 'aria-label': `${label}: ${what}`, title: `${label} (saved in the history record)` } }, word) as HTMLButtonElement;
+      button.prepend(thumbIcon(rating));
       button.addEventListener('click', () => {
         const next = this.saved.rating === rating ? null : rating;
         this.show({ ...this.saved, ...(next ? { rating: next } : { rating: undefined }) }, true);
@@ -40,9 +42,9 @@ export class FeedbackControls {
       });
       return button;
     };
-    // A word beside the symbol: not every machine has an emoji font, and the word says it anyway.
-    this.up = toggle('up', '👍 Good', 'Good completion');
-    this.down = toggle('down', '👎 Bad', 'Bad completion');
+    // A word beside the thumb says it without the picture too.
+    this.up = toggle('up', 'Good', 'Good completion');
+    this.down = toggle('down', 'Bad', 'Bad completion');
     this.noteButton = el('button', { className: 'action feedback-note', attributes: { type: 'button', 'aria-expanded': 'false', 'aria-label': `Note or better answer: ${what}`, title: 'Add a note or the answer you wanted' } }, 'Note…') as HTMLButtonElement;
     this.noteButton.addEventListener('click', () => (this.form ? this.closeForm() : this.openForm()));
     this.element = el('div', { className: 'feedback', attributes: { role: 'group', 'aria-label': `Feedback on ${what}`, 'data-completion': completion } },
