@@ -55,7 +55,8 @@ describe('panel webview: comparisons under stress (Chromium, fake host)', () => 
     assert.equal(await panel.page.locator('.cell[data-cell="1"] .cell-warnings').textContent(), hostile);
     assert.equal(await panel.page.locator('.cell[data-cell="1"] [role="alert"]').textContent(), hostile);
     assert.equal(await panel.page.locator('#app img, #app script, #app a, #app iframe, #escaped').count(), 0);
-    assert.equal(await panel.page.locator('#app svg').count(), 1, 'only the metrics chart');
+    // Only the metrics chart and the feedback buttons' own thumbs (feedbackControls.ts) are drawn.
+    assert.equal(await panel.page.locator('#app svg:not(.feedback-icon)').count(), 1, 'only the metrics chart');
     await panel.page.locator('.cell[data-cell="0"] .cell-text').click();
     await panel.page.waitForTimeout(100); // give an onerror/onload a chance to fire, were there one
     assert.equal(await panel.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);

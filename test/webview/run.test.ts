@@ -67,7 +67,8 @@ describe('panel webview: runs (Chromium, fake host)', () => {
     assert.equal(await panel.text('.run-warnings'), '<i id="w">topK</i> is not supported');
     assert.equal(await panel.text('.run-error'), '500: <b id="e">boom</b>');
     assert.equal(await panel.text('.run-status'), 'failed');
-    assert.equal(await panel.page.locator('#app img, #app script, #app svg, #escaped, #w, #e').count(), 0);
+    // The feedback buttons' thumbs are the panel's own SVG (feedbackControls.ts), not the output's.
+    assert.equal(await panel.page.locator('#app img, #app script, #app svg:not(.feedback-icon), #escaped, #w, #e').count(), 0);
     await panel.page.waitForTimeout(100);
     assert.equal(await panel.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   });
