@@ -38,7 +38,7 @@ describe('the status bar\'s token count and the panel\'s', function () {
     assert.equal(status.exact, true);
     assert.equal(panel.total, status.total);
     assert.equal(panel.tokenizer, status.tokenizer);
-    assert.equal(shownCount(status, [], false).text, `$(symbol-numeric) ${status.total} tokens`);
+    assert.equal(shownCount(status, []).text, `$(symbol-numeric) ${status.total} tokens`);
   });
 
   it('differ for a local model by its tokenizer and overhead, not its parts; the status bar then names its tokenizer', async () => {
@@ -58,7 +58,7 @@ describe('the status bar\'s token count and the panel\'s', function () {
       assert.equal(status.overhead, 3 * rendered.text.length + 3);
       assert.notEqual(panel.total, status.total);
       console.log(`      status bar ${status.total} (${status.tokenizer}: ${text(status.parts)} + ${status.overhead} overhead), panel ${panel.total} (${panel.tokenizer}: ${text(panel.parts)} + ${panel.overhead})`);
-      const shown = shownCount({ ...status, exact: true }, [], true);
+      const shown = shownCount({ ...status, exact: true }, [], {});
       assert.equal(shown.exact, false, 'a local prompt\'s tiktoken count is an estimate');
       assert.equal(shown.text, `$(symbol-numeric) ~${status.total} tokens (o200k_base)`);
       assert.match(shown.tooltip, /counted with o200k_base as an OpenAI chat request/);
@@ -69,7 +69,7 @@ describe('the status bar\'s token count and the panel\'s', function () {
       const chips = promptTokenGroups((await local.tokenizePrompt(rendered.text)).tokens, rendered.text, parts);
       assert.equal(chips.total, panel.total, 'the chips and the run view\'s budget count the same tokens');
       assert.deepEqual(chips.groups.map((group) => group.part), [...panel.parts.filter((part) => part.tokens > 0).map((part) => part.name), 'overhead']);
-      const agreed = shownCount(status, [], true, { total: chips.total, tokenizer: 'stories260K tokenizer' });
+      const agreed = shownCount(status, [], { local: { total: chips.total, tokenizer: 'stories260K tokenizer' } });
       assert.deepEqual([agreed.total, agreed.exact], [panel.total, true]);
       assert.equal(agreed.text, `$(symbol-numeric) ${panel.total} tokens (stories260K tokenizer)`);
       assert.match(agreed.tooltip, /counted by the local model \(the stories260K tokenizer/);

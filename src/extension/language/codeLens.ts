@@ -58,8 +58,7 @@ export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
   private describe(document: vscode.TextDocument, count: TokenCount): { title: string; tooltip: string } {
     switch (count.kind) {
       case 'counted': {
-        const runsLocally = this.counts.localTokenizer(count) !== undefined;
-        const shown = shownCount(count.report, count.emptyInputs, runsLocally, runsLocally ? this.counts.localCount(document) : undefined);
+        const shown = shownCount(count.report, count.emptyInputs, this.counts.localModel(document, count));
         // The status bar's icon is its own; a lens is text.
         return { title: shown.text.replace(/^\$\([\w-]+\)\s*/, ''), tooltip: shown.tooltip };
       }

@@ -10,6 +10,7 @@ import { frontmatterLines, inFrontmatter, parentKey, type FrontmatterLines } fro
 import type { PromptChecks } from './promptChecks';
 import type { PromptTokenCounts, TokenCount } from './promptTokenCounts';
 import { HELPER_NAMES } from './templateCatalog';
+import type { LocalModelCount } from './tokenCountText';
 import { declaredInputs } from '../../core/inputSchema';
 import { expressionAt, openBlocks, scopeOf } from './templateScopes';
 
@@ -33,8 +34,7 @@ export class PromptHovers implements vscode.HoverProvider {
     if (role) {
       const range = new vscode.Range(document.positionAt(bodyStart + role.start), document.positionAt(bodyStart + role.end));
       const count = await this.counts.count(document);
-      const runsLocally = this.counts.localTokenizer(count) !== undefined;
-      return new vscode.Hover(roleMarkdown(role, roles, count, runsLocally ? { local: this.counts.localCount(document) } : undefined), range);
+      return new vscode.Hover(roleMarkdown(role, roles, count, this.counts.localModel(document, count)), range);
     }
     return variableHover(document, position, text, checked);
   }
@@ -101,7 +101,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** `localModel` is set for a prompt that runs on a local model: tiktoken's counts are then estimates
  * (named as such), and the whole prompt's count is the model's own once the panel has had it counted. */
-function roleMarkdown(role: Located, roles: readonly Located[], count: TokenCount, localModel?: { local?: { total: number; tokenizer: string } }): vscode.MarkdownString {
+function roleMarkdown(role: Located, roles: readonly Located[], count: TokenCount, localModel?: LocalModelCount): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString();
   const name = role.name;
   markdown.appendMarkdown(name === 'history'

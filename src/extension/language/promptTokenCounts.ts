@@ -13,6 +13,7 @@ import { renderedPromptView, type RenderedPromptView } from '../../core/rendered
 import type { TextMessage } from '../../core/render';
 import { chatTokenGroups, promptTokenGroups, type PiecesOf } from '../../core/tokens/tokenGroups';
 import type { LocalTokenizer, LocalTokenizerOf } from './localTokenizer';
+import type { LocalModelCount } from './tokenCountText';
 import { promptParts, type PromptPart } from '../../core/structure';
 import type { TokenCountService } from '../../engine/tokens/tokenCountService';
 import type { PromptChecks } from './promptChecks';
@@ -67,7 +68,7 @@ export class PromptTokenCounts implements vscode.Disposable {
   private readonly cache = new Map<string, Entry>();
   private readonly local = new Map<string, LocalEntry>();
   private readonly countedLocally = new vscode.EventEmitter<vscode.Uri>();
-  /** A local model has counted a prompt's current version (localCount has it now). */
+  /** A local model has counted a prompt's current version (localModel has its count now). */
   readonly onDidCountLocally = this.countedLocally.event;
   private readonly closed = vscode.workspace.onDidCloseTextDocument((document) => {
     this.cache.delete(document.uri.toString());
@@ -79,15 +80,17 @@ export class PromptTokenCounts implements vscode.Disposable {
   constructor(private readonly checks: PromptChecks, private readonly countTexts: CountTexts, private readonly piecesOf?: PiecesOf, private readonly localTokenizerOf?: LocalTokenizerOf) {}
 
   /** The local tokenizer of the counted prompt, when it runs on a local model. */
-  localTokenizer(count: TokenCount): LocalTokenizer | undefined {
+  private localTokenizer(count: TokenCount): LocalTokenizer | undefined {
     return count.kind === 'counted' ? this.localTokenizerOf?.(count.model) : undefined;
   }
 
-  /** The local model's own count of the document as it is now, if the panel has had it counted;
-   * never loads the model (the status bar asks this on every edit). */
-  localCount(document: vscode.TextDocument): { total: number; tokenizer: string } | undefined {
+  /** Whether the counted prompt runs on a local model (undefined: it does not) and, if the panel has
+   * had the model count the document as it is now, that count; never loads the model (the status
+   * bar, CodeLens and hovers ask this on every edit). */
+  localModel(document: vscode.TextDocument, count: TokenCount): LocalModelCount | undefined {
+    if (!this.localTokenizer(count)) return undefined;
     const entry = this.local.get(document.uri.toString());
-    return entry?.stamp === this.checks.stamp(document) ? entry.counted : undefined;
+    return { local: entry?.stamp === this.checks.stamp(document) ? entry.counted : undefined };
   }
 
   /** The count for the document as it is now (shared by every caller for this version). */

@@ -46,12 +46,19 @@ export interface ShownCount extends TokenCountText {
   exact: boolean;
 }
 
+/** A prompt that runs on a local model: the model's own count of it, once the panel has had it
+ * counted (PromptTokenCounts.localModel). */
+export interface LocalModelCount {
+  local?: { total: number; tokenizer: string };
+}
+
 /** What a counted prompt shows wherever its count appears (the status bar, the CodeLens), so the two
  * never disagree with each other or, silently, with the panel: a prompt that runs on a local model
- * shows that model's own count once the panel has had it counted, and until then tiktoken's as an
- * estimate that names its tokenizer; any other prompt, tiktoken's count for its model. */
-export function shownCount(report: Pick<TokenReport, 'total' | 'overhead' | 'tokenizer' | 'exact' | 'note'>, emptyInputs: readonly string[], runsLocally: boolean, local?: { total: number; tokenizer: string }): ShownCount {
-  if (runsLocally && local) return { ...localCountText(local.total, local.tokenizer, emptyInputs), total: local.total, tokenizer: local.tokenizer, exact: true };
-  const estimate = runsLocally ? { ...report, exact: false } : report;
+ * (`localModel` set) shows that model's own count once the panel has had it counted, and until then
+ * tiktoken's as an estimate that names its tokenizer; any other prompt, tiktoken's count for its model. */
+export function shownCount(report: Pick<TokenReport, 'total' | 'overhead' | 'tokenizer' | 'exact' | 'note'>, emptyInputs: readonly string[], localModel?: LocalModelCount): ShownCount {
+  const local = localModel?.local;
+  if (local) return { ...localCountText(local.total, local.tokenizer, emptyInputs), total: local.total, tokenizer: local.tokenizer, exact: true };
+  const estimate = localModel ? { ...report, exact: false } : report;
   return { ...tokenCountText(estimate, emptyInputs), total: report.total, tokenizer: report.tokenizer, exact: estimate.exact };
 }

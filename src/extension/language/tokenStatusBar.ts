@@ -82,8 +82,7 @@ export class TokenStatusBar implements vscode.Disposable {
     const uri = document.uri.toString();
     switch (count.kind) {
       case 'counted': {
-        const runsLocally = this.counts.localTokenizer(count) !== undefined;
-        const shown = shownCount(count.report, count.emptyInputs, runsLocally, runsLocally ? this.counts.localCount(document) : undefined);
+        const shown = shownCount(count.report, count.emptyInputs, this.counts.localModel(document, count));
         this.show({ uri, version, state: 'counted', total: shown.total, tokenizer: shown.tokenizer, exact: shown.exact }, shown.text, shown.tooltip, Commands.openPanel);
         break;
       }
