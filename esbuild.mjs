@@ -1,11 +1,12 @@
-// Seven bundles (DESIGN.md, Packaging): the extension host's two (activation, and the features it
-// loads on first use), its token-count worker, the sandbox's worker, the local model's child process
-// and the CLI (Node, CommonJS), and the panel's webview (browser, IIFE). `--watch` rebuilds on change;
-// `--production` minifies. tiktoken's WASM and the ranks of the two encodings are copied beside the
+// Eight bundles (DESIGN.md, Packaging): the extension host's two (activation, and the features it
+// loads on first use), its token-count worker, the sandbox's worker, the local model's child
+// process, the `calculate` tool (mathjs) and the CLI (Node, CommonJS), and the panel's webview
+// (browser, IIFE). `--watch` rebuilds on change; `--production` minifies. tiktoken's WASM and the ranks of the two encodings are copied beside the
 // Node bundles.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -70,10 +71,24 @@ const featuresBeside = {
   },
 };
 
+/** mathjs (1.7 MB bundled, half of what the CLI parsed on every start) is needed only when an agent
+ * calculates: src/core/patterns/tools/index.ts's `import('./calculate')` stays a load of its own
+ * dist/calculate.js, beside the bundle, as the extension's features do (issue 15: start-up). */
+const calculateBeside = {
+  name: 'calculate-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/calculate$/ }, (args) => (args.importer.endsWith(`tools${sep}index.ts`) ? { path: './calculate.js', external: true } : undefined));
+  },
+};
+/** A bundle whose lazy `import()`s of the files above stay `require`s of them (not Node's ESM loader). */
+const lazyBeside = { supported: { 'dynamic-import': false } };
+
 const builds = [
   // Activation: the shell that registers stand-ins and loads dist/features.js on first use.
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], supported: { 'dynamic-import': false }, plugins: [featuresBeside, ...plugins('extension')] },
-  { ...node, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', external: ['vscode', ...NODE_EXTERNALS], plugins: plugins('features') },
+  { ...node, ...lazyBeside, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', external: ['vscode', ...NODE_EXTERNALS], plugins: [calculateBeside, ...plugins('features')] },
+  // The `calculate` tool with mathjs, loaded by features.js and cli.js when an agent first calculates.
+  { ...node, entryPoints: ['src/core/patterns/tools/calculate.ts'], outfile: 'dist/calculate.js', plugins: plugins('calculate') },
   // Token counting off the extension host's and the CLI's thread (src/engine/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
   { ...node, entryPoints: ['src/engine/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
@@ -84,7 +99,7 @@ const builds = [
   // and the CLI from beside their own bundle.
   { ...node, entryPoints: ['src/backends/local/localModelHost.ts'], outfile: 'dist/localModelHost.js', plugins: plugins('localModelHost') },
   // No `vscode` external here: if anything the CLI reaches imports it, this bundle fails to build.
-  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: plugins('cli') },
+  { ...node, ...lazyBeside, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [calculateBeside, ...plugins('cli')] },
   {
     ...common, platform: 'browser', format: 'iife', target: 'chrome120',
     entryPoints: { panel: 'webview/src/main.ts' }, outdir: 'dist/webview',
