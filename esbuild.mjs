@@ -1,8 +1,8 @@
 // Eight bundles (DESIGN.md, Packaging): the extension host's two (activation, and the features it
 // loads on first use), its token-count worker, the sandbox's worker, the local model's child
 // process, the `calculate` tool (mathjs) and the CLI (Node, CommonJS), and the panel's webview
-// (browser, IIFE). `--watch` rebuilds on change; `--production` minifies. tiktoken's WASM and the ranks of the two encodings are copied beside the
-// Node bundles.
+// (browser, IIFE). `--watch` rebuilds on change; `--production` minifies. tiktoken's ranks of the
+// two encodings are copied beside the Node bundles.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -46,11 +46,10 @@ const common = {
 const NODE_EXTERNALS = ['node-llama-cpp', 'quickjs-emscripten-core', '@jitl/*'];
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: NODE_EXTERNALS };
 
-/** tiktoken files the bundles load at run time from their `__dirname` (src/core/tokens/tiktokenFiles.ts):
- * the lite WASM, which `tiktoken/lite` itself looks for beside the bundle, and the ranks, which
- * tiktokenFiles.ts looks for in `encoders/`. Also listed in .vscodeignore. */
+/** tiktoken's ranks, which the bundles read at run time from `encoders/` beside them
+ * (src/core/tokens/tiktokenFiles.ts; tiktoken's WASM is not used: src/core/tokens/bpeEncoder.ts
+ * encodes). Also listed in .vscodeignore. */
 const TIKTOKEN_FILES = {
-  'tiktoken/lite/tiktoken_bg.wasm': 'dist/tiktoken_bg.wasm',
   'tiktoken/encoders/o200k_base.json': 'dist/encoders/o200k_base.json',
   'tiktoken/encoders/cl100k_base.json': 'dist/encoders/cl100k_base.json',
 };

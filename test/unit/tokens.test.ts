@@ -141,18 +141,21 @@ describe('tokens: tokenizer', function () {
     assert.throws(() => getTokenizer('p50k_base' as EncodingName), /unknown tiktoken encoding: p50k_base/);
   });
 
-  it('loads nothing of tiktoken at import, and all of it on first use', async () => {
+  it('reads an encoding\'s ranks on first use, never at import, and never loads tiktoken\'s WASM', async () => {
     const index = path.resolve(__dirname, '../../src/core/tokens/index.js');
     const script = `
+      const fs = require('node:fs');
+      const read = [];
+      const readFileSync = fs.readFileSync;
+      fs.readFileSync = (file, ...rest) => { const text = readFileSync(file, ...rest); if (String(file).includes('encoders')) read.push(require('node:path').basename(String(file))); return text; };
+      const tiktoken = () => Object.keys(require.cache).filter((f) => f.includes(${JSON.stringify(path.join('node_modules', 'tiktoken'))})).length;
       const tokens = require(${JSON.stringify(index)});
-      const loaded = () => Object.keys(require.cache).filter((f) => f.includes(${JSON.stringify(path.join('node_modules', 'tiktoken'))})).length;
-      const before = loaded();
-      tokens.getTokenizer('cl100k_base');
-      console.log(JSON.stringify([before, loaded()]));`;
+      const before = [...read];
+      const count = tokens.getTokenizer('cl100k_base').count('hello world');
+      tokens.getTokenizer('cl100k_base').count('again');
+      console.log(JSON.stringify({ before, after: read, count, tiktoken: tiktoken() }));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script]);
-    const [before, after] = JSON.parse(stdout) as [number, number];
-    assert.equal(before, 0);
-    assert.ok(after > 0);
+    assert.deepEqual(JSON.parse(stdout), { before: [], after: ['cl100k_base.json'], count: 2, tiktoken: 0 });
   });
 
   it('looks for the ranks beside the bundle first, then in node_modules above it', () => {

@@ -1,10 +1,11 @@
-// Where tiktoken's data lives at run time. Bundled (dist/*.js, the .vsix) there is no node_modules:
-// esbuild.mjs copies the WASM binary to dist/tiktoken_bg.wasm and the ranks of the two encodings to
-// dist/encoders/, beside the bundle, and `__dirname` is dist/. Unbundled (tsc's out/, the unit tests)
-// the same files are found in node_modules/tiktoken.
+// Where tiktoken's ranks live at run time. Bundled (dist/*.js, the .vsix) there is no node_modules:
+// esbuild.mjs copies the ranks of the two encodings to dist/encoders/, beside the bundle, and
+// `__dirname` is dist/. Unbundled (tsc's out/, the unit tests) the same files are found in
+// node_modules/tiktoken.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Tiktoken } from 'tiktoken/lite';
+import { TIKTOKEN_PATTERNS } from './bpeEncoder';
+import { bpeTableOf, type BpeTable } from './bpeTable';
 import type { EncodingName } from './encodings';
 
 /** What `tiktoken/encoders/<name>.json` holds: the arguments of the `Tiktoken` constructor. */
@@ -44,11 +45,10 @@ export function readRanks(encoding: EncodingName): EncodingRanks {
   throw new Error(`tiktoken ranks for ${encoding} not found; looked in:\n  ${candidates.join('\n  ')}`);
 }
 
-/** The `Tiktoken` class of tiktoken's lite build (only the WASM, no ranks inside). Requiring the module
- * reads and compiles its WASM, synchronously: tiktoken looks for `tiktoken_bg.wasm` in the requiring
- * bundle's `__dirname` first, then in node_modules (README, "Electron": copy the binary beside the
- * bundle). That is why this is a `require` inside a function, run on first use and never at import. */
-export function loadTiktokenClass(): typeof Tiktoken {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
-  return (require('tiktoken/lite') as typeof import('tiktoken/lite')).Tiktoken;
+/** The encoding's ranks as a table. Refuses a ranks file whose pre-tokenizer is not the one
+ * bpeEncoder.ts implements (a tiktoken upgrade that changed it must change the encoder too). */
+export function loadBpeTable(encoding: EncodingName): BpeTable {
+  const ranks = readRanks(encoding);
+  if (ranks.pat_str !== TIKTOKEN_PATTERNS[encoding]) throw new Error(`tiktoken's ${encoding} splits text with another pattern than Prompt Lab's tokenizer knows: ${ranks.pat_str}`);
+  return bpeTableOf(ranks.bpe_ranks);
 }

@@ -1,11 +1,14 @@
-// Token counting with tiktoken. Loading an encoding costs up to a second of synchronous CPU (the
-// WASM parses 100k–200k ranks), so nothing loads at import: the first getTokenizer(encoding) pays,
-// later calls get the same instance. In the extension and the CLI this runs in a worker thread (src/engine/tokens).
-import type { Tiktoken } from 'tiktoken/lite';
+// Token counting with tiktoken's encodings (its ranks files; tiktoken itself is the reference the
+// tests compare with, test/unit/bpeEncoder.test.ts). Loading an encoding reads and indexes its ranks
+// (~80 ms for o200k_base; tiktoken's WASM took 250-330 ms), so nothing loads at import: the first
+// getTokenizer(encoding) pays, later calls get the same instance. In the extension and the CLI this
+// runs in a worker thread (src/engine/tokens).
+import { BpeEncoder } from './bpeEncoder';
+import type { BpeTable } from './bpeTable';
 import type { EncodingName } from './encodings';
 import { splitCharacterBytes } from './tokenBytes';
 import type { TokenPiece } from './tokenList';
-import { loadTiktokenClass, readRanks } from './tiktokenFiles';
+import { loadBpeTable } from './tiktokenFiles';
 
 export interface Tokenizer {
   readonly encoding: EncodingName;
@@ -22,58 +25,54 @@ export interface Tokenizer {
 }
 
 /** Every text is ordinary text: `<|endoftext|>` typed in a prompt is sent to the model as characters,
- * so it is counted as characters. (tiktoken's `encode` would throw on it: special tokens are
- * disallowed by default.) */
-class TiktokenTokenizer implements Tokenizer {
-  constructor(readonly encoding: EncodingName, private readonly core: Tiktoken) {}
+ * so it is counted as characters (tiktoken's `encode_ordinary`). */
+class BpeTokenizer implements Tokenizer {
+  private readonly encoder: BpeEncoder;
+
+  constructor(readonly encoding: EncodingName, private readonly table: BpeTable) {
+    this.encoder = new BpeEncoder(encoding, table);
+  }
 
   count(text: string): number {
     let total = 0;
-    for (const segment of boundedRuns(text)) total += this.core.encode_ordinary(segment).length;
+    for (const segment of boundedRuns(text)) total += this.encoder.count(segment);
     return total;
   }
 
   encode(text: string): Uint32Array {
-    const segments = boundedRuns(text);
-    if (segments.length === 1) return this.core.encode_ordinary(text);
-    const parts = segments.map((segment) => this.core.encode_ordinary(segment));
-    const ids = new Uint32Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      ids.set(part, at);
-      at += part.length;
-    }
-    return ids;
+    return Uint32Array.from(boundedRuns(text).flatMap((segment) => this.encoder.encode(segment)));
   }
 
   pieces(text: string): string[] {
-    return boundedRuns(text).flatMap((segment) => this.segmentPieces(segment));
+    return boundedRuns(text).flatMap((segment) => this.segmentPieces(this.encoder.encode(segment)));
   }
 
-  private segmentPieces(text: string): string[] {
-    const tokens = this.core.encode_ordinary(text);
+  /** Each token's text; a character whose bytes span tokens goes with the token that completes it. */
+  private segmentPieces(ids: readonly number[]): string[] {
     // Streaming, so a character split across tokens comes out whole; not fatal, so junk never throws;
     // ignoreBOM keeps a leading U+FEFF in the text, where the model sees it too.
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-    const pieces = Array.from(tokens, (token) => decoder.decode(this.core.decode_single_token_bytes(token), { stream: true }));
+    const pieces = ids.map((id) => decoder.decode(this.table.bytesOf(id), { stream: true }));
     const rest = decoder.decode();
     if (rest !== '' && pieces.length > 0) pieces[pieces.length - 1] += rest;
     return pieces;
   }
 
   tokens(text: string): TokenPiece[] {
-    const ids = this.core.encode_ordinary(text);
-    const shown = this.pieces(text);
-    return Array.from(ids, (id, i) => {
-      const bytes = splitCharacterBytes(this.core.decode_single_token_bytes(id));
-      return { id, text: shown[i] ?? '', ...(bytes ? { bytes } : {}) };
+    return boundedRuns(text).flatMap((segment) => {
+      const ids = this.encoder.encode(segment);
+      const shown = this.segmentPieces(ids);
+      return ids.map((id, i) => {
+        const bytes = splitCharacterBytes(this.table.bytesOf(id));
+        return { id, text: shown[i] ?? '', ...(bytes ? { bytes } : {}) };
+      });
     });
   }
 }
 
-/** tiktoken's BPE takes time quadratic in the length of one pre-tokenizer piece, and a run of
- * letters is one piece: 10,000 letters took 1.6 s, 80,000 took 51 s and a million stopped the WASM
- * with "unreachable" (issue 15: a pasted blob or a huge URL froze the token count). Runs of more
+/** Byte-pair merging takes time quadratic in the length of one pre-tokenizer piece, and a run of
+ * letters is one piece: in tiktoken's WASM 10,000 letters took 1.6 s, 80,000 took 51 s and a million
+ * stopped it with "unreachable" (issue 15: a pasted blob or a huge URL froze the token count). Runs of more
  * than MAX_RUN characters without white space are encoded MAX_RUN at a time. Counts change only for
  * such runs, by at most a token at each cut; any other text is encoded whole, exactly as before. */
 const MAX_RUN = 256;
@@ -115,9 +114,7 @@ export function getTokenizer(encoding: EncodingName): Tokenizer {
   if (!tokenizer) {
     // The name can come from outside the type system (a worker message, a setting).
     if (!KNOWN.includes(encoding)) throw new Error(`unknown tiktoken encoding: ${String(encoding)}`);
-    const ranks = readRanks(encoding);
-    const Tiktoken = loadTiktokenClass();
-    tokenizer = new TiktokenTokenizer(encoding, new Tiktoken(ranks.bpe_ranks, ranks.special_tokens, ranks.pat_str));
+    tokenizer = new BpeTokenizer(encoding, loadBpeTable(encoding));
     cache.set(encoding, tokenizer);
   }
   return tokenizer;
