@@ -1,10 +1,10 @@
 // Eight bundles (DESIGN.md, Packaging): the extension host's two (activation, and the features it
 // loads on first use), its token-count worker, the sandbox's worker, the local model's child
 // process, the `calculate` tool (mathjs) and the CLI (Node, CommonJS), and the panel's webview
-// (browser, IIFE). `--watch` rebuilds on change; `--production` minifies. tiktoken's ranks of the
-// two encodings are copied beside the Node bundles.
+// (browser, IIFE). `--watch` rebuilds on change; `--production` minifies. The token tables of the
+// two encodings are written beside the Node bundles.
 import * as esbuild from 'esbuild';
-import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 
@@ -46,18 +46,20 @@ const common = {
 const NODE_EXTERNALS = ['node-llama-cpp', 'quickjs-emscripten-core', '@jitl/*'];
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: NODE_EXTERNALS };
 
-/** tiktoken's ranks, which the bundles read at run time from `encoders/` beside them
- * (src/core/tokens/tiktokenFiles.ts; tiktoken's WASM is not used: src/core/tokens/bpeEncoder.ts
- * encodes). Also listed in .vscodeignore. */
-const TIKTOKEN_FILES = {
-  'tiktoken/encoders/o200k_base.json': 'dist/encoders/o200k_base.json',
-  'tiktoken/encoders/cl100k_base.json': 'dist/encoders/cl100k_base.json',
-};
+/** The token tables the bundles read at run time from `encoders/` beside them
+ * (src/core/tokens/tiktokenFiles.ts), one per encoding, built from tiktoken's ranks by the same code
+ * that reads them (bundled here to a string and run). Also listed in .vscodeignore. */
+const ENCODINGS = ['o200k_base', 'cl100k_base'];
 
-async function copyTiktokenFiles() {
-  const { resolve } = createRequire(import.meta.url);
+async function writeTokenTables() {
+  const { outputFiles } = await esbuild.build({
+    entryPoints: ['src/core/tokens/tiktokenFiles.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'warning',
+  });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', '__dirname', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url), process.cwd());
   await mkdir('dist/encoders', { recursive: true });
-  await Promise.all(Object.entries(TIKTOKEN_FILES).map(([from, to]) => copyFile(resolve(from), to)));
+  // From the project folder: tiktoken's ranks in node_modules/tiktoken/encoders.
+  for (const encoding of ENCODINGS) await writeFile(`dist/encoders/${encoding}.bpe`, module.exports.loadBpeTable(encoding, process.cwd()).toBytes());
 }
 
 /** The extension is two bundles (src/extension/extension.ts says why): its `import('./features')`
@@ -106,7 +108,7 @@ const builds = [
   },
 ];
 
-await copyTiktokenFiles();
+await writeTokenTables();
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

@@ -11,13 +11,12 @@ import { isInsideFolder } from '../core/folders';
 import { findConfigKey, settingProblem } from '../core/frontmatterKeys';
 import type { GenerationConfig } from '../core/generationConfig';
 import { judgePromptReader, judgePromptRoot } from '../core/eval/judgePrompts';
-import type { CountTexts } from '../core/promptTokens';
+import { countInProcess } from '../core/promptTokens';
 import type { RenderRequest } from '../core/render';
 import type { EngineHost } from '../engine/host';
 import type { EngineProblem } from '../engine/problems';
 import { loadPrompt, renderLoaded, type PreparedPrompt, type RenderedPrompt } from '../engine/prompt';
 import { cacheFolderOf, fileCacheStore } from '../engine/responseCache';
-import { TokenCountService } from '../engine/tokens/tokenCountService';
 import { resolveTarget, targetProblem } from '../engine/target';
 import { all, single, UsageError, type ParsedArgs } from './args';
 import { formatDiagnostic, inputProblemLines, toFileDiagnostic } from './diagnosticsOutput';
@@ -103,12 +102,6 @@ export interface CliTarget {
   registry: BackendRegistry;
 }
 
-/** Counts in a worker thread (dist/tokenWorker.js beside dist/cli.js), started on the first count:
- * building a tokenizer blocks its thread for ~0.4 s (seconds on a busy machine), and on this one a
- * comparison's streams would wait for it (issue 15). An idle worker never keeps the process alive. */
-let tokenCounts: TokenCountService | undefined;
-const countInWorker: CountTexts = (encoding, texts) => (tokenCounts ??= new TokenCountService()).count({ encoding, texts });
-
 /** A text file by path; undefined when there is none. */
 async function readTextFile(file: string): Promise<string | undefined> {
   try {
@@ -188,7 +181,10 @@ function cliHost(parsed: ParsedArgs, io: CliIO, command: string, registry: () =>
     get backends() { return registry(); },
     defaultBackend,
     localModelProblem: (config) => cliLocalModelProblem(config, single(parsed, 'model-path'), configFile),
-    countTexts: countInWorker,
+    // In this thread: a token table loads in milliseconds (src/core/tokens/tiktokenFiles.ts), and a
+    // worker's own start-up (a new isolate) cost a comparison more than the counting (issue 15). Until
+    // that table, building tiktoken's tokenizer blocked for ~0.4 s and the CLI counted in a worker.
+    countTexts: countInProcess,
     log: (line) => io.stderr(`prompt-lab ${command}: note: ${line}\n`),
   };
 }

@@ -38,7 +38,9 @@ export function markdownCellText(text: string): string {
 const markdownLineText = (text: string) => markdownCellText(text.replace(/\s+/g, ' ')).replace(/<br>/g, ' ');
 
 const two = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
-const thousands = (value: number) => value.toLocaleString('en-US');
+/** 12,345. Not toLocaleString for whole numbers: its first call loads ICU's locale data, ~20 ms of a
+ * CLI comparison's start-up (issue 15). */
+const thousands = (value: number) => (Number.isInteger(value) ? String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : value.toLocaleString('en-US'));
 
 /** `1,234 prompt tokens (instruction 200 · … · overhead 7) of a 128,000-token context window; $2.50 in / $10.00 out per 1M tokens (built-in)`. */
 export function tokenBudgetLine(tokens: TokenBudget): string {

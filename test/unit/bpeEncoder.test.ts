@@ -3,13 +3,13 @@
 // scripts, white space and surrogate edge cases, seeded random text, and every code point of the
 // planes that hold assigned characters.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Tiktoken } from 'tiktoken/lite';
 import { getTokenizer, type EncodingName } from '../../src/core/tokens';
 import { BpeEncoder, TIKTOKEN_PATTERNS } from '../../src/core/tokens/bpeEncoder';
-import { bpeTableOf } from '../../src/core/tokens/bpeTable';
-import { loadBpeTable, readRanks } from '../../src/core/tokens/tiktokenFiles';
+import { bpeTableOf, tableFromBytes } from '../../src/core/tokens/bpeTable';
+import { loadBpeTable, readRanks, tableFile } from '../../src/core/tokens/tiktokenFiles';
 
 const root = path.resolve(__dirname, '../../..');
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -124,6 +124,15 @@ describe('tokens: Prompt Lab\'s encoder against tiktoken', function () {
       assert.equal(tokenizer.pieces('I\'m fine 🎉').join(''), 'I\'m fine 🎉');
     });
 
+    it(`${encoding}: the table esbuild.mjs writes beside the bundles (dist/encoders) encodes as tiktoken does`, function () {
+      const dist = path.join(root, 'dist');
+      if (!existsSync(tableFile(encoding, dist))) this.skip(); // not built: `npm test` builds first
+      const bundled = new BpeEncoder(encoding, loadBpeTable(encoding, dist));
+      for (const text of [...corpus(), ...SAMPLES, ...randomTexts(300, 3)]) {
+        assert.deepEqual(bundled.encode(text), Array.from(reference.get(encoding)!.encode_ordinary(text)), JSON.stringify(text.slice(0, 80)));
+      }
+    });
+
     it(`${encoding}: the ranks file splits text with the pattern the encoder implements`, () => {
       assert.equal(readRanks(encoding).pat_str, TIKTOKEN_PATTERNS[encoding]);
     });
@@ -152,6 +161,25 @@ describe('tokens: the ranks table', () => {
     assert.throws(() => bpeTableOf('Y*== 0'), /not base64 at character 2/);
     assert.throws(() => bpeTableOf('YQ==\n'), /token id is missing/);
     assert.throws(() => bpeTableOf('YQ== 0 1'), /more than a token and its id/);
+  });
+
+  it('reads back what it writes, and refuses bytes that are not a table', () => {
+    const table = bpeTableOf(`! 0 ${encode([97])} ${encode([98])} ${encode([97, 98])}`);
+    const bytes = table.toBytes();
+    // At an odd offset, as a Buffer from Node's pool may be: copied to read it.
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    for (const copy of [tableFromBytes(bytes), tableFromBytes(shifted.subarray(1))]) {
+      assert.equal(copy.size, 3);
+      assert.equal(copy.rank(new Uint8Array([97, 98]), 0, 2), 2);
+      assert.deepEqual([...copy.bytesOf(1)], [98]);
+    }
+    assert.throws(() => tableFromBytes(bytes.subarray(0, 10)), /not a Prompt Lab token table \(too short\)/);
+    assert.throws(() => tableFromBytes(bytes.subarray(0, bytes.length - 1)), /lengths do not add up/);
+    const other = bytes.slice();
+    other[4] = 9;
+    assert.throws(() => tableFromBytes(other), /format 9/);
+    assert.throws(() => tableFromBytes(new Uint8Array(64)), /format unknown/);
   });
 
   it('loads o200k_base whole: 199,998 tokens, every one found by its own bytes', () => {

@@ -18,12 +18,15 @@ const HEAVY = ['tiktoken', 'handlebars', 'yaml', 'ajv', 'openai', 'dotprompt', '
 
 /** The script a child runs: `runCli(argv)`, printing on stderr `LOADED <path>` for every module in
  * require's cache at exit, and `TOKENIZER <ms since epoch>` when the tokenizer is first on its way:
- * tiktoken required on this thread (src/core/tokens/tokenizer.ts builds it right after), or a
- * worker thread started (the CLI counts in one, src/engine/tokens). */
+ * an encoding's ranks or table read (src/core/tokens/tiktokenFiles.ts, from an `encoders` folder),
+ * tiktoken required, or a worker thread started (the extension counts in one, src/engine/tokens). */
 const SCRIPT = `
 const Module = require('node:module');
+const fs = require('node:fs');
 const threads = require('node:worker_threads');
 const seen = () => { if (!globalThis.tokenizerSeen) { globalThis.tokenizerSeen = true; process.stderr.write('TOKENIZER ' + Date.now() + '\\n'); } };
+const readFileSync = fs.readFileSync;
+fs.readFileSync = function (file, ...rest) { if (/[\\\\/]encoders[\\\\/]/.test(String(file))) seen(); return readFileSync.call(this, file, ...rest); };
 const load = Module._load;
 Module._load = function (request, ...rest) {
   if (/^tiktoken(\\/|$)/.test(request)) seen();

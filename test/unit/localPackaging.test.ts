@@ -38,7 +38,7 @@ describe('local backend packaging', function () {
     const files = stdout.split('\n').filter(Boolean);
     for (const needed of [
       'dist/extension.js', 'dist/features.js', 'dist/localModelHost.js', 'node_modules/node-llama-cpp/package.json', 'node_modules/node-llama-cpp/dist/index.js',
-      'node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node', 'node_modules/lifecycle-utils/package.json', 'dist/calculate.js',
+      'node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node', 'node_modules/lifecycle-utils/package.json', 'dist/calculate.js', 'dist/encoders/o200k_base.bpe', 'dist/encoders/cl100k_base.bpe',
     ]) assert.ok(files.includes(needed), needed);
     const platforms = new Set(files.filter((f) => f.startsWith('node_modules/@node-llama-cpp/')).map((f) => f.split('/')[2]));
     assert.deepEqual([...platforms], ['linux-x64']);

@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../../..');
 const compiledWorker = path.resolve(__dirname, '../../src/engine/tokens/tokenWorker.js');
 
 /** The files the bundled worker needs beside it (esbuild.mjs copies them into dist/). */
-const BUNDLED_FILES = ['tokenWorker.js', 'encoders/o200k_base.json', 'encoders/cl100k_base.json'];
+const BUNDLED_FILES = ['tokenWorker.js', 'encoders/o200k_base.bpe', 'encoders/cl100k_base.bpe'];
 
 describe('tokens: the worker service', function () {
   // Every new worker loads its tokenizer again: up to a second each.
@@ -123,7 +123,7 @@ describe('tokens: the worker service', function () {
   });
 
   it('runs the bundled dist/tokenWorker.js with only the files esbuild.mjs copies beside it', async () => {
-    // A folder with no node_modules above it: tiktoken's ranks can only come from beside the bundle.
+    // A folder with no node_modules above it: the token tables can only come from beside the bundle.
     const alone = path.join(scratch, 'dist');
     mkdirSync(path.join(alone, 'encoders'), { recursive: true });
     for (const file of BUNDLED_FILES) cpSync(path.join(root, 'dist', file), path.join(alone, file));

@@ -124,9 +124,9 @@ async function runComparison(parsed: ParsedArgs, io: CliIO, { prepared, host }: 
   const { record, runCell, limit: strictest, countBudget } = await newEngineComparison(host, prepared, columns, {
     axes: plan.axes, samples: plan.samples, seeds: plan.seeds, settings: plan.fixed, budgetLater: true,
   });
-  // The token view is counted (in a worker thread: runTarget's countTexts) once the first answer
-  // streams in, so the requests are on their way first: starting the worker and building the
-  // tokenizer take ~0.4 s of CPU (o200k), which before issue 15 every request waited for.
+  // The token view is counted once the first answer streams in, so the requests are on their way
+  // first: before issue 15 every request waited ~0.4 s for tiktoken's tokenizer to be built; loading
+  // a token table now takes milliseconds, but nothing a request needs waits for it.
   let budget: Promise<void> | undefined;
   const countBesideRequests = () => budget ??= countBudget().then(() => {
     if (record.tokens) io.stderr(`prompt-lab compare: the prompt: ${tokenBudgetLine(record.tokens)}\n`);

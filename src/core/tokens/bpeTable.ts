@@ -12,6 +12,8 @@ export interface BpeTable {
   bytesOf(id: number): Uint8Array;
   /** How many tokens the table holds. */
   readonly size: number;
+  /** The table as bytes that tableFromBytes reads back. */
+  toBytes(): Uint8Array;
 }
 
 /** FNV-1a over `bytes[start, end)`: cheap, and spreads the short byte strings of a vocabulary well. */
@@ -83,10 +85,46 @@ class FlatBpeTable implements BpeTable {
     }
   }
 
+  /** The table as one buffer (tableFromBytes reads it back): a header, then the arrays as they are
+   * in memory, so loading is a file read and three views. */
+  toBytes(): Uint8Array {
+    const { blob, starts, slots } = this;
+    const out = new Uint8Array(HEADER_BYTES + starts.byteLength + slots.byteLength + blob.byteLength);
+    const header = new Uint32Array(out.buffer, 0, HEADER_BYTES / 4);
+    header.set([MAGIC, FORMAT_VERSION, this.size, starts.length, slots.length, blob.length]);
+    out.set(new Uint8Array(starts.buffer, starts.byteOffset, starts.byteLength), HEADER_BYTES);
+    out.set(new Uint8Array(slots.buffer, slots.byteOffset, slots.byteLength), HEADER_BYTES + starts.byteLength);
+    out.set(blob, HEADER_BYTES + starts.byteLength + slots.byteLength);
+    return out;
+  }
+
   bytesOf(id: number): Uint8Array {
     if (!Number.isInteger(id) || id < 0 || id + 1 >= this.starts.length) return new Uint8Array(0);
     return this.blob.subarray(this.starts[id]!, this.starts[id + 1]!);
   }
+}
+
+/** "PLBP", little-endian, then the format's version: a file of another layout is not read. */
+const MAGIC = 0x50424c50;
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 24;
+
+/** A table written by `toBytes()` (esbuild.mjs writes dist/encoders/<name>.bpe so). Throws when the
+ * bytes are not such a table (another format version, cut short). */
+export function tableFromBytes(bytes: Uint8Array): BpeTable {
+  // Typed arrays need 4-byte alignment: a Buffer from a pool may not have it.
+  const data = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const fail = (why: string) => new Error(`not a Prompt Lab token table (${why})`);
+  if (data.byteLength < HEADER_BYTES) throw fail('too short');
+  const [magic, version, size, startsLength, slotsLength, blobLength] = new Uint32Array(data.buffer, data.byteOffset, HEADER_BYTES / 4);
+  if (magic !== MAGIC || version !== FORMAT_VERSION) throw fail(`format ${magic === MAGIC ? version : 'unknown'}`);
+  const startsAt = data.byteOffset + HEADER_BYTES;
+  const slotsAt = startsAt + startsLength! * 4;
+  const blobAt = slotsAt + slotsLength! * 4;
+  if (blobAt + blobLength! !== data.byteOffset + data.byteLength || slotsLength! === 0 || (slotsLength! & (slotsLength! - 1)) !== 0) throw fail('lengths do not add up');
+  const starts = new Uint32Array(data.buffer, startsAt, startsLength);
+  if (starts[startsLength! - 1] !== blobLength) throw fail('lengths do not add up');
+  return new FlatBpeTable(new Uint8Array(data.buffer, blobAt, blobLength), starts, new Uint32Array(data.buffer, slotsAt, slotsLength), size!);
 }
 
 /** Reads tiktoken's `bpe_ranks` text in one pass over its characters (no string per token: o200k's

@@ -1,11 +1,12 @@
-// Where tiktoken's ranks live at run time. Bundled (dist/*.js, the .vsix) there is no node_modules:
-// esbuild.mjs copies the ranks of the two encodings to dist/encoders/, beside the bundle, and
-// `__dirname` is dist/. Unbundled (tsc's out/, the unit tests) the same files are found in
-// node_modules/tiktoken.
+// Where an encoding's table comes from at run time. Bundled (dist/*.js, the .vsix) there is no
+// node_modules: esbuild.mjs builds each encoding's table from tiktoken's ranks once and writes it to
+// dist/encoders/<name>.bpe, beside the bundle (`__dirname` is dist/); loading it is a file read.
+// Unbundled (tsc's out/, the unit tests) the table is built from tiktoken's own ranks file in
+// node_modules/tiktoken (~80 ms for o200k_base).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TIKTOKEN_PATTERNS } from './bpeEncoder';
-import { bpeTableOf, type BpeTable } from './bpeTable';
+import { bpeTableOf, tableFromBytes, type BpeTable } from './bpeTable';
 import type { EncodingName } from './encodings';
 
 /** What `tiktoken/encoders/<name>.json` holds: the arguments of the `Tiktoken` constructor. */
@@ -31,8 +32,8 @@ export function ranksCandidates(encoding: EncodingName, from: string = __dirname
   return candidates;
 }
 
-export function readRanks(encoding: EncodingName): EncodingRanks {
-  const candidates = ranksCandidates(encoding);
+export function readRanks(encoding: EncodingName, from: string = __dirname): EncodingRanks {
+  const candidates = ranksCandidates(encoding, from);
   for (const candidate of candidates) {
     let text: string;
     try {
@@ -45,10 +46,21 @@ export function readRanks(encoding: EncodingName): EncodingRanks {
   throw new Error(`tiktoken ranks for ${encoding} not found; looked in:\n  ${candidates.join('\n  ')}`);
 }
 
-/** The encoding's ranks as a table. Refuses a ranks file whose pre-tokenizer is not the one
- * bpeEncoder.ts implements (a tiktoken upgrade that changed it must change the encoder too). */
-export function loadBpeTable(encoding: EncodingName): BpeTable {
-  const ranks = readRanks(encoding);
+/** The file, beside the bundle, of an encoding's table as esbuild.mjs writes it. */
+export const tableFile = (encoding: EncodingName, from: string = __dirname) => path.join(from, RANKS_DIR, `${encoding}.bpe`);
+
+/** The encoding's table: the one built beside the bundle, else built from tiktoken's ranks file.
+ * Refuses a ranks file whose pre-tokenizer is not the one bpeEncoder.ts implements (a tiktoken
+ * upgrade that changed it must change the encoder too). */
+export function loadBpeTable(encoding: EncodingName, from: string = __dirname): BpeTable {
+  let built: Buffer | undefined;
+  try {
+    built = readFileSync(tableFile(encoding, from));
+  } catch {
+    // Not bundled: tiktoken's own file, below.
+  }
+  if (built) return tableFromBytes(built);
+  const ranks = readRanks(encoding, from);
   if (ranks.pat_str !== TIKTOKEN_PATTERNS[encoding]) throw new Error(`tiktoken's ${encoding} splits text with another pattern than Prompt Lab's tokenizer knows: ${ranks.pat_str}`);
   return bpeTableOf(ranks.bpe_ranks);
 }
