@@ -4,7 +4,8 @@
 //   2. `prompt-lab compare` (4 temperatures × 3 samples, 48 tokens each) against a scripted
 //      OpenAI-compatible server, beside a raw `openai` client script that sends the same 12
 //      streaming requests at the same concurrency (4) to the same server. Goal: <= 1.2× the raw
-//      client. Also when each sends its first request, counted from its launch.
+//      client. Also when each sends its first request, counted from its launch. Then the same
+//      against `prompt-lab serve` over the local model (stories260K, in this process).
 //
 //   npm run compile && npm run bundle && node bench/cli.bench.mjs [--runs 10] [--cli dist/cli.js]
 //
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { startFaultServer } = require(path.join(root, 'out/test/support/faultServer.js'));
+const { startLocalServe } = await import('./localServe.mjs');
 
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -72,13 +74,9 @@ for (const [name, value] of Object.entries(startup)) {
   console.log(`  ${name.padEnd(16)} median of ${RUNS}: ${ms(value)}${goal}`);
 }
 
-// 2. compare against a server, beside the raw client.
-const words = Array.from({ length: TOKENS }, (_, i) => (i === 0 ? 'Once' : ` w${i}`));
-const server = await startFaultServer({ tokens: words, chunkDelayMs: 1 });
-const dir = mkdtempSync(path.join(tmpdir(), 'prompt-lab-cli-bench-'));
-const prompt = path.join(dir, 'greet.prompt');
-writeFileSync(prompt, `---\nmodel: openai/gpt-4o-mini\nconfig: { maxOutputTokens: ${TOKENS} }\n---\nSay hello to the world in one short line.\n`);
-// The same 12 requests, 4 at a time, streamed and read to the end, as `openai`'s own client sends them.
+// 2. compare against a server, beside the raw client: a scripted one (what the CLI itself costs),
+// then `prompt-lab serve` over the local model (where the model's own time is part of both).
+/** The same 12 requests, 4 at a time, streamed and read to the end, as `openai`'s own client sends them. */
 const RAW = `
 const OpenAI = require('openai');
 const client = new OpenAI({ baseURL: process.env.BENCH_URL, apiKey: 'sk-bench', maxRetries: 0 });
@@ -86,7 +84,7 @@ const temperatures = ${JSON.stringify(TEMPERATURES)};
 const jobs = temperatures.flatMap((temperature) => Array.from({ length: ${SAMPLES} }, (_, sample) => ({ temperature, seed: 1 + sample })));
 async function worker() {
   for (let job = jobs.shift(); job; job = jobs.shift()) {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello to the world in one short line.' }],
+    const stream = await client.chat.completions.create({ model: process.env.BENCH_MODEL, messages: [{ role: 'user', content: process.env.BENCH_CONTENT }],
       temperature: job.temperature, seed: job.seed, max_tokens: ${TOKENS}, stream: true, stream_options: { include_usage: true } });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
@@ -94,26 +92,49 @@ async function worker() {
   }
 }
 Promise.all(Array.from({ length: ${CONCURRENCY} }, worker)).catch((error) => { console.error(error); process.exitCode = 1; });`;
-const compareArgs = [CLI, 'compare', prompt, '--base-url', server.url, '--api-key-env', 'OPENAI_API_KEY', '--temperatures', TEMPERATURES.join(','),
-  '--samples', String(SAMPLES), '--seed', '1', '--max-tokens', String(TOKENS), '--no-history']; // concurrency: the default (4)
-try {
-  const walls = { raw: [], compare: [] };
-  const firsts = { raw: [], compare: [] };
-  for (let run = 0; run < Math.max(3, Math.ceil(RUNS / 2)); run++) {
-    for (const [name, args] of [['raw', ['-e', RAW]], ['compare', compareArgs]]) {
-      server.reset();
-      const { ms: wall, startedAt, stderr } = await timed(args, { BENCH_URL: server.url, OPENAI_API_KEY: 'sk-bench' });
-      if (server.requests.length !== TEMPERATURES.length * SAMPLES) throw new Error(`${name} sent ${server.requests.length} requests:\n${stderr}`);
-      walls[name].push(wall);
-      firsts[name].push(server.requests[0].at - startedAt);
+
+/** Median wall times of the raw client and `prompt-lab compare` against `url`, runs interleaved.
+ * `requests()` (when the server records them) gives when each request arrived. */
+async function versusRaw(label, url, model, content, requests) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'prompt-lab-cli-bench-'));
+  const prompt = path.join(dir, 'bench.prompt');
+  writeFileSync(prompt, `---\nmodel: openai/${model}\nconfig: { maxOutputTokens: ${TOKENS} }\n---\n${content}\n`);
+  const compareArgs = [CLI, 'compare', prompt, '--base-url', url, '--api-key-env', 'OPENAI_API_KEY', '--temperatures', TEMPERATURES.join(','),
+    '--samples', String(SAMPLES), '--seed', '1', '--max-tokens', String(TOKENS), '--no-history']; // concurrency: the default (4)
+  const env = { BENCH_URL: url, BENCH_MODEL: model, BENCH_CONTENT: content, OPENAI_API_KEY: 'sk-bench' };
+  try {
+    const walls = { raw: [], compare: [] };
+    const firsts = { raw: [], compare: [] };
+    for (let run = 0; run < Math.max(3, Math.ceil(RUNS / 2)); run++) {
+      for (const [name, args] of [['raw', ['-e', RAW]], ['compare', compareArgs]]) {
+        requests?.reset();
+        const { ms: wall, startedAt, stderr } = await timed(args, env);
+        if (requests && requests.list().length !== TEMPERATURES.length * SAMPLES) throw new Error(`${name} sent ${requests.list().length} requests:\n${stderr}`);
+        walls[name].push(wall);
+        if (requests) firsts[name].push(requests.list()[0].at - startedAt);
+      }
     }
+    const raw = median(walls.raw);
+    const compare = median(walls.compare);
+    const first = (name) => (requests ? ` (first request at ${ms(median(firsts[name]))})` : '');
+    console.log(`  compare vs raw openai client on ${label}, ${TEMPERATURES.length} × ${SAMPLES} × ${TOKENS} tokens, ${CONCURRENCY} at once, median of ${walls.raw.length}:`);
+    console.log(`    raw client ${ms(raw)}${first('raw')}; prompt-lab compare ${ms(compare)}${first('compare')}`);
+    console.log(`    ratio ${(compare / raw).toFixed(2)}× (goal <= 1.2×: ${compare / raw <= 1.2 ? 'met' : 'NOT met'}); net of node's start-up ${((compare - floor) / (raw - floor)).toFixed(2)}×`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const raw = median(walls.raw);
-  const compare = median(walls.compare);
-  console.log(`  compare vs raw openai client, ${TEMPERATURES.length} × ${SAMPLES} × ${TOKENS} tokens, ${CONCURRENCY} at once, median of ${walls.raw.length}:`);
-  console.log(`    raw client ${ms(raw)} (first request at ${ms(median(firsts.raw))}); prompt-lab compare ${ms(compare)} (first request at ${ms(median(firsts.compare))})`);
-  console.log(`    ratio ${(compare / raw).toFixed(2)}× (goal <= 1.2×: ${compare / raw <= 1.2 ? 'met' : 'NOT met'}); net of node's start-up ${((compare - floor) / (raw - floor)).toFixed(2)}×`);
+}
+
+const words = Array.from({ length: TOKENS }, (_, i) => (i === 0 ? 'Once' : ` w${i}`));
+const scripted = await startFaultServer({ tokens: words, chunkDelayMs: 1 });
+try {
+  await versusRaw('a scripted server', scripted.url, 'gpt-4o-mini', 'Say hello to the world in one short line.', { reset: () => scripted.reset(), list: () => scripted.requests });
 } finally {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  await scripted.close();
+}
+const serve = await startLocalServe();
+try {
+  await versusRaw('prompt-lab serve (stories260K)', serve.server.url, 'stories260K', 'Once upon a time, there was a little dog named Max.');
+} finally {
+  await serve.close();
 }

@@ -180,6 +180,11 @@ describe('tokens: the ranks table', () => {
     other[4] = 9;
     assert.throws(() => tableFromBytes(other), /format 9/);
     assert.throws(() => tableFromBytes(new Uint8Array(64)), /format unknown/);
+    // A damaged file whose hash slots are all taken: a lookup ends after one pass, never hangs.
+    const damaged = bytes.slice();
+    new Uint32Array(damaged.buffer, 24 + 4 * 4, 8).fill(1);
+    assert.equal(tableFromBytes(damaged).rank(new Uint8Array([97]), 0, 1), 0);
+    assert.equal(tableFromBytes(damaged).rank(new Uint8Array([122]), 0, 1), -1);
   });
 
   it('loads o200k_base whole: 199,998 tokens, every one found by its own bytes', () => {

@@ -68,7 +68,8 @@ class FlatBpeTable implements BpeTable {
   rank(bytes: Uint8Array, start: number, end: number): number {
     const length = end - start;
     const { blob, starts, slots, mask } = this;
-    for (let slot = hashOf(bytes, start, end) & mask; ; slot = (slot + 1) & mask) {
+    // At most one pass over the slots: a table read from a damaged file may have no free one.
+    for (let slot = hashOf(bytes, start, end) & mask, probes = 0; probes <= mask; slot = (slot + 1) & mask, probes++) {
       const entry = slots[slot]!;
       if (entry === 0) return -1;
       const id = entry - 1;
@@ -83,10 +84,12 @@ class FlatBpeTable implements BpeTable {
       }
       if (same) return id;
     }
+    return -1;
   }
 
   /** The table as one buffer (tableFromBytes reads it back): a header, then the arrays as they are
-   * in memory, so loading is a file read and three views. */
+   * in memory (little-endian, as on every platform the .vsix targets), so loading is a file read
+   * and three views. */
   toBytes(): Uint8Array {
     const { blob, starts, slots } = this;
     const out = new Uint8Array(HEADER_BYTES + starts.byteLength + slots.byteLength + blob.byteLength);
