@@ -2,13 +2,16 @@
 // and globs.
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { glob } from 'glob';
 import { UsageError } from './args';
 import { cannotRead } from './fileErrors';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
+type GlobOptions = { cwd?: string; ignore: string[]; nodir: true };
+
 export async function expandPromptFiles(patterns: readonly string[]): Promise<string[]> {
+  // glob and its helpers (~260 KB) load only when a folder or a glob is given: `compare x.prompt` never needs them.
+  const glob = async (pattern: string, options: GlobOptions) => (await import('glob')).glob(pattern, options);
   const files = new Set<string>();
   for (const pattern of patterns) {
     const info = await stat(pattern).catch(() => undefined);

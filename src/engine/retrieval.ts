@@ -7,7 +7,6 @@
 // Every failure a user can fix (a bad spec, a glob matching no file, no folder to search, the query
 // input missing) is a RetrievalError whose message names the prompt file and says what to do.
 import { analyzeFrontmatter } from '../core/check/frontmatterCache';
-import { NoFileMatches, corpusIndex } from '../core/patterns/retrieval/index';
 import { retrieverOver } from '../core/patterns/retrieval/retriever';
 import { retrieveSpecOf, RetrieveSpecError, type RetrieveSpec } from '../core/patterns/retrieveSpec';
 import type { Retriever, RetrievalTrace } from '../core/patterns/trace';
@@ -47,6 +46,8 @@ export async function prepareRetrieval(
   if (!source) {
     throw new RetrievalError(`${prompt.fileName} retrieves passages from ${spec.from.join(', ')}, but it has no folder to search: save it inside a workspace folder (the CLI searches its working folder).`);
   }
+  // MiniSearch and the index code load only for a prompt that retrieves.
+  const { NoFileMatches, corpusIndex } = await import('../core/patterns/retrieval/index');
   const index = corpusIndex(source, spec.from, spec.chunk);
   const rank = retrieverOver(index);
   const retriever: Retriever = async (query, top, querySignal) => {

@@ -26,6 +26,8 @@ describe('local backend packaging', function () {
       const text = readFileSync(path.join(root, bundle), 'utf8');
       assert.doesNotMatch(text, /node_modules\/mathjs\//, bundle);
       assert.match(text, /require\("\.\/calculate\.js"\)/, bundle);
+      // handlebars' source-map library is left out too (esbuild.mjs, noSourceMap): it only precompiles.
+      assert.doesNotMatch(text, /SourceMapGenerator/, bundle);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built bundle, as cli.js loads it
     const { calculate } = require(path.join(root, 'dist/calculate.js')) as typeof import('../../src/core/patterns/tools/calculate');
