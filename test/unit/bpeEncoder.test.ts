@@ -10,6 +10,7 @@ import { getTokenizer, type EncodingName } from '../../src/core/tokens';
 import { BpeEncoder, TIKTOKEN_PATTERNS } from '../../src/core/tokens/bpeEncoder';
 import { bpeTableOf, tableFromBytes } from '../../src/core/tokens/bpeTable';
 import { loadBpeTable, readRanks, tableFile } from '../../src/core/tokens/tiktokenFiles';
+import { seededRandom } from '../support/seededRandom';
 
 const root = path.resolve(__dirname, '../../..');
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -39,22 +40,11 @@ const SAMPLES = [
   '.'.repeat(250), ' '.repeat(100), '\n'.repeat(50), 'xyz'.repeat(80),
 ];
 
-/** A seeded generator (mulberry32): the same random texts on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Text drawn from runs that stress the pre-tokenizer: letters of several cases and scripts, marks,
  * digits, apostrophes, white space of every kind, punctuation, emoji and lone surrogates. */
 function randomTexts(count: number, seed: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const alphabet = [
     'a', 'b', 'Z', 'Q', 'é', 'ß', 'İ', 'ǅ', 'ʰ', 'ſ', 'σ', 'Ω', 'ж', 'Я', '中', 'の', 'ア', '한', 'ع', 'ה', 'क', '\u0301', '\u093f',
     '0', '7', '٣', '５', 'Ⅳ', '½', "'", "'s", "'LL", "'d", ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\u2028', '\u0085', '\ufeff',

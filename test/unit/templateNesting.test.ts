@@ -10,6 +10,7 @@ import { parseHandlebars } from '../../src/core/check/handlebarsParse';
 import { findTooDeep, MAX_TEMPLATE_NESTING } from '../../src/core/check/templateNesting';
 import { memoryEnvironment } from '../../src/core/promptEnvironment';
 import { renderPrompt } from '../../src/core/render';
+import { seededRandom } from '../support/seededRandom';
 
 /** The deepest nesting in Handlebars' AST: blocks (an `{{else x}}` chain is a block inside the
  * inverse) and sub-expressions, counted as the pass counts them. */
@@ -53,16 +54,6 @@ const PIECES = [
 /** Pieces that usually break the template: the pass must not throw on them, nor count past them. */
 const JUNK = ['(', ')', '}}', '{{', '"', "'", '[', '{{else}}', '{{^}}', '{{/if}}', '\\\\{{#if a}}', '{{{{', '}}}}', '{{!', '{{!--', '{{else if x}}'];
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random template that mostly parses: openers are closed by their own closer in order. */
 function randomTemplate(next: () => number): string {
@@ -92,7 +83,7 @@ function randomTemplate(next: () => number): string {
 
 describe('template nesting', () => {
   it('counts as deep as the AST Handlebars builds, on 4,000 random templates', () => {
-    const next = random(15);
+    const next = seededRandom(15);
     let parsed = 0;
     let deepest = 0;
     for (let k = 0; k < 4000; k++) {
