@@ -97,11 +97,11 @@ const lazyBeside = { supported: { 'dynamic-import': false } };
 
 const builds = [
   // Activation: the shell that registers stand-ins and loads dist/features.js on first use.
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], supported: { 'dynamic-import': false }, plugins: [featuresBeside, ...plugins('extension')] },
+  { ...node, ...lazyBeside, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...NODE_EXTERNALS], plugins: [featuresBeside, ...plugins('extension')] },
   { ...node, ...lazyBeside, entryPoints: ['src/extension/features.ts'], outfile: 'dist/features.js', external: ['vscode', ...NODE_EXTERNALS], plugins: [calculateBeside, noSourceMap, ...plugins('features')] },
   // The `calculate` tool with mathjs, loaded by features.js and cli.js when an agent first calculates.
   { ...node, entryPoints: ['src/core/patterns/tools/calculate.ts'], outfile: 'dist/calculate.js', plugins: plugins('calculate') },
-  // Token counting off the extension host's and the CLI's thread (src/engine/tokens/tokenCountService.ts). No
+  // Token counting off the extension host's thread (src/engine/tokens/tokenCountService.ts). No
   // `vscode` external: a worker thread has no `vscode` module, so importing it fails the build.
   { ...node, entryPoints: ['src/engine/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js', plugins: plugins('tokenWorker') },
   // The sandbox's worker thread (src/core/sandbox/sandbox.ts starts it from beside its own bundle:

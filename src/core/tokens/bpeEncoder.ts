@@ -35,7 +35,7 @@ export const TIKTOKEN_PATTERNS: Record<EncodingName, string> = {
 
 /** The encoding's pre-tokenizer as a JavaScript regex over `classes` (default: tiktoken's own
  * tables, unicodeClasses.ts; \p{…} would follow the runtime's Unicode version instead). */
-export function pretokenizer(encoding: EncodingName, classes: UnicodeClasses = TIKTOKEN_CLASSES): RegExp {
+function pretokenizer(encoding: EncodingName, classes: UnicodeClasses = TIKTOKEN_CLASSES): RegExp {
   const { LETTER: L, NUMBER: N, UPPER, LOWER } = classes;
   const source = encoding === 'cl100k_base'
     ? `${CONTRACTION}|[^\\r\\n${L}${N}]?[${L}]+|[${N}]{1,3}| ?[^${WS}${L}${N}]+[\\r\\n]*|${SPACES}`
@@ -45,7 +45,7 @@ export function pretokenizer(encoding: EncodingName, classes: UnicodeClasses = T
 
 /** Lone surrogates become U+FFFD, as on the way into tiktoken's WASM (and to the model). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-export const wellFormed = (text: string): string => (/[\uD800-\uDFFF]/.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text);
+const wellFormed = (text: string): string => (/[\uD800-\uDFFF]/.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text);
 
 /** Encodes text to token ids with one encoding's pre-tokenizer and table. Not reentrant (one
  * scratch buffer): one per encoding and thread, as getTokenizer keeps them. */

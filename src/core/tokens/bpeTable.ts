@@ -23,10 +23,9 @@ function hashOf(bytes: Uint8Array, start: number, end: number): number {
   return hash >>> 0;
 }
 
-function sameBytes(blob: Uint8Array, starts: Uint32Array, a: number, b: number): boolean {
-  const length = starts[a + 1]! - starts[a]!;
-  if (starts[b + 1]! - starts[b]! !== length) return false;
-  for (let i = 0; i < length; i++) if (blob[starts[a]! + i] !== blob[starts[b]! + i]) return false;
+/** Whether a[aAt, aAt + length) holds the same bytes as b[bAt, bAt + length). */
+function sameRange(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[aAt + i] !== b[bAt + i]) return false;
   return true;
 }
 
@@ -53,16 +52,17 @@ class FlatBpeTable implements BpeTable {
     while (capacity < size * 2) capacity *= 2;
     const slots = new Uint32Array(capacity);
     const mask = capacity - 1;
+    const table = new FlatBpeTable(blob, starts, slots, size); // filled in place below
     for (let id = 0; id + 1 < starts.length; id++) {
       if (starts[id + 1] === starts[id]) continue; // an id no token has
+      // Two ids with the same bytes would make a token's id ambiguous; tiktoken refuses them too.
+      const same = table.rank(blob, starts[id]!, starts[id + 1]!);
+      if (same !== -1) throw new Error(`bpe_ranks: ids ${same} and ${id} have the same bytes`);
       let slot = hashOf(blob, starts[id]!, starts[id + 1]!) & mask;
-      for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
-        // Two ids with the same bytes would make a token's id ambiguous; tiktoken refuses them too.
-        if (sameBytes(blob, starts, slots[slot]! - 1, id)) throw new Error(`bpe_ranks: ids ${slots[slot]! - 1} and ${id} have the same bytes`);
-      }
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id + 1;
     }
-    return new FlatBpeTable(blob, starts, slots, size);
+    return table;
   }
 
   rank(bytes: Uint8Array, start: number, end: number): number {
@@ -74,15 +74,7 @@ class FlatBpeTable implements BpeTable {
       if (entry === 0) return -1;
       const id = entry - 1;
       const at = starts[id]!;
-      if (starts[id + 1]! - at !== length) continue;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (blob[at + i] !== bytes[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return id;
+      if (starts[id + 1]! - at === length && sameRange(blob, at, bytes, start, length)) return id;
     }
     return -1;
   }
@@ -162,18 +154,14 @@ class RanksReader {
         this.at += 2;
         this.skipSpaces();
         let id = this.number();
-        for (this.skipSpaces(); this.at < text.length && !this.atLineEnd(); this.skipSpaces()) this.push(id++);
+        for (this.skipSpaces(); this.at < text.length && !this.atLineEnd(); this.skipSpaces()) {
+          this.token();
+          this.record(id++);
+        }
       } else { // "<base64> <id>"
-        const tokenAt = this.at;
         this.token();
         this.skipSpaces();
-        const id = this.number();
-        const afterId = this.at;
-        // The id follows its token: decode the token again, now that its id is known.
-        this.written = this.count > 0 ? this.ends[this.count - 1]! : 0;
-        this.at = tokenAt;
-        this.push(id);
-        this.at = afterId;
+        this.record(this.number());
         this.skipSpaces();
         if (this.at < text.length && !this.atLineEnd()) throw this.error('a line holds more than a token and its id');
       }
@@ -186,8 +174,8 @@ class RanksReader {
     return code === 10 || code === 13;
   }
 
-  private push(id: number): void {
-    this.token();
+  /** The token just decoded (it ends where the blob does now) has id `id`. */
+  private record(id: number): void {
     if (this.count === this.ids.length) {
       const ids = new Int32Array(this.count * 2);
       ids.set(this.ids);

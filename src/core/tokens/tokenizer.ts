@@ -1,8 +1,8 @@
-// Token counting with tiktoken's encodings (its ranks files; tiktoken itself is the reference the
-// tests compare with, test/unit/bpeEncoder.test.ts). Loading an encoding reads and indexes its ranks
-// (~80 ms for o200k_base; tiktoken's WASM took 250-330 ms), so nothing loads at import: the first
-// getTokenizer(encoding) pays, later calls get the same instance. In the extension and the CLI this
-// runs in a worker thread (src/engine/tokens).
+// Token counting with tiktoken's encodings (its ranks; tiktoken itself is the reference the tests
+// compare with, test/unit/bpeEncoder.test.ts). Nothing loads at import: the first
+// getTokenizer(encoding) loads the encoding's table (tiktokenFiles.ts: a file read when bundled,
+// ~80 ms from tiktoken's ranks file unbundled), later calls get the same instance. The extension
+// counts in a worker thread (src/engine/tokens); the CLI in its own thread.
 import { BpeEncoder } from './bpeEncoder';
 import type { BpeTable } from './bpeTable';
 import type { EncodingName } from './encodings';

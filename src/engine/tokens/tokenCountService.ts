@@ -1,8 +1,8 @@
 // Token counts computed off the calling thread: tokenizer work runs in a worker_threads Worker
 // (tokenWorker.ts), started on the first request, never on activation. The extension counts here so
-// the extension host never stalls; the CLI so a comparison's streams are read while the tokenizer
-// is built (issue 15). If the worker dies, what it owed is rejected and the next request starts a
-// new one.
+// the extension host never stalls on a long document. (The CLI counts in its own thread since its
+// token tables load in milliseconds: a worker's start-up cost a comparison more, issue 15.) If the
+// worker dies, what it owed is rejected and the next request starts a new one.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TokenCountRequest, WorkerPiece, WorkerReply, WorkerRequest } from './tokenWorkerProtocol';

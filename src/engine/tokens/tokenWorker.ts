@@ -1,6 +1,6 @@
 // The worker thread behind TokenCountService (bundled alone as dist/tokenWorker.js). Loading a
-// tokenizer blocks for up to a second and counting a 50 KB prompt takes 10-20 ms: here neither
-// stalls the extension host or the CLI's streams. No `vscode` here: a worker thread has no `vscode` module.
+// token table and counting a 50 KB prompt take milliseconds to tens of them: here neither stalls
+// the extension host. No `vscode` here: a worker thread has no `vscode` module.
 import { parentPort } from 'node:worker_threads';
 import { getTokenizer } from '../../core/tokens';
 import type { WorkerReply, WorkerRequest } from './tokenWorkerProtocol';
